@@ -1,0 +1,93 @@
+"""The one error hierarchy of conflict-graph. Nothing here knows about HTTP.
+
+::
+
+    ConflictGraphError
+    ├── InputError              a file or argument cannot be used
+    │   ├── DataLoadError       an RDF file is missing, unreadable or does not parse (names file and line)
+    │   └── SettingError        a setting has an invalid value
+    ├── ValidationFailed        the data does not conform to the SHACL shapes
+    ├── ReasoningError          the OWL 2 RL closure found an inconsistency or failed
+    └── QueryError              a SPARQL request cannot be answered
+        ├── QuerySyntaxError    the query does not parse (message carries line and column)
+        ├── QueryRefused        the query is well formed but not allowed (update, SERVICE, remote graph)
+        ├── QueryTooLarge       the request exceeds the size limit
+        ├── QueryTimeout        the query ran past its time limit and was stopped
+        └── NotAcceptable       no result format satisfies the client's Accept header
+
+The web layer maps each class to one HTTP status in a single table; the command line maps
+them to exit codes.
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "ConflictGraphError",
+    "DataLoadError",
+    "InputError",
+    "NotAcceptable",
+    "QueryError",
+    "QueryRefused",
+    "QuerySyntaxError",
+    "QueryTimeout",
+    "QueryTooLarge",
+    "ReasoningError",
+    "SettingError",
+    "ValidationFailed",
+]
+
+
+class ConflictGraphError(Exception):
+    """Base class of every error this package raises on purpose."""
+
+
+class InputError(ConflictGraphError):
+    """A file or an argument cannot be used."""
+
+
+class DataLoadError(InputError):
+    """An RDF file is missing, unreadable or malformed; the message names the file and line."""
+
+
+class SettingError(InputError):
+    """A setting (flag or ``CONFLICT_GRAPH_*`` variable) has an invalid value."""
+
+
+class ValidationFailed(ConflictGraphError):
+    """The data does not conform to the SHACL shapes; ``report`` holds the readable report."""
+
+    def __init__(self, message: str, report: str = "") -> None:
+        super().__init__(message)
+        self.report = report
+
+
+class ReasoningError(ConflictGraphError):
+    """The OWL 2 RL closure reported an inconsistency (``errors``) or could not be computed."""
+
+    def __init__(self, message: str, errors: tuple[str, ...] = ()) -> None:
+        super().__init__(message)
+        self.errors = errors
+
+
+class QueryError(ConflictGraphError):
+    """A SPARQL request cannot be answered."""
+
+
+class QuerySyntaxError(QueryError):
+    """The query text does not parse; the message carries the parser's line and column."""
+
+
+class QueryRefused(QueryError):
+    """The request is well formed but not allowed here (update, SERVICE, remote graph, ...)."""
+
+
+class QueryTooLarge(QueryError):
+    """The query or request body exceeds the configured size limit."""
+
+
+class QueryTimeout(QueryError):
+    """The query ran past its time limit and its work was stopped."""
+
+
+class NotAcceptable(QueryError):
+    """No result format the server can produce satisfies the client's Accept header."""

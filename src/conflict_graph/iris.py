@@ -1,0 +1,55 @@
+"""Every IRI the project mints, in one place.
+
+The base IRI is a placeholder for a persistent identifier service; change ``BASE`` (and nothing
+else) to move the whole graph. Instance IRIs are slash IRIs grouped by kind so that they stay
+readable and deterministic: the same input always yields the same IRI.
+"""
+
+from __future__ import annotations
+
+from rdflib import Namespace, URIRef
+
+__all__ = [
+    "ALL_GRAPH",
+    "ASSERTED_GRAPH",
+    "BASE",
+    "CG",
+    "ID",
+    "INFERRED_GRAPH",
+    "ONTOLOGY_GRAPH",
+    "ONTOLOGY_IRI",
+    "SHAPES_GRAPH",
+    "background_graph",
+    "source_graph",
+]
+
+BASE = "https://w3id.org/conflict-graph/"
+
+#: The ontology namespace (prefix ``cg:``): classes, properties and SKOS concepts.
+CG = Namespace(BASE + "ontology#")
+#: The ontology document IRI; its ``owl:versionIRI`` lives in ``ontology/conflict-graph.ttl``.
+ONTOLOGY_IRI = URIRef(BASE + "ontology")
+#: Instances: ``ID["org/tnla"]``, ``ID["place/town/lashio"]``, ``ID["quote/irrawaddy-2024-op1027-phase2/s05"]``.
+ID = Namespace(BASE + "id/")
+
+_GRAPH = BASE + "graph/"
+#: The OWL ontology and its SKOS schemes (``ontology/conflict-graph.ttl``).
+ONTOLOGY_GRAPH = URIRef(_GRAPH + "ontology")
+#: The SHACL shapes (``ontology/shapes.ttl``); served, never reasoned over.
+SHAPES_GRAPH = URIRef(_GRAPH + "shapes")
+#: The cleaned OWL 2 RL closure: only triples that are not asserted anywhere.
+INFERRED_GRAPH = URIRef(_GRAPH + "inferred")
+#: Virtual graph: the union of every asserted graph (ontology, sources, background, user data).
+ASSERTED_GRAPH = URIRef(_GRAPH + "asserted")
+#: Virtual graph: asserted plus inferred.
+ALL_GRAPH = URIRef(_GRAPH + "all")
+
+
+def source_graph(slug: str) -> URIRef:
+    """The named graph holding one source document's facts and quotes."""
+    return URIRef(f"{_GRAPH}source/{slug}")
+
+
+def background_graph(slug: str) -> URIRef:
+    """A named graph of background facts (coordinates, identifiers) with their own source."""
+    return URIRef(f"{_GRAPH}background/{slug}")
