@@ -20,6 +20,7 @@ __all__ = [
     "ONTOLOGY_IRI",
     "SHAPES_GRAPH",
     "background_graph",
+    "dataset_version",
     "source_graph",
 ]
 
@@ -29,7 +30,7 @@ BASE = "https://w3id.org/conflict-graph/"
 CG = Namespace(BASE + "ontology#")
 #: The ontology document IRI; its ``owl:versionIRI`` lives in ``ontology/conflict-graph.ttl``.
 ONTOLOGY_IRI = URIRef(BASE + "ontology")
-#: Instances: ``ID["org/tnla"]``, ``ID["place/town/lashio"]``, ``ID["quote/irrawaddy-2024-op1027-phase2/s05"]``.
+#: Instances: ``ID["org/tnla"]``, ``ID["place/town/lashio"]``, ``ID["quote/<source>/s05"]``.
 ID = Namespace(BASE + "id/")
 
 _GRAPH = BASE + "graph/"
@@ -53,3 +54,8 @@ def source_graph(slug: str) -> URIRef:
 def background_graph(slug: str) -> URIRef:
     """A named graph of background facts (coordinates, identifiers) with their own source."""
     return URIRef(f"{_GRAPH}background/{slug}")
+
+
+def dataset_version(data_version: str) -> URIRef:
+    """The IRI of one version of the whole dataset: what a cited query result links to."""
+    return URIRef(f"{BASE}dataset/{data_version}")

@@ -61,9 +61,68 @@ class Setting:
         return self.default() if callable(self.default) else self.default
 
 
+def _positive(kind: Callable[[str], Any]) -> Callable[[str], Any]:
+    def parse(text: str) -> Any:
+        value = kind(text.strip())
+        if value <= 0:
+            raise ValueError(f"expected a number above 0, got {text!r}")
+        return value
+    return parse
+
+
+def _count(text: str) -> int:
+    value = int(text.strip())
+    if value < 0:
+        raise ValueError(f"expected 0 or more, got {text!r}")
+    return value
+
+
+def _port(text: str) -> int:
+    value = int(text.strip())
+    if not 0 <= value <= 65535:
+        raise ValueError(f"expected a TCP port (0-65535; 0 picks a free one), got {text!r}")
+    return value
+
+
+def _list(text: str) -> tuple[str, ...]:
+    return tuple(item.strip() for item in text.split(",") if item.strip())
+
+
+def _paths(text: str) -> tuple[str, ...]:
+    return tuple(item for item in text.split(os.pathsep) if item.strip())
+
+
 SETTINGS: tuple[Setting, ...] = (
     Setting("cache_dir", _default_cache_dir, str,
             "Folder for the cached OWL 2 RL closure (keyed by a hash of its inputs).", "--cache-dir"),
+    # serve: the SPARQL endpoint (docs/endpoint.md)
+    Setting("host", "127.0.0.1", str,
+            "Interface the server listens on (0.0.0.0 for every interface).", "--host"),
+    Setting("port", 8000, _port, "TCP port of the server (0 picks a free port).", "--port"),
+    Setting("data", (), _paths,
+            "Extra RDF files or folders to serve (flag repeatable; variable separated by os.pathsep).",
+            "--data"),
+    Setting("no_default_data", False, _bool,
+            "Serve only the --data files, without the project's own ontology and data.",
+            "--no-default-data"),
+    Setting("workers", 2, _positive(int),
+            "Query worker processes; each holds a copy of the dataset and runs one query at a time.",
+            "--workers"),
+    Setting("threads", 8, _positive(int), "HTTP threads of the WSGI server (waitress).", "--threads"),
+    Setting("query_timeout", 10.0, _positive(float),
+            "Seconds a query may take, waiting for a free worker included; then it is stopped (503).",
+            "--query-timeout"),
+    Setting("max_query_bytes", 65_536, _positive(int),
+            "Largest query accepted, in UTF-8 bytes (413 beyond).", "--max-query-bytes"),
+    Setting("max_rows", 10_000, _count,
+            "Row cap: solutions (or triples) per response; 0 for none. A cut result says so in "
+            "the Conflict-Graph-Truncated header.", "--max-rows"),
+    Setting("service_allowlist", (), _list,
+            "Comma-separated SERVICE endpoints a query may call (an entry ending in / # or ? "
+            "allows every IRI under it); empty: SERVICE is refused.", "--service-allowlist"),
+    Setting("cors_origins", ("*",), _list,
+            "Comma-separated origins allowed to call the endpoint from a browser (* for any; "
+            "empty to send no CORS headers).", "--cors-origins"),
 )
 
 

@@ -1,0 +1,147 @@
+"""``conflict-graph serve``: the SPARQL endpoint on waitress, a production WSGI server.
+
+Every option is a setting of :mod:`conflict_graph.settings`: a flag wins over its
+``CONFLICT_GRAPH_*`` variable, which wins over the default. ``--data``, ``--no-default-data`` and
+``--cache-dir`` may also be given before ``serve`` (as for every other command).
+
+The command builds the dataset (or finds it in the cache), starts the query workers, prints the
+URL it listens on (``--port 0`` picks a free port) and serves until interrupted.
+"""
+
+from __future__ import annotations
+
+import logging
+import signal
+import sys
+from typing import Any
+
+import click
+
+from ..errors import ConflictGraphError
+from ..settings import SETTINGS, Setting, resolve
+
+__all__ = ["SERVE_SETTINGS", "run_server", "serve"]
+
+#: The settings ``serve`` has flags for, in ``--help`` order.
+SERVE_SETTINGS = (
+    "host", "port", "data", "no_default_data", "cache_dir", "workers", "threads", "query_timeout",
+    "max_query_bytes", "max_rows", "service_allowlist", "cors_origins",
+)
+_BY_NAME = {setting.name: setting for setting in SETTINGS}
+
+
+def _option(setting: Setting) -> Any:
+    assert setting.flag is not None, f"setting {setting.name} has no flag"
+    help_text = f"{setting.help} [env {setting.env}; default {setting.default_value()!r}]"
+    if setting.default is False:
+        return click.option(setting.flag, setting.name, is_flag=True, default=None, help=help_text)
+    if setting.name == "data":
+        return click.option(setting.flag, "-d", setting.name, multiple=True, metavar="PATH", help=help_text)
+    return click.option(setting.flag, setting.name, default=None, metavar=setting.name.upper(),
+                        help=help_text)
+
+
+def _settings_options(function: Any) -> Any:
+    for name in reversed(SERVE_SETTINGS):
+        function = _option(_BY_NAME[name])(function)
+    return function
+
+
+def _from_flags(given: dict[str, Any]) -> dict[str, Any]:
+    """Parse flag values with the same functions as the environment variables."""
+    values: dict[str, Any] = {}
+    for name, value in given.items():
+        if value is None or value == ():
+            continue
+        setting = _BY_NAME[name]
+        if name == "data":
+            values[name] = tuple(value)
+        elif isinstance(value, bool):
+            values[name] = value
+        else:
+            try:
+                values[name] = setting.parse(value)
+            except ValueError as exc:
+                raise click.BadParameter(str(exc), param_hint=setting.flag) from exc
+    return values
+
+
+def _group_options(values: dict[str, Any]) -> dict[str, Any]:
+    """Merge ``--data``/``--no-default-data``/``--cache-dir`` given before ``serve``."""
+    context = click.get_current_context(silent=True)
+    if context is None:
+        return values
+    try:
+        from ..cli import Options
+    except ImportError:  # pragma: no cover - the command used without the main group
+        return values
+    shared = context.find_object(Options)
+    if shared is None:
+        return values
+    merged = dict(values)
+    if shared.data:
+        merged["data"] = tuple(str(p) for p in shared.data) + tuple(values.get("data", ()))
+    if not shared.include_embedded:
+        merged["no_default_data"] = True
+    if shared.cache_dir is not None and "cache_dir" not in values:
+        merged["cache_dir"] = str(shared.cache_dir)
+    return merged
+
+
+def _stop(signum: int, frame: object) -> None:
+    raise SystemExit(0)
+
+
+def run_server(values: dict[str, Any]) -> None:
+    """Build the engine, then serve it with waitress until interrupted.
+
+    Raises:
+        ConflictGraphError: the data cannot be built or served (names the file and line).
+    """
+    import waitress  # type: ignore[import-untyped]
+
+    from ..engine import QueryService
+    from . import create_app
+
+    engine = QueryService.from_settings(values)
+    try:
+        app = create_app(values, engine=engine)
+        server = waitress.create_server(app, host=values["host"], port=int(values["port"]),
+                                        threads=int(values["threads"]), ident="conflict-graph")
+        port = getattr(server, "effective_port", values["port"])
+        host = getattr(server, "effective_host", values["host"])
+        catalogue = engine.catalogue
+        triples = sum(g.triples for g in catalogue.graphs)
+        click.echo(f"conflict-graph: {triples:,} triples in {len(catalogue.graphs)} graphs "
+                   f"(data version {catalogue.data_version}); {engine.pool.size} query worker(s)")
+        click.echo(f"conflict-graph: serving SPARQL on http://{host}:{port}/sparql "
+                   f"(query page http://{host}:{port}/)")
+        sys.stdout.flush()
+        signal.signal(signal.SIGTERM, _stop)  # a service manager's stop: close cleanly
+        try:
+            server.run()
+        except (KeyboardInterrupt, SystemExit):
+            click.echo("conflict-graph: stopped")
+        finally:
+            server.close()
+    finally:
+        engine.close()
+
+
+@click.command("serve")
+@_settings_options
+def serve(**given: Any) -> None:
+    """Serve the SPARQL 1.1 endpoint (and the query page) on waitress.
+
+    With no option it serves the project's own data on http://127.0.0.1:8000/sparql.
+    """
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.getLogger("waitress.queue").setLevel(logging.ERROR)
+    try:
+        values = resolve(_group_options(_from_flags(given)))
+        run_server(values)
+    except ConflictGraphError as exc:
+        context = click.get_current_context()
+        if context.parent is not None:  # the main group reports it, with its exit code
+            raise
+        raise click.ClickException(" ".join(str(exc).split())) from exc

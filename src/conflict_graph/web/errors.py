@@ -1,0 +1,121 @@
+"""Errors → HTTP responses, in one table and one handler.
+
+The domain raises the classes of :mod:`conflict_graph.errors`; this module decides the status:
+
+=====================================  ======  =================================================
+error                                  status  when
+=====================================  ======  =================================================
+``QuerySyntaxError``                   400     the query does not parse (message: line:column)
+``QueryRefused``                       403     update (read-only), ``SERVICE`` not allowlisted
+``NotAcceptable``                      406     nothing in ``Accept`` can be produced
+``QueryTooLarge``                      413     query or body over the size limit
+``UnsupportedMediaType``               415     POST body of a type the protocol does not define
+``QueryTimeout`` / ``WorkerLost``      503     stopped at the time limit, no free worker, or
+                                               the worker died
+``ProtocolError`` / ``QueryError``     400     bad parameters (repeated ``query``, unknown
+                                               ``entailment``, non-UTF-8 body, ...)
+=====================================  ======  =================================================
+
+Werkzeug's own HTTP errors (404, 405, ...) get the same body shape. Anything else, including a
+domain error the table does not list (a data file gone missing under a running server), is 500,
+logged with its traceback. The body is JSON (``{"ok": false, "status": …, "title": …, "error": …}``)
+for clients that prefer JSON and plain text otherwise.
+"""
+
+from __future__ import annotations
+
+import json
+
+from flask import Flask, Response, current_app, request
+from werkzeug.exceptions import HTTPException
+
+from ..conneg import prefers_json
+from ..errors import (
+    ConflictGraphError,
+    NotAcceptable,
+    QueryError,
+    QueryRefused,
+    QuerySyntaxError,
+    QueryTimeout,
+    QueryTooLarge,
+)
+from ..workers import WorkerLost
+
+__all__ = ["STATUS", "ProtocolError", "UnsupportedMediaType", "error_response", "init_app", "status_for"]
+
+
+class ProtocolError(QueryError):
+    """The request breaks the SPARQL 1.1 Protocol (missing or repeated parameters, bad body)."""
+
+
+class UnsupportedMediaType(QueryError):
+    """A POST body of a media type the protocol does not define for this operation."""
+
+
+#: Error class → HTTP status; the first class the error is an instance of wins.
+STATUS: tuple[tuple[type[ConflictGraphError], int], ...] = (
+    (QuerySyntaxError, 400),
+    (QueryRefused, 403),
+    (NotAcceptable, 406),
+    (QueryTooLarge, 413),
+    (UnsupportedMediaType, 415),
+    (QueryTimeout, 503),
+    (WorkerLost, 503),
+    (ProtocolError, 400),
+    (QueryError, 400),
+)
+
+_TITLES = {400: "Bad Request", 403: "Forbidden", 406: "Not Acceptable", 413: "Content Too Large",
+           415: "Unsupported Media Type", 500: "Internal Server Error", 503: "Service Unavailable"}
+
+
+def status_for(error: ConflictGraphError) -> int:
+    """The HTTP status of a domain error (500 for one the table does not list)."""
+    return next((status for cls, status in STATUS if isinstance(error, cls)), 500)
+
+
+def error_response(status: int, message: str, title: str | None = None) -> Response:
+    """A short error body naming the problem, as JSON or plain text by ``Accept``."""
+    title = title or _TITLES.get(status, "Error")
+    if prefers_json(request.headers.get("Accept")):
+        body = json.dumps({"ok": False, "status": status, "title": title, "error": message})
+        response = Response(body + "\n", status=status, content_type="application/json")
+    else:
+        response = Response(f"{status} {title}: {message}\n", status=status,
+                            content_type="text/plain; charset=utf-8")
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _domain_error(error: ConflictGraphError) -> Response:
+    status = status_for(error)
+    if status == 500:
+        current_app.logger.error("unexpected domain error", exc_info=error)
+        return error_response(500, "the server failed to answer this request; the error is logged")
+    return error_response(status, str(error))
+
+
+def _http_error(error: HTTPException) -> Response:
+    status = error.code or 500
+    message = error.description or error.name
+    if status == 405:
+        allowed = ", ".join(sorted(getattr(error, "valid_methods", None) or ()))
+        message = f"{request.method} is not allowed on {request.path}"
+        message += f"; use {allowed}" if allowed else ""
+    response = error_response(status, message, error.name)
+    for name, value in error.get_headers():
+        if name.lower() != "content-type":
+            response.headers[name] = value
+    return response
+
+
+def _unexpected(error: Exception) -> Response:
+    current_app.logger.exception("unexpected error answering %s %s", request.method, request.path)
+    return error_response(500, "the server failed to answer this request; the error is logged")
+
+
+def init_app(app: Flask) -> None:
+    """Register the handlers on an application."""
+    app.register_error_handler(ConflictGraphError, _domain_error)
+    app.register_error_handler(HTTPException, _http_error)
+    app.register_error_handler(Exception, _unexpected)

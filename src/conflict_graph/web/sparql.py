@@ -1,0 +1,319 @@
+"""The SPARQL 1.1 Protocol at ``/sparql``, the service description, and ``/health``.
+
+https://www.w3.org/TR/sparql11-protocol/ — a query arrives in one of three ways (§2.1):
+
+* ``GET /sparql?query=…``;
+* ``POST`` with ``Content-Type: application/x-www-form-urlencoded`` and ``query=…`` in the body;
+* ``POST`` with ``Content-Type: application/sparql-query`` and the query as the UTF-8 body.
+
+``default-graph-uri`` and ``named-graph-uri`` (in the URL, or in the form body) name the dataset
+and override the query's ``FROM``/``FROM NAMED`` (§2.1.4); ``entailment=simple|owl-rl`` picks the
+regime; ``format``/``output``/``results`` hint the result format (SPARQLWrapper sends them);
+``timeout`` asks for a shorter time limit than the server's.
+``GET /sparql`` without a query returns the service description. Updates are refused: the
+endpoint is read-only.
+
+The view functions only translate HTTP to a :class:`~conflict_graph.engine.QueryRequest` and a
+:class:`~conflict_graph.engine.QueryResponse` back to HTTP; every decision is the engine's.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable
+from urllib.parse import parse_qsl
+
+from flask import Blueprint, Response, current_app, request
+from werkzeug.datastructures import MultiDict
+
+from .. import conneg, iris, service_description
+from ..engine import PreparedQuery, Provenance, QueryRequest, QueryResponse, QueryService, entailment_of
+from ..errors import QueryRefused, QueryTooLarge
+from .errors import ProtocolError, UnsupportedMediaType
+
+__all__ = ["CORS_EXPOSED", "bp", "engine"]
+
+bp = Blueprint("sparql", __name__)
+
+FORM = "application/x-www-form-urlencoded"
+QUERY_BODY = "application/sparql-query"
+UPDATE_BODY = "application/sparql-update"
+_HINT_PARAMETERS = ("format", "output", "results")
+_PROTOCOL = "https://www.w3.org/TR/sparql11-protocol/#query-operation"
+
+#: Response headers a cross-origin script may read.
+CORS_EXPOSED = (
+    "ETag", "Link", "Content-Type", "Conflict-Graph-Data-Version", "Conflict-Graph-Ontology-Version",
+    "Conflict-Graph-Entailment", "Conflict-Graph-Row-Limit", "Conflict-Graph-Rows",
+    "Conflict-Graph-Truncated",
+)
+
+
+def engine() -> QueryService:
+    """The application's query engine (set by :func:`conflict_graph.web.create_app`)."""
+    return current_app.extensions["conflict_graph"]  # type: ignore[no-any-return]
+
+
+def _settings() -> dict[str, object]:
+    return current_app.config["CONFLICT_GRAPH"]  # type: ignore[no-any-return]
+
+
+# --- reading a request ------------------------------------------------------------------------------
+
+def _decode_pairs(raw: bytes, where: str) -> MultiDict[str, str]:
+    """Parse URL-encoded pairs strictly: bytes that are not UTF-8 are a 400, never a guess."""
+    try:
+        return MultiDict(parse_qsl(raw.decode("utf-8"), keep_blank_values=True, encoding="utf-8",
+                                   errors="strict"))
+    except UnicodeDecodeError as exc:
+        raise ProtocolError(f"the {where} is not UTF-8 (byte {exc.start}): SPARQL requests must be "
+                            "encoded in UTF-8") from exc
+
+
+def _body(limit: int) -> bytes:
+    """The request body, refusing one longer than ``limit`` bytes before reading it all."""
+    length = request.content_length
+    if length is not None and length > limit:
+        raise QueryTooLarge(f"the request body is {length:,} bytes; this endpoint accepts at most "
+                            f"{limit:,} bytes")
+    chunks: list[bytes] = []
+    size = 0
+    while size <= limit:
+        chunk = request.stream.read(limit + 1 - size)
+        if not chunk:
+            break
+        chunks.append(chunk)
+        size += len(chunk)
+    if size > limit:
+        raise QueryTooLarge(f"the request body is longer than {limit:,} bytes")
+    return b"".join(chunks)
+
+
+def _read() -> tuple[str | None, MultiDict[str, str]]:
+    """The query text (None if there is none) and every protocol parameter.
+
+    Raises:
+        ProtocolError, UnsupportedMediaType, QueryRefused, QueryTooLarge: see the module docstring.
+    """
+    max_bytes = int(engine().max_query_bytes)
+    params = _decode_pairs(request.query_string, "query string")
+    direct: str | None = None
+    if request.method == "POST":
+        mimetype = request.mimetype
+        charset = (request.mimetype_params.get("charset") or "utf-8").lower()
+        if mimetype == FORM:
+            body = _decode_pairs(_body(3 * max_bytes + 4096), "form body")
+            for key, value in body.items(multi=True):
+                params.add(key, value)
+        elif mimetype in (QUERY_BODY, UPDATE_BODY):
+            if charset not in ("utf-8", "utf8"):
+                raise UnsupportedMediaType(f"charset={charset} is not accepted: a {mimetype} body "
+                                           "must be UTF-8")
+            raw = _body(max_bytes)
+            if mimetype == UPDATE_BODY:
+                raise QueryRefused("SPARQL Update is not accepted: this endpoint is read-only")
+            try:
+                direct = raw.decode("utf-8")
+            except UnicodeDecodeError as exc:
+                raise ProtocolError(f"the request body is not UTF-8 (byte {exc.start})") from exc
+            if "query" in params or "update" in params:
+                raise ProtocolError("a query sent as the request body cannot also have a query or "
+                                    "update parameter")
+        elif not mimetype:
+            raise UnsupportedMediaType(f"a POST needs a Content-Type: {FORM} or {QUERY_BODY} "
+                                       f"(SPARQL 1.1 Protocol §2.1: {_PROTOCOL})")
+        else:
+            raise UnsupportedMediaType(f"Content-Type {mimetype} is not accepted; send {FORM} or "
+                                       f"{QUERY_BODY}")
+    queries, updates = params.getlist("query"), params.getlist("update")
+    if queries and updates:
+        raise ProtocolError("a request carries either a query or an update, not both")
+    if len(queries) > 1:
+        raise ProtocolError(f"the query parameter is given {len(queries)} times; send exactly one")
+    if len(updates) > 1:
+        raise ProtocolError(f"the update parameter is given {len(updates)} times; send exactly one")
+    if updates:
+        raise QueryRefused("SPARQL Update is not accepted: this endpoint is read-only")
+    if direct is not None:
+        return direct, params
+    return (queries[0] if queries else None), params
+
+
+def _graph_uris(params: MultiDict[str, str], name: str) -> tuple[str, ...] | None:
+    values = params.getlist(name)
+    return tuple(v.strip() for v in values) if values else None
+
+
+def _timeout(params: MultiDict[str, str]) -> float | None:
+    values = params.getlist("timeout")
+    if not values:
+        return None
+    if len(values) > 1:
+        raise ProtocolError("the timeout parameter is given more than once")
+    try:
+        seconds = float(values[0])
+    except ValueError:
+        raise ProtocolError(f"timeout must be a number of seconds, not {values[0]!r}") from None
+    if not 0 < seconds < float("inf"):
+        raise ProtocolError(f"timeout must be a number of seconds above 0, not {values[0]!r}")
+    return seconds
+
+
+def _hints(params: MultiDict[str, str]) -> tuple[str, ...]:
+    return tuple(value for name in _HINT_PARAMETERS for value in params.getlist(name))
+
+
+# --- writing a response -----------------------------------------------------------------------------
+
+def _provenance_headers(response: Response, provenance: Provenance) -> None:
+    response.headers["Conflict-Graph-Data-Version"] = provenance.data_version
+    response.headers["Conflict-Graph-Entailment"] = provenance.entailment
+    links = [f'<{iris.dataset_version(provenance.data_version)}>; '
+             'rel="http://rdfs.org/ns/void#inDataset"']
+    if provenance.ontology_version:
+        response.headers["Conflict-Graph-Ontology-Version"] = provenance.ontology_version
+        links.insert(0, f'<{provenance.ontology_version}>; rel="describedby"')
+    links.append(f'<{request.base_url}>; rel="service-desc"; type="text/turtle"')
+    response.headers["Link"] = ", ".join(links)
+    response.vary.add("Accept")
+
+
+def _not_modified(prepared: PreparedQuery) -> Response:
+    response = Response(status=304)
+    response.headers["ETag"] = prepared.etag
+    _provenance_headers(response, prepared.provenance)
+    return response
+
+
+def _result(answer: QueryResponse) -> Response:
+    response = Response(answer.body, status=200, content_type=answer.format.content_type)
+    response.headers["ETag"] = answer.etag
+    _provenance_headers(response, answer.provenance)
+    response.headers["Conflict-Graph-Rows"] = str(answer.rows)
+    response.headers["Conflict-Graph-Row-Limit"] = str(answer.row_limit)
+    response.headers["Conflict-Graph-Truncated"] = "true" if answer.truncated else "false"
+    return response
+
+
+def _matches(etag: str) -> bool:
+    return request.if_none_match.contains_weak(etag.removeprefix("W/").strip('"'))
+
+
+# --- views ------------------------------------------------------------------------------------------
+
+@bp.route("/sparql", methods=["GET", "POST"])
+@bp.route("/sparql/", methods=["GET", "POST"])
+def sparql() -> Response:
+    """A query (GET or POST), or the service description (GET without a query)."""
+    text, params = _read()
+    if text is None:
+        if request.method == "POST":
+            raise ProtocolError("the request has no query parameter (SPARQL 1.1 Protocol §2.1)")
+        return _description(params)
+    query = QueryRequest(
+        text=text,
+        accept=request.headers.get("Accept"),
+        format_hints=_hints(params),
+        default_graph_uris=_graph_uris(params, "default-graph-uri"),
+        named_graph_uris=_graph_uris(params, "named-graph-uri"),
+        entailment=entailment_of(params.getlist("entailment")),
+        base_iri=request.base_url,
+        timeout=_timeout(params),
+    )
+    service = engine()
+    prepared = service.prepare(query)
+    if _matches(prepared.etag):
+        return _not_modified(prepared)
+    return _result(service.execute(prepared))
+
+
+def _wants_html(accept: str | None) -> bool:
+    if not accept or "text/html" not in accept:
+        return False
+    offers = ["text/html"] + [m for f in conneg.formats_for("rdf") for m in f.media_types()]
+    return conneg.best_match(accept, offers) == "text/html"
+
+
+def _description(params: MultiDict[str, str]) -> Response:
+    """The service description, as Turtle, JSON-LD, RDF/XML... by ``Accept``.
+
+    A browser (preferring HTML) gets the Turtle as plain text, so it is shown, not downloaded.
+    """
+    service = engine()
+    accept = request.headers.get("Accept")
+    hints = _hints(params)
+    browser = not hints and _wants_html(accept)
+    chosen = conneg.negotiate(None if browser else accept, "rdf", hints)
+    endpoint = request.base_url
+    key = f"{endpoint}\0{chosen.name}\0{browser}"
+    cache: dict[str, bytes] = current_app.extensions.setdefault("conflict_graph.description", {})
+    if len(cache) > 64:  # one entry per endpoint URL (Host header) and format: keep it bounded
+        cache.clear()
+    if key not in cache:
+        try:
+            statistics = service.statistics()
+        except Exception:  # noqa: BLE001 - counts are optional; the catalogue has triple counts
+            current_app.logger.warning("VoID statistics unavailable", exc_info=True)
+            statistics = None
+        graph = service_description.describe(
+            endpoint, service.catalogue, statistics, max_rows=service.max_rows,
+            query_timeout=service.query_timeout, max_query_bytes=service.max_query_bytes,
+            service_allowlist=service.service_allowlist)
+        cache[key] = service_description.serialize(graph, chosen.name)
+    body = cache[key]
+    digest = hashlib.sha256(key.encode() + service.catalogue.data_version.encode()).hexdigest()
+    etag = f'W/"sd-{digest[:24]}"'
+    provenance = service.provenance("owl-rl")
+    if request.if_none_match.contains_weak(etag.removeprefix("W/").strip('"')):
+        response = Response(status=304)
+    else:
+        content_type = "text/plain; charset=utf-8" if browser else chosen.content_type
+        response = Response(body, status=200, content_type=content_type)
+    response.headers["ETag"] = etag
+    _provenance_headers(response, provenance)
+    response.headers.pop("Conflict-Graph-Entailment", None)
+    return response
+
+
+@bp.get("/health")
+def health() -> Response:
+    """Liveness and readiness: status, versions, triple counts, workers (503 if none is alive)."""
+    report = engine().health()
+    status = 200 if report["status"] == "ok" else 503
+    response = Response(json.dumps(report, indent=2) + "\n", status=status,
+                        content_type="application/json")
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+# --- CORS -------------------------------------------------------------------------------------------
+
+def _allowed_origin(origin: str, allowed: Iterable[str]) -> str | None:
+    allowed = tuple(allowed)
+    if "*" in allowed:
+        return "*"
+    return origin if origin in allowed else None
+
+
+@bp.after_request
+def _cors(response: Response) -> Response:
+    """Cross-origin access for the endpoint (``CONFLICT_GRAPH_CORS_ORIGINS``; ``*`` by default)."""
+    origin = request.headers.get("Origin")
+    allowed = _settings().get("cors_origins") or ()
+    if not origin or not allowed:
+        return response
+    value = _allowed_origin(origin, allowed)  # type: ignore[arg-type]
+    if value is None:
+        return response
+    response.headers["Access-Control-Allow-Origin"] = value
+    if value != "*":
+        response.vary.add("Origin")
+    response.headers["Access-Control-Expose-Headers"] = ", ".join(CORS_EXPOSED)
+    if request.method == "OPTIONS":
+        response.headers["Access-Control-Allow-Methods"] = "GET, HEAD, POST, OPTIONS"
+        requested = request.headers.get("Access-Control-Request-Headers")
+        response.headers["Access-Control-Allow-Headers"] = requested or "Accept, Content-Type, If-None-Match"
+        response.headers["Access-Control-Max-Age"] = "86400"
+    return response
+

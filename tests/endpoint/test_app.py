@@ -1,0 +1,81 @@
+"""The application factory in process: one engine shared by cheap apps, the error table, the UI."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from flask.testing import FlaskClient
+from live_server import DATA
+
+from conflict_graph import errors, settings
+from conflict_graph.engine import QueryService
+from conflict_graph.web import create_app
+from conflict_graph.web.errors import ProtocolError, UnsupportedMediaType, status_for
+from conflict_graph.workers import WorkerLost
+
+
+@pytest.fixture(scope="module")
+def engine(tmp_path_factory: pytest.TempPathFactory) -> Iterator[QueryService]:
+    values = settings.resolve({"data": (str(DATA),), "no_default_data": True, "workers": 1,
+                               "cache_dir": str(tmp_path_factory.mktemp("app-cache"))}, environ={})
+    service = QueryService.from_settings(values)
+    yield service
+    service.close()
+
+
+@pytest.fixture
+def client(engine: QueryService) -> FlaskClient:
+    return create_app({"TESTING": True, "max_rows": 3}, engine=engine).test_client()
+
+
+def test_one_engine_many_apps(engine: QueryService) -> None:
+    first = create_app({"TESTING": True}, engine=engine)
+    second = create_app({"TESTING": True, "cors_origins": ()}, engine=engine)
+    assert first.extensions["conflict_graph"] is second.extensions["conflict_graph"] is engine
+    assert second.config["CONFLICT_GRAPH"]["cors_origins"] == ()
+    reply = second.test_client().get("/sparql", query_string={"query": "ASK {}"}, headers={"Origin": "http://x"})
+    assert reply.status_code == 200 and "Access-Control-Allow-Origin" not in reply.headers
+
+
+def test_query_in_process(client: FlaskClient) -> None:
+    reply = client.get("/sparql", query_string={"query": "ASK { ?s ?p ?o }"})
+    assert reply.status_code == 200
+    assert reply.json == {"head": {}, "boolean": True}
+
+
+def test_query_page_is_registered(client: FlaskClient) -> None:
+    rules = {rule.rule: rule.endpoint for rule in client.application.url_map.iter_rules()}
+    assert rules["/"] == "ui.index"
+    assert rules["/sparql"].startswith("sparql.")
+
+
+def test_a_bug_is_a_logged_500(client: FlaskClient, engine: QueryService, monkeypatch: pytest.MonkeyPatch,
+                               caplog: pytest.LogCaptureFixture) -> None:
+    def broken(*args: Any) -> None:
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(engine, "prepare", broken)
+    reply = client.get("/sparql", query_string={"query": "ASK {}"})
+    assert reply.status_code == 500
+    assert "boom" not in reply.get_data(as_text=True)
+    assert any("boom" in (r.exc_text or "") for r in caplog.records)
+
+
+@pytest.mark.parametrize(("error", "status"), [
+    (errors.QuerySyntaxError("x"), 400), (errors.QueryRefused("x"), 403), (errors.NotAcceptable("x"), 406),
+    (errors.QueryTooLarge("x"), 413), (UnsupportedMediaType("x"), 415), (errors.QueryTimeout("x"), 503),
+    (WorkerLost("x"), 503), (ProtocolError("x"), 400), (errors.QueryError("x"), 400),
+    (errors.DataLoadError("x"), 500), (errors.ReasoningError("x"), 500),
+])
+def test_status_table(error: errors.ConflictGraphError, status: int) -> None:
+    assert status_for(error) == status
+
+
+def test_package_has_no_module_level_app() -> None:
+    import conflict_graph.web as web
+
+    assert not any(type(v).__name__ == "Flask" for v in vars(web).values())
+    assert Path(web.__file__).name == "__init__.py"

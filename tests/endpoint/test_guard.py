@@ -1,0 +1,111 @@
+"""The request guard: query form, update detection, SERVICE targets, dataset clauses."""
+
+from __future__ import annotations
+
+import pytest
+
+from conflict_graph.errors import QueryError, QueryRefused
+from conflict_graph.guard import check, inspect, service_allowed
+
+BASE = "http://localhost/sparql"
+
+
+@pytest.mark.parametrize(
+    ("text", "form"),
+    [
+        ("SELECT * WHERE { ?s ?p ?o }", "SELECT"),
+        ("select * { }", "SELECT"),
+        ("ASK {}", "ASK"),
+        ("CONSTRUCT { <s> <p> 1 } WHERE {}", "CONSTRUCT"),
+        ("DESCRIBE <http://example.org/>", "DESCRIBE"),
+        ("# a comment\nPREFIX ex: <http://ex/>\nBASE <http://b/>\nASK { ex:a ?p ?o }", "ASK"),
+        ("PREFIX : <http://ex/> INSERT DATA { :a :b :c }", "INSERT"),
+        ("DELETE WHERE { ?s ?p ?o }", "DELETE"),
+        ("LOAD <http://example.org/data.ttl>", "LOAD"),
+        ("CLEAR ALL", "CLEAR"),
+        ("WITH <http://g> DELETE { ?s ?p ?o } WHERE { ?s ?p ?o }", "WITH"),
+        ("not sparql at all", None),
+        ("", None),
+    ],
+)
+def test_form(text: str, form: str | None) -> None:
+    assert inspect(text, BASE).form == form
+
+
+@pytest.mark.parametrize(
+    ("text", "services"),
+    [
+        ("SELECT * { SERVICE <http://a/sparql> { ?s ?p ?o } }", ("http://a/sparql",)),
+        ("SELECT * { service silent <http://a/sparql> { } }", ("http://a/sparql",)),
+        ("PREFIX e: <http://e/> SELECT * { SERVICE e:sparql { } }", ("http://e/sparql",)),
+        ("SELECT * { SERVICE ?endpoint { } }", (None,)),
+        ("SELECT * { SERVICE <rel> { } }", ("http://localhost/rel",)),
+        ("SELECT * { SERVICE <http://a\\u0062/> { } }", ("http://ab/",)),
+        # not a SERVICE clause: inside strings, IRIs, comments, prefixed names, variables
+        ('SELECT * { ?s ?p "SERVICE <http://x/> { }" }', ()),
+        ("SELECT * { ?s ?p '''it's a SERVICE <http://x/> {''' }", ()),
+        ("SELECT * { ?s ?p ?o } # SERVICE <http://x/> { }", ()),
+        ("PREFIX e: <http://e/> SELECT ?SERVICE { ?SERVICE e:SERVICE <http://x/SERVICE> }", ()),
+        # FILTER(?a<?b#…) is a comparison followed by a comment: the SERVICE on the next line is code
+        ('SELECT * { BIND(1 AS ?a) BIND(2 AS ?b) FILTER(?a<?b#>"""\n) SERVICE <http://evil/> { }\n'
+         '# """\n}', ("http://evil/",)),
+        # an escaped quote in a prefixed name does not open a string
+        ("PREFIX e: <http://e/> SELECT * { ?s e:a\\'b ?o SERVICE <http://evil/> { } }", ("http://evil/",)),
+        ("SELECT * { { SELECT * { SERVICE <http://one/> { } } } SERVICE <http://two/> { } }",
+         ("http://one/", "http://two/")),
+    ],
+)
+def test_service_targets(text: str, services: tuple[str | None, ...]) -> None:
+    assert inspect(text, BASE).services == services
+
+
+def test_dataset_clauses_and_prologue() -> None:
+    shape = inspect(
+        "BASE <http://b/> PREFIX ex: <http://ex/> PREFIX : <rel/>\n"
+        "SELECT * FROM ex:g1 FROM <g2> FROM NAMED <http://n/> WHERE { ?s ?p ?o }", BASE)
+    assert shape.base == "http://b/"
+    assert shape.prefixes == (("ex", "http://ex/"), ("", "http://b/rel/"))
+    assert shape.from_graphs == ("http://ex/g1", "http://b/g2")
+    assert shape.from_named_graphs == ("http://n/",)
+
+
+@pytest.mark.parametrize(
+    ("target", "allowlist", "allowed"),
+    [
+        ("http://a/sparql", (), False),
+        ("http://a/sparql", ("http://a/sparql",), True),
+        ("http://a/sparql2", ("http://a/sparql",), False),
+        ("http://a/x/sparql", ("http://a/",), True),
+        ("http://ab/sparql", ("http://a",), False),
+        (None, ("http://a/",), False),
+    ],
+)
+def test_allowlist(target: str | None, allowlist: tuple[str, ...], allowed: bool) -> None:
+    assert service_allowed(target, allowlist) is allowed
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "INSERT DATA { <a> <b> <c> }",
+        "LOAD <http://example.org/x.ttl>",
+        "SELECT * { SERVICE <http://a/> { } }",
+        "SELECT * { SERVICE ?x { } }",
+    ],
+)
+def test_check_refuses(text: str) -> None:
+    with pytest.raises(QueryRefused):
+        check(inspect(text, BASE), ())
+
+
+def test_deep_nesting_is_refused_before_the_parser_overflows() -> None:
+    deep = "SELECT * WHERE { FILTER(" + "(" * 300 + "1" + ")" * 300 + ") }"
+    assert inspect(deep, BASE).nesting == 302
+    with pytest.raises(QueryError, match="levels deep"):
+        check(inspect(deep, BASE), ())
+    check(inspect("SELECT * WHERE { FILTER(" + "(" * 100 + "1" + ")" * 100 + ") }", BASE), ())
+
+
+def test_check_lets_allowlisted_service_and_plain_queries_through() -> None:
+    check(inspect("SELECT * { SERVICE <http://a/sparql> { } }", BASE), ("http://a/sparql",))
+    check(inspect("SELECT * FROM <http://remote.example/data.ttl> { ?s ?p ?o }", BASE), ())

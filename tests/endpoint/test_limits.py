@@ -1,0 +1,138 @@
+"""The time limit really stops a runaway query, while other clients keep being served.
+
+A server with a 1.5 s limit and two query workers gets a deliberately explosive query (a four-way
+cross product counted over the whole dataset: about 10^11 rows here). While it runs, normal
+queries must keep succeeding on the other worker; the explosive one must get a 503 with a
+message soon after the limit; its worker process must be gone and a fresh one must take its place.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import urlencode
+
+import pytest
+from live_server import DATA, EX, LiveServer, Reply, start_server, stop_server
+
+TIMEOUT = 1.5
+EXPLOSIVE = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
+NORMAL = f"PREFIX ex: <{EX}> SELECT ?m WHERE {{ ex:alliance ex:hasMember ?m }}"
+
+
+@pytest.fixture(scope="module")
+def tight_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+    folder = tmp_path_factory.mktemp("tight")
+    filler = folder / "filler.nt"
+    filler.write_text("".join(f"<http://example.org/filler/{i}> <http://example.org/p> \"{i}\" .\n"
+                              for i in range(600)), encoding="utf-8")
+    server = start_server(["--no-default-data", "--data", str(DATA), "--data", str(filler),
+                           "--query-timeout", str(TIMEOUT), "--workers", "2"], folder / "cache")
+    yield server
+    stop_server(server.process)
+
+
+def query(server: LiveServer, text: str, **params: str) -> Reply:
+    return server.get("/sparql?" + urlencode({"query": text, **params}), timeout=30)
+
+
+def wait_for_workers(server: LiveServer, restarts: int, deadline: float = 60.0) -> dict[str, object]:
+    limit = time.monotonic() + deadline
+    while time.monotonic() < limit:
+        workers = server.health()["workers"]
+        if workers["alive"] == 2 and workers["idle"] == 2 and workers["restarts"] >= restarts:  # type: ignore[index]
+            return workers  # type: ignore[return-value]
+        time.sleep(0.1)
+    pytest.fail(f"workers did not recover: {server.health()}")
+
+
+def test_a_client_may_ask_for_a_shorter_limit(tight_server: LiveServer) -> None:
+    started = time.monotonic()
+    reply = query(tight_server, EXPLOSIVE, timeout="0.4")
+    assert reply.status == 503 and "0.4 s" in reply.text
+    assert time.monotonic() - started < 1.2
+    assert query(tight_server, NORMAL, timeout="60").status == 200  # never longer than the server's
+    assert query(tight_server, NORMAL, timeout="soon").status == 400
+    assert query(tight_server, NORMAL, timeout="0").status == 400
+
+
+def finished(pid: int) -> bool:
+    """True once the kernel has ended a process and all its threads (a zombie until reaped)."""
+    try:
+        zombie = ") Z " in Path(f"/proc/{pid}/stat").read_text()
+        return zombie and len(os.listdir(f"/proc/{pid}/task")) <= 1
+    except FileNotFoundError:  # reaped (or no /proc: nothing to wait for)
+        return True
+
+
+def test_explosive_query_is_stopped_while_others_are_served(tight_server: LiveServer) -> None:
+    before = wait_for_workers(tight_server, 0)
+    explosive: dict[str, object] = {}
+
+    def run() -> None:
+        started = time.monotonic()
+        explosive["reply"] = query(tight_server, EXPLOSIVE)
+        explosive["seconds"] = time.monotonic() - started
+        explosive["ended"] = time.monotonic()
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    time.sleep(0.3)  # the explosive query is now running on one worker
+    normal: list[tuple[int, float, float]] = []
+    while thread.is_alive() and len(normal) < 200:
+        started = time.monotonic()
+        reply = query(tight_server, NORMAL)
+        normal.append((reply.status, time.monotonic() - started, time.monotonic()))
+        assert len(json.loads(reply.body)["results"]["bindings"]) == 2
+    thread.join()
+
+    reply = explosive["reply"]
+    assert isinstance(reply, Reply)
+    assert reply.status == 503, reply.text
+    assert "time limit" in reply.text and f"{TIMEOUT:g} s" in reply.text
+    assert TIMEOUT <= explosive["seconds"] < TIMEOUT + 5  # type: ignore[operator]
+    during = [n for n in normal if n[2] < explosive["ended"]]  # type: ignore[operator]
+    assert len(during) >= 5, normal
+    assert all(status == 200 and seconds < 1.0 for status, seconds, _ in during), during
+
+    after = wait_for_workers(tight_server, int(before["restarts"]) + 1)  # type: ignore[call-overload]
+    killed = set(before["pids"]) - set(after["pids"])  # type: ignore[call-overload]
+    assert len(killed) == 1, (before, after)
+    assert finished(killed.pop())
+    assert query(tight_server, NORMAL).status == 200
+
+
+def test_waiting_for_a_worker_counts_against_the_limit(tight_server: LiveServer) -> None:
+    before = wait_for_workers(tight_server, 0)
+    threads = [threading.Thread(target=query, args=(tight_server, EXPLOSIVE)) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    time.sleep(0.3)  # both workers are busy until the explosive queries are stopped at 1.5 s
+    started = time.monotonic()
+    reply = query(tight_server, NORMAL, timeout="0.5")  # its limit passes before any worker is free
+    waited = time.monotonic() - started
+    for thread in threads:
+        thread.join()
+    assert reply.status == 503, reply.text
+    assert "busy" in reply.text and "0.5 s" in reply.text
+    assert 0.5 <= waited < 1.2
+    wait_for_workers(tight_server, int(before["restarts"]) + 2)  # type: ignore[call-overload]
+    assert query(tight_server, NORMAL).status == 200
+
+
+def test_a_worker_killed_while_idle_is_replaced(tight_server: LiveServer) -> None:
+    before = wait_for_workers(tight_server, 0)
+    victim = int(before["pids"][0])  # type: ignore[index]
+    os.kill(victim, signal.SIGKILL)
+    limit = time.monotonic() + 10
+    while not finished(victim) and time.monotonic() < limit:
+        time.sleep(0.05)
+    for _ in range(4):
+        assert query(tight_server, NORMAL).status == 200
+    after = wait_for_workers(tight_server, int(before["restarts"]) + 1)  # type: ignore[call-overload]
+    assert victim not in after["pids"]  # type: ignore[operator]
