@@ -136,6 +136,8 @@ def describe(endpoint: str, catalogue: Catalogue, statistics: Mapping[str, Mappi
     for info in catalogue.graphs:
         named = _named_graph(graph, URIRef(info.iri), info.kind == "inferred",
                              statistics.get(info.iri), info.triples, _KIND_NOTES.get(info.kind, info.kind))
+        if info.kind in _PROJECT_KINDS:
+            graph.add((graph.value(named, SD.graph), DCTERMS.license, DATA_LICENSE))
         graph.add((dataset, SD.namedGraph, named))
         graph.add((available, SD.namedGraph, named))
     for virtual, owl_rl, note in (
@@ -145,6 +147,11 @@ def describe(endpoint: str, catalogue: Catalogue, statistics: Mapping[str, Mappi
         named = _named_graph(graph, virtual, owl_rl, statistics.get(str(virtual)), None, note)
         graph.add((available, SD.namedGraph, named))
     return graph
+
+
+#: The licence of the project's own graphs (LICENSE-DATA); a user's --data graphs carry their own.
+DATA_LICENSE = URIRef("https://creativecommons.org/licenses/by/4.0/")
+_PROJECT_KINDS = frozenset({"ontology", "shapes", "source", "background"})
 
 
 def _named_graph(graph: Graph, name: URIRef, owl_rl: bool, counts: Mapping[str, int] | None,

@@ -91,6 +91,21 @@ def test_versions_make_results_citable(embedded_server: LiveServer) -> None:
     assert f'<{ontology_version}>; rel="describedby"' in reply.headers["Link"]
 
 
+def test_service_description_gives_the_data_licence(embedded_server: LiveServer) -> None:
+    """The project's graphs carry CC BY 4.0; a user's own --data graphs would carry none from us."""
+    reply = embedded_server.get("/sparql", headers={"Accept": "text/turtle"})
+    graph = rdflib.Graph().parse(data=reply.text, format="turtle")
+    licensed = set(graph.query("""
+        PREFIX sd: <http://www.w3.org/ns/sparql-service-description#>
+        PREFIX dct: <http://purl.org/dc/terms/>
+        SELECT ?name WHERE {
+          ?named sd:name ?name ; sd:graph/dct:license <https://creativecommons.org/licenses/by/4.0/> }"""))
+    names = {str(row[0]) for row in licensed}
+    assert "https://w3id.org/conflict-graph/graph/source/irrawaddy-2024-op1027-phase2" in names
+    assert "https://w3id.org/conflict-graph/graph/ontology" in names
+    assert "https://w3id.org/conflict-graph/graph/inferred" not in names
+
+
 def test_query_page_is_served_beside_the_endpoint(embedded_server: LiveServer) -> None:
     page = embedded_server.get("/", headers={"Accept": "text/html"})
     assert page.status == 200 and page.content_type == "text/html"
