@@ -7,7 +7,9 @@ Usage::
 SENTENCES.tsv has the columns ``id`` (S01…, H1…), ``paragraph`` and ``text``. Each text must occur
 verbatim in the article, in order; its position is found here, never typed by hand. Positions are
 0-based code-point offsets, as the Web Annotation ``TextPositionSelector`` counts them
-(https://www.w3.org/TR/annotation-model/#text-position-selector).
+(https://www.w3.org/TR/annotation-model/#text-position-selector), into the stored text snapshot,
+which is therefore each quote's ``oa:hasSource``. A ``TextQuoteSelector`` (exact text with up to
+32 characters of context on each side, §4.2.4) finds the same span in a re-crawled copy.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ PREFIXES = """@prefix cg:   <https://w3id.org/conflict-graph/ontology#> .
 """
 
 ID = "https://w3id.org/conflict-graph/id/"
+CONTEXT = 32
 
 
 def turtle_string(text: str) -> str:
@@ -60,6 +63,7 @@ def main(article_path: str, sentences_path: str, slug: str) -> None:
             heading = sentence_id.startswith("H")
             iri = f"<{ID}quote/{slug}/{sentence_id.lower()}>"
             kind = "Heading" if heading else "Sentence"
+            prefix, suffix = text[max(0, start - CONTEXT):start], text[end:end + CONTEXT]
             out.append(
                 f"\n{iri} a cg:Quote ;\n"
                 f'    rdfs:label "{kind} {sentence_id} of {slug}"@en ;\n'
@@ -67,12 +71,17 @@ def main(article_path: str, sentences_path: str, slug: str) -> None:
                 f"    cg:paragraph {paragraph} ;\n"
                 f"    cg:isHeading {'true' if heading else 'false'} ;\n"
                 f"    prov:wasQuotedFrom {doc} ;\n"
-                f"    oa:hasSource {doc} ;\n"
+                f"    oa:hasSource {snapshot} ;\n"
                 f"    prov:value {turtle_string(sentence)} ;\n"
-                f"    oa:hasSelector <{ID}quote/{slug}/{sentence_id.lower()}/position> .\n"
+                f"    oa:hasSelector <{ID}quote/{slug}/{sentence_id.lower()}/position>,\n"
+                f"        <{ID}quote/{slug}/{sentence_id.lower()}/text> .\n"
                 f"<{ID}quote/{slug}/{sentence_id.lower()}/position> a oa:TextPositionSelector ;\n"
                 f"    oa:start {start} ;\n"
                 f"    oa:end {end} .\n"
+                f"<{ID}quote/{slug}/{sentence_id.lower()}/text> a oa:TextQuoteSelector ;\n"
+                f"    oa:exact {turtle_string(sentence)} ;\n"
+                f"    oa:prefix {turtle_string(prefix)} ;\n"
+                f"    oa:suffix {turtle_string(suffix)} .\n"
             )
     sys.stdout.write("".join(out))
 

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from conflict_graph.build import BuildResult
 from conflict_graph.settings import SETTINGS, Setting
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -36,9 +37,13 @@ def test_ci_runs_the_readme_test_command() -> None:
     assert re.search(r"^test: install", makefile, re.M)
 
 
-def test_build_figures_in_the_readme_came_from_the_build_command() -> None:
+def test_build_figures_in_the_readme_are_those_of_the_current_data(real_build: BuildResult) -> None:
+    """The README shows `conflict-graph build` output; its graph sizes must match a build of today's data."""
     section = README.split("## Build", 1)[1].split("\n## ", 1)[0]
-    assert "$ conflict-graph build" in section
+    assert re.search(r"^\$ conflict-graph .*build", section, re.M)
     assert re.search(r"cold build: +[\d.]+ s", section) and re.search(r"warm start: +[\d.]+ s", section)
-    for graph in ("graph/ontology", "graph/source/irrawaddy-2024-op1027-phase2", "graph/inferred"):
-        assert graph in section
+    shown = {match[0]: int(match[2].replace(",", ""))
+             for match in re.findall(r"^(https://\S+) +(\w+) +([\d,]+)$", section, re.M)}
+    built = {graph.iri: graph.triples for graph in real_build.catalogue.graphs}
+    assert shown == built, "re-run `conflict-graph build` and paste its output into the README"
+    assert f"data version: {real_build.catalogue.data_version}" in section

@@ -136,6 +136,13 @@ FAULTS = {
         "ex:adjacency",
         "not asserted",
     ),
+    "claimed triple asserted as a fact": (
+        "INSERT DATA { ex:group-a cg:basedIn ex:town-c ."
+        " ex:claimed-base a cg:TripleStatement ; rdf:subject ex:group-a ; rdf:predicate cg:basedIn ;"
+        " rdf:object ex:town-c ; cg:epistemicStatus cg:Claimed ;"
+        " cg:evidence [ a cg:Evidence ; prov:entity ex:s1 ; cg:epistemicStatus cg:Claimed ;"
+        " cg:claimant ex:group-a ] }",
+        "TripleStatementShape", "ex:claimed-base", "asserted as a fact"),
     "quantity without unit": (
         "DELETE WHERE { ex:distance cg:unit ?u }",
         "ReportedQuantityShape",

@@ -19,7 +19,7 @@ import os
 import shutil
 import tempfile
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
@@ -185,7 +185,7 @@ def _write(cache_dir: Path, key: str, loaded: LoadedData, timings: dict[str, flo
 
 
 def build(files: Sequence[InputFile], *, cache_dir: Path, force: bool = False,
-          validate: bool = True) -> BuildResult:
+          validate: bool = True, progress: Callable[[str], None] | None = None) -> BuildResult:
     """Load, validate and reason over ``files``; cache and return the artifact.
 
     Args:
@@ -193,6 +193,8 @@ def build(files: Sequence[InputFile], *, cache_dir: Path, force: bool = False,
         cache_dir: where artifacts live.
         force: ignore a cached artifact and build again (the cold path).
         validate: run the SHACL shapes (a cache hit then requires a validated artifact).
+        progress: called with a one-line message before each slow step of a cold build, so a
+            command can tell its user what it is waiting for.
 
     Raises:
         DataLoadError: an input is missing, unreadable or malformed.
@@ -207,12 +209,15 @@ def build(files: Sequence[InputFile], *, cache_dir: Path, force: bool = False,
         if found is not None:
             return BuildResult(cache_dir / key, found, True, time.perf_counter() - started)
 
+    say = progress or (lambda message: None)
+    say(f"building the dataset from {len(files)} file(s) (cached afterwards in {cache_dir / key})")
     timings: dict[str, float] = {}
     mark = time.perf_counter()
     loaded = inputs.load(files)
     timings["load"] = time.perf_counter() - mark
     report_text = ""
     if validate:
+        say("validating with the SHACL shapes…")
         mark = time.perf_counter()
         report = validation.validate(loaded.dataset)
         timings["validate"] = time.perf_counter() - mark
@@ -221,6 +226,7 @@ def build(files: Sequence[InputFile], *, cache_dir: Path, force: bool = False,
             failed = sum(1 for r in report.results if r.severity == "Violation")
             raise ValidationFailed(f"the data does not conform to the SHACL shapes ({failed} violation(s))",
                                    report.text)
+    say("computing the OWL 2 RL closure…")
     reasoned = reasoning.materialize(loaded.dataset)
     timings["reason"] = reasoned.seconds
     if reasoned.errors:

@@ -57,7 +57,8 @@ class Options:
 
     def build(self, *, force: bool = False) -> BuildResult:
         """Build (or find in the cache) the dataset of these inputs."""
-        return build(self.files(), cache_dir=self.resolved_cache_dir(), force=force)
+        return build(self.files(), cache_dir=self.resolved_cache_dir(), force=force,
+                     progress=lambda message: click.echo(f"conflict-graph: {message}", err=True))
 
     def open(self) -> tuple[Catalogue, ox.Store]:
         """Build or reuse the dataset and open it in a query store."""

@@ -10,6 +10,11 @@ ontology and data graphs (never the shapes, which would be reasoned into junk), 
 * ``x owl:sameAs x`` (rule eq-ref, made for every node);
 * reflexive ``rdfs:subClassOf``, ``rdfs:subPropertyOf``, ``owl:equivalentClass`` and
   ``owl:equivalentProperty`` (rules scm-cls, scm-op, scm-dp);
+* triples that hold of everything and say nothing: ``x rdf:type owl:Thing`` (cls-thing,
+  cax-sco), ``C rdfs:subClassOf owl:Thing``, ``owl:Nothing rdfs:subClassOf C``, and
+  ``rdfs:domain``/``rdfs:range owl:Thing`` (scm-*);
+* triples about the built-in vocabulary itself (``xsd:int rdf:type rdfs:Datatype``,
+  ``xsd:boolean owl:disjointWith xsd:decimal``, ...), which owlrl's datatype axioms add;
 * owlrl's ``err:ErrorMessage`` nodes, whose messages become :attr:`ReasoningReport.errors`
   (inconsistencies such as cax-dw, prp-irp, eq-diff1, or ill-typed literals).
 
@@ -31,7 +36,7 @@ from rdflib.term import Node
 
 from . import iris
 
-__all__ = ["REFLEXIVE_NOISE", "ReasoningReport", "materialize"]
+__all__ = ["BUILT_IN_NAMESPACES", "REFLEXIVE_NOISE", "ReasoningReport", "materialize"]
 
 #: Predicates whose reflexive triples (``x p x``) owlrl adds for every node, class or property,
 #: with the name of the cleaning rule that removes them.
@@ -42,6 +47,12 @@ REFLEXIVE_NOISE: dict[URIRef, str] = {
     OWL.equivalentClass: "reflexive owl:equivalentClass",
     OWL.equivalentProperty: "reflexive owl:equivalentProperty",
 }
+#: Namespaces of the built-in vocabulary: owlrl's axioms about their terms are dropped.
+BUILT_IN_NAMESPACES: tuple[str, ...] = (
+    str(RDF), str(RDFS), str(OWL), "http://www.w3.org/2001/XMLSchema#",
+)
+_TRIVIAL_OBJECT_OF = {RDF.type: OWL.Thing, RDFS.subClassOf: OWL.Thing, RDFS.domain: OWL.Thing,
+                      RDFS.range: OWL.Thing}
 _ERR = "http://www.daml.org/2002/03/agents/agent-ont#"
 _ERROR_MESSAGE = URIRef(_ERR + "ErrorMessage")
 _ERROR = URIRef(_ERR + "error")
@@ -92,6 +103,25 @@ def _external_same_as(triples: Iterable[tuple[Node, Node, Node]]) -> list[str]:
             for ours, other in sorted(pairs)]
 
 
+def _noise(triple: tuple[Node, Node, Node], messages: set[Node],
+           asserted: set[tuple[Node, Node, Node]]) -> str | None:
+    """The cleaning rule that removes ``triple`` from the closure, or None to keep it."""
+    s, p, o = triple
+    if isinstance(s, Literal):
+        return "literal subject"
+    if s in messages:
+        return "error message"
+    if s == o and isinstance(p, URIRef) and p in REFLEXIVE_NOISE:
+        return REFLEXIVE_NOISE[p]
+    if _TRIVIAL_OBJECT_OF.get(p) == o or (s == OWL.Nothing and p == RDFS.subClassOf):  # type: ignore[call-overload]
+        return "owl:Thing / owl:Nothing"
+    if isinstance(s, URIRef) and str(s).startswith(BUILT_IN_NAMESPACES):
+        return "built-in vocabulary"
+    if triple in asserted:
+        return "asserted"
+    return None
+
+
 def materialize(dataset: Dataset, graphs: Iterable[URIRef] | None = None) -> ReasoningReport:
     """Compute the cleaned OWL 2 RL closure of ``dataset`` into its ``graph/inferred``.
 
@@ -113,20 +143,15 @@ def materialize(dataset: Dataset, graphs: Iterable[URIRef] | None = None) -> Rea
 
     messages = set(closure.subjects(RDF.type, _ERROR_MESSAGE))
     errors = sorted({str(text) for m in messages for text in closure.objects(m, _ERROR)})
-    noise = dict.fromkeys(["literal subject", *REFLEXIVE_NOISE.values(), "error message", "asserted"], 0)
+    noise = dict.fromkeys(["literal subject", *REFLEXIVE_NOISE.values(), "owl:Thing / owl:Nothing",
+                           "built-in vocabulary", "error message", "asserted"], 0)
     kept = []
     for triple in closure:
-        s, p, o = triple
-        if isinstance(s, Literal):
-            noise["literal subject"] += 1
-        elif s in messages:
-            noise["error message"] += 1
-        elif s == o and isinstance(p, URIRef) and p in REFLEXIVE_NOISE:
-            noise[REFLEXIVE_NOISE[p]] += 1
-        elif triple in asserted:
-            noise["asserted"] += 1
-        else:
+        rule = _noise(triple, messages, asserted)
+        if rule is None:
             kept.append(triple)
+        else:
+            noise[rule] += 1
 
     dataset.remove_graph(iris.INFERRED_GRAPH)
     inferred = dataset.graph(iris.INFERRED_GRAPH)
