@@ -32,6 +32,7 @@ from rdflib.term import Node
 
 from . import __version__, inputs, iris, reasoning, validation
 from .errors import DataLoadError, ReasoningError, ValidationFailed
+from .evidence_iris import name_evidence
 from .inputs import InputFile, LoadedData
 from .store import DATASET_FILE, GRAPH_KINDS, META_FILE, Catalogue, GraphInfo
 
@@ -214,6 +215,7 @@ def build(files: Sequence[InputFile], *, cache_dir: Path, force: bool = False,
     timings: dict[str, float] = {}
     mark = time.perf_counter()
     loaded = inputs.load(files)
+    name_evidence(loaded.dataset)
     timings["load"] = time.perf_counter() - mark
     report_text = ""
     if validate:
