@@ -8,6 +8,7 @@ CONSTRUCT and DESCRIBE results as Turtle (``table``) or JSON-LD (``json``).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping, Sequence
 
 import pyoxigraph as ox
@@ -32,6 +33,9 @@ DEFAULT_PREFIXES: dict[str, str] = {
     "graph": iris.BASE + "graph/",
 }
 _MAX_CELL = 80
+#: Local names printed after a prefix only when they can be pasted back into a query as they are
+#: (a simple case of SPARQL's PN_LOCAL: no "/", "#" or other characters that need escaping).
+_LOCAL_NAME = re.compile(r"[A-Za-z0-9_](?:[A-Za-z0-9_.\-]*[A-Za-z0-9_\-])?")
 _RESULTS_FORMATS = {"csv": ox.QueryResultsFormat.CSV, "json": ox.QueryResultsFormat.JSON}
 
 
@@ -41,8 +45,9 @@ def term_text(term: object, prefixes: Mapping[str, str]) -> str:
         return ""
     if isinstance(term, ox.NamedNode):
         for prefix, namespace in sorted(prefixes.items(), key=lambda item: -len(item[1])):
-            if term.value.startswith(namespace) and len(term.value) > len(namespace):
-                return f"{prefix}:{term.value[len(namespace):]}"
+            local = term.value[len(namespace):]
+            if term.value.startswith(namespace) and _LOCAL_NAME.fullmatch(local):
+                return f"{prefix}:{local}"
         return f"<{term.value}>"
     if isinstance(term, ox.BlankNode):
         return f"_:{term.value}"
