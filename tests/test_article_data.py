@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from rdflib import RDF, RDFS, BNode, Dataset, Graph, URIRef
+from rdflib import RDF, RDFS, BNode, Dataset, Graph, Literal, URIRef
 from rdflib.namespace import OWL, PROV, SKOS, Namespace
 
 from conflict_graph import inputs, iris
@@ -126,11 +126,22 @@ def test_no_owl_same_as_anywhere(dataset: Dataset) -> None:
     assert not list(dataset.quads((None, OWL.sameAs, None, None)))
 
 
-def test_background_never_cites_the_article(dataset: Dataset) -> None:
-    background = dataset.graph(iris.background_graph("gazetteer"))
+@pytest.mark.parametrize("slug", ["gazetteer", "names"])
+def test_background_never_cites_the_article(dataset: Dataset, slug: str) -> None:
+    background = dataset.graph(iris.background_graph(slug))
     cited = {str(q) for q in background.objects(None, PROV.entity)}
     assert cited and not any(c.startswith(str(iris.ID["quote/"])) for c in cited)
     assert not any(str(o).startswith(str(DOCUMENT)) for o in background.objects())
+
+
+def test_the_usual_mndaa_name_is_background_not_the_article(dataset: Dataset, article: Graph) -> None:
+    """N2: the article spells it "Nationalities"; the usual "National" is a sourced variant."""
+    usual = Literal("Myanmar National Democratic Alliance Army", lang="en")
+    mndaa = iris.ID["org/mndaa"]
+    assert (mndaa, SKOS.hiddenLabel, usual) in dataset.graph(iris.background_graph("names"))
+    assert not list(article.triples((mndaa, None, usual)))
+    as_written = Literal("Myanmar Nationalities Democratic Alliance Army", lang="en")
+    assert (mndaa, SKOS.prefLabel, as_written) in article
 
 
 def test_terms_used_in_the_data_are_defined(dataset: Dataset, ontology: Graph) -> None:
