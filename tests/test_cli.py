@@ -150,6 +150,17 @@ def test_query_header_chooses_the_entailment(cache: Path, tmp_path: Path) -> Non
     assert overridden.stdout.splitlines()[-1] == "(1 row)"
 
 
+def test_a_triple_in_two_files_counts_once(tmp_path: Path) -> None:
+    """The default graph is an RDF merge, a set: a triple stated in two files is one triple."""
+    for name in ("a.ttl", "b.nt"):
+        (tmp_path / name).write_text("<http://ex/a> <http://ex/b> <http://ex/c> .\n", encoding="utf-8")
+    files = ["--data", str(tmp_path / "a.ttl"), "--data", str(tmp_path / "b.nt")]
+    query = "SELECT (COUNT(*) AS ?n) WHERE { ?s <http://ex/b> ?o }"
+    result = run_cli(["--no-default-data", *files, "query", "--format", "csv", query], tmp_path / "cache")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines() == ["n", "1"]
+
+
 def test_query_csv(cache: Path) -> None:
     result = cg(cache, "query", "--format", "csv", ORGS)
     assert result.returncode == 0

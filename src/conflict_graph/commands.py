@@ -98,7 +98,7 @@ def stats_report(catalogue: Catalogue, opened: ox.Store) -> str:
     for label, template in _COUNTS.items():
         text = prologue + template.format(ontology=iris.ONTOLOGY_GRAPH, instances=iris.ID)
         entailment = "simple" if "(asserted)" in label else "owl-rl"
-        result = store.execute(opened, text, store.query_dataset(catalogue, entailment))
+        result = store.execute(opened, text, store.query_dataset(catalogue, entailment, unions=True))
         assert isinstance(result, ox.QuerySolutions)
         value = next(iter(result))["n"]
         rows.append([label, f"{int(value.value):,}" if isinstance(value, ox.Literal) else "?"])
@@ -139,7 +139,7 @@ def run_query(catalogue: Catalogue, opened: ox.Store, text: str, *, entailment: 
     if fmt not in render.FORMATS:
         raise InputError(f"unknown format {fmt!r}; expected one of {', '.join(render.FORMATS)}")
     try:
-        result = store.execute(opened, text, store.query_dataset(catalogue, entailment))
+        result = store.execute(opened, text, store.query_dataset(catalogue, entailment, unions=True))
     except QuerySyntaxError as exc:
         raise QuerySyntaxError(f"{origin}: {exc}") from exc
     return render.query_result(result, fmt, declared_prefixes(text))

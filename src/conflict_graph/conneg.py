@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from werkzeug.datastructures import MIMEAccept
 from werkzeug.http import parse_accept_header
 
-from .errors import NotAcceptable
+from .errors import NotAcceptable, QueryError
 
 __all__ = [
     "FORMATS",
@@ -105,10 +105,13 @@ def formats_for(kind: str) -> tuple[Format, ...]:
 
 
 def _by_hint(hint: str, formats: Sequence[Format]) -> Format | None:
-    value = hint.strip().lower().split(";")[0].strip()
-    for fmt in formats:
-        if value in fmt.names or value in fmt.media_types():
-            return fmt
+    """The format a parameter value names: a short name, a media type, or a comma-separated list
+    of media types (SPARQLWrapper sends ``application/ld+json,application/x-json+ld``)."""
+    for item in hint.split(","):
+        value = item.strip().lower().split(";")[0].strip()
+        for fmt in formats:
+            if value in fmt.names or value in fmt.media_types():
+                return fmt
     return None
 
 
@@ -130,16 +133,23 @@ def negotiate(accept: str | None, kind: str, hints: Iterable[str] = ()) -> Forma
         accept: the ``Accept`` header, or None.
         kind: ``results`` (SELECT/ASK) or ``rdf`` (CONSTRUCT/DESCRIBE/service description).
         hints: values of the ``format``, ``output`` and ``results`` parameters, in order. The first
-            one that names a format of this kind wins; others are ignored (SPARQLWrapper sends
-            ``format=csv`` even for a CONSTRUCT query).
+            one that names a format of this kind wins; one that names a format of the other kind
+            is ignored (SPARQLWrapper sends ``format=csv`` even for a CONSTRUCT query).
 
     Returns:
         The chosen :class:`Format`.
 
     Raises:
         NotAcceptable: the client accepts none of the formats of this kind.
+        QueryError: a hint names no format of either kind.
     """
     formats = formats_for(kind)
+    for hint in hints:
+        if hint and _by_hint(hint, FORMATS) is None:
+            known = ", ".join(dict.fromkeys(name for fmt in FORMATS for name in fmt.names))
+            shown = hint if len(hint) <= 60 else hint[:60] + "…"
+            raise QueryError(f"unknown result format {shown!r} in a format/output/results parameter; "
+                             f"known: {known}, or a media type")
     for hint in hints:
         chosen = _by_hint(hint, formats) if hint else None
         if chosen is not None:

@@ -13,9 +13,17 @@
         ├── QueryRefused        the query is well formed but not allowed (update, SERVICE, remote graph)
         ├── QueryTooLarge       the request exceeds the size limit
         ├── QueryTimeout        the query ran past its time limit and was stopped
-        └── NotAcceptable       no result format satisfies the client's Accept header
+        ├── NotAcceptable       no result format satisfies the client's Accept header
+        ├── WorkerLost          (workers.py) the process running the query died
+        ├── ServerBusy          (admission.py) too many queries are waiting for a worker
+        ├── TooManyQueries      (admission.py) one client has too many queries at once
+        ├── ServiceFailed       (service_check.py) an allowlisted SERVICE endpoint failed
+        ├── ProtocolError       (web/errors.py) a request breaks the SPARQL 1.1 Protocol
+        ├── UnsupportedMediaType (web/errors.py) a POST body type the protocol does not allow
+        └── PreconditionFailed  (web/errors.py) If-None-Match matched on a POST
 
-The web layer maps each class to one HTTP status in a single table; the command line maps
+The classes marked with a module live beside the only code that raises them; all derive from
+these. The web layer maps each class to one HTTP status in a single table; the command line maps
 them to exit codes.
 """
 

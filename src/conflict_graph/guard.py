@@ -6,11 +6,17 @@ finds both with a small tokenizer that follows the SPARQL 1.1 grammar's terminal
 comments, strings (short and long), IRIs, prefixed names (with their escapes), variables and blank
 node labels are whole tokens, so a keyword is only ever found where the parser would see one.
 
-One ambiguity needs context: ``<`` opens an IRI, or is the less-than operator. Inside
-parentheses, after an operand (``FILTER(?a<?b)``), pyoxigraph reads the operator; everywhere else
-it reads an IRI. The tokenizer does the same, so what it skips as an IRI is what the parser skips.
-Where the two could still disagree, the tokenizer sees *more* code, never less: a keyword hidden
-from the parser can only make the guard stricter.
+One ambiguity needs context: ``<`` opens an IRI, or is the less-than operator. After an operand
+inside the parentheses of an *expression* (``FILTER(?a<?b)``, ``BIND(…)``, ``SELECT (…)``, a
+function call, ``GROUP BY``/``ORDER BY``/``HAVING``), pyoxigraph reads the operator; inside the
+parentheses of a ``VALUES`` row, an RDF collection or a property path (``(1 <http://x/#>)``) and
+everywhere else it reads an IRI. The tokenizer keeps a stack of brackets, each marked as an
+expression or a data bracket, and follows the same rule, so what it skips as an IRI is what the
+parser skips.
+
+A tokenizer is still a second reading of the grammar. :mod:`conflict_graph.service_check` reads
+every query that mentions ``service`` at all with a full SPARQL parser as well (SPARQL keywords
+cannot be escaped, so a query without those letters has no ``SERVICE`` clause).
 
 Nothing here fetches, parses RDF or runs the query; pyoxigraph remains the judge of syntax.
 """
@@ -31,6 +37,7 @@ __all__ = [
     "QueryShape",
     "check",
     "inspect",
+    "resolve_iri",
     "service_allowed",
 ]
 
@@ -103,6 +110,7 @@ class QueryShape:
         services: the target of every ``SERVICE`` clause: an IRI, or None for a variable (or a
             target that cannot be resolved).
         nesting: the deepest nesting of ``(``, ``{`` and ``[``.
+        undeclared: prefixes used in prefixed names after the prologue but never declared.
     """
 
     form: str | None
@@ -112,6 +120,7 @@ class QueryShape:
     from_named_graphs: tuple[str, ...] = ()
     services: tuple[str | None, ...] = ()
     nesting: int = 0
+    undeclared: tuple[str, ...] = ()
 
     @property
     def is_update(self) -> bool:
@@ -124,14 +133,51 @@ class QueryShape:
         return self.form in QUERY_FORMS
 
 
+#: Clause keywords → what a ``(`` opened after them holds (see :func:`_tokens`).
+_CLAUSE_MODES = {
+    "SELECT": "projection", "DESCRIBE": "projection", "CONSTRUCT": "pattern", "ASK": "pattern",
+    "WHERE": "pattern", "GROUP": "modifier", "ORDER": "modifier", "HAVING": "modifier",
+    "LIMIT": "modifier", "OFFSET": "modifier", "VALUES": "values",
+}
+#: Words before a ``(`` that do not call a function: the ``(`` opens a collection.
+_TERM_WORDS = frozenset({"A", "TRUE", "FALSE", "UNDEF"})
+
+
+def _opens_expression(mode: str, stack: list[tuple[str, str]], tokens: list[Token]) -> bool:
+    """True when a ``(`` at this point opens an expression, False for a collection, path or row.
+
+    ``mode`` is the clause the innermost ``{`` (or the top level) is in: after ``SELECT``,
+    ``GROUP``/``ORDER BY`` and ``HAVING`` every parenthesis is an expression, after ``VALUES``
+    none is; inside a group pattern only ``FILTER``/``BIND`` and function calls open one.
+    """
+    if stack and stack[-1][0] == "(expr":
+        return True
+    if stack and stack[-1][0] == "(data":
+        return False
+    if mode in ("projection", "modifier"):
+        return True
+    if mode == "values" or not tokens:
+        return False
+    previous = tokens[-1]
+    if previous.kind == "word":
+        return previous.text.upper() not in _TERM_WORDS
+    if previous.kind in ("iri", "pname") and len(tokens) > 1:  # FILTER ex:fn(…)
+        before = tokens[-2]
+        return before.kind == "word" and before.text.upper() == "FILTER"
+    return False
+
+
 def _tokens(text: str) -> tuple[list[Token], int]:
     """Split ``text`` into tokens, dropping white space and comments; also the deepest nesting.
 
-    A ``<`` inside parentheses right after an operand is the less-than operator (see the module
-    docstring), so it is emitted alone and the rest is tokenized again.
+    A ``<`` right after an operand inside an expression's parentheses is the less-than operator
+    (see the module docstring), so it is emitted alone and the rest is tokenized again. Every open
+    bracket is kept on a stack with its kind (``{``, ``[``, ``(expr`` or ``(data``) and the clause
+    its own content is in.
     """
     tokens: list[Token] = []
-    stack: list[str] = []
+    stack: list[tuple[str, str]] = []  # (bracket kind, clause mode inside it)
+    top_mode = "pattern"
     deepest = 0
     position = 0
     while position < len(text):
@@ -139,16 +185,34 @@ def _tokens(text: str) -> tuple[list[Token], int]:
         assert match is not None  # the last alternative matches any character
         kind = match.lastgroup or "other"
         value = match.group()
-        if kind == "iri" and stack and stack[-1] == "(" and tokens and _is_operand(tokens[-1]):
+        if (kind == "iri" and stack and stack[-1][0] == "(expr" and tokens
+                and _is_operand(tokens[-1])):
             kind, value = "other", "<"
         position = match.start() + len(value)
         if kind in {"space", "comment"}:
             continue
-        if kind == "other" and value in "({[":
-            stack.append(value)
-            deepest = max(deepest, len(stack))
+        mode = stack[-1][1] if stack else top_mode
+        if kind == "word" and value.upper() in _CLAUSE_MODES:
+            mode = _CLAUSE_MODES[value.upper()]
+        elif kind == "other" and value == "(":
+            stack.append(("(expr" if _opens_expression(mode, stack, tokens) else "(data", mode))
+        elif kind == "other" and value in "{[":
+            inner = "values" if mode == "values" and value == "{" else "pattern"
+            if inner == "values":
+                mode = "pattern"  # the VALUES block is this bracket: the clause ends with it
+            if stack:
+                stack[-1] = (stack[-1][0], mode)
+            else:
+                top_mode = mode
+            stack.append((value, inner))
         elif kind == "other" and value in ")}]" and stack:
             stack.pop()
+        if kind == "word" and value.upper() in _CLAUSE_MODES:
+            if stack:
+                stack[-1] = (stack[-1][0], mode)
+            else:
+                top_mode = mode
+        deepest = max(deepest, len(stack))
         tokens.append(Token(kind, value, match.start()))
     return tokens, deepest
 
@@ -168,10 +232,15 @@ def _unescape_iri(value: str) -> str:
     return _UNICODE_ESCAPE.sub(replace, value)
 
 
+def resolve_iri(iri: str, base: str | None) -> str:
+    """An IRI (its ``\\u`` escapes replaced) resolved against ``base``, if there is one."""
+    iri = _unescape_iri(iri)
+    return urljoin(base, iri) if base else iri
+
+
 def _resolve(token: Token, prefixes: dict[str, str], base: str | None) -> str | None:
     if token.kind == "iri":
-        iri = _unescape_iri(token.text[1:-1])
-        return urljoin(base, iri) if base else iri
+        return resolve_iri(token.text[1:-1], base)
     if token.kind == "pname":
         prefix, _, local = token.text.partition(":")
         if prefix not in prefixes:
@@ -208,6 +277,8 @@ def inspect(text: str, base_iri: str | None = None) -> QueryShape:
             index += 3
         else:
             break
+    undeclared = sorted({token.text.partition(":")[0] for token in tokens[index:]
+                         if token.kind == "pname" and token.text.partition(":")[0] not in prefixes})
     form = None
     if index < len(tokens) and tokens[index].kind == "word":
         word = tokens[index].text.upper()
@@ -243,6 +314,7 @@ def inspect(text: str, base_iri: str | None = None) -> QueryShape:
         from_named_graphs=tuple(from_named),
         services=tuple(services),
         nesting=nesting,
+        undeclared=tuple(undeclared),
     )
 
 

@@ -170,12 +170,24 @@ def input_file(path: Path) -> InputFile:
     return InputFile(path, fmt, graph, "user")
 
 
+#: Extensions read from a ``--data`` file named explicitly, but not found in a folder: a folder
+#: holds ``package.json``, ``tsconfig.json``... that are not JSON-LD.
+_EXPLICIT_ONLY = frozenset({".json"})
+
+
+def _in_folder(child: Path, folder: Path) -> bool:
+    """True for a file a ``--data`` folder contributes: an RDF extension, nothing hidden on the way."""
+    if not child.is_file() or _format(child) is None or child.suffix.lower() in _EXPLICIT_ONLY:
+        return False
+    return not any(part.startswith(".") for part in child.relative_to(folder).parts)
+
+
 def _user_files(paths: Iterable[Path]) -> Iterator[InputFile]:
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
             for child in sorted(path.rglob("*")):
-                if child.is_file() and _format(child) is not None:
+                if _in_folder(child, path):
                     yield input_file(child)
         elif path.exists():
             yield input_file(path)
@@ -189,7 +201,8 @@ def collect(include_embedded: bool = True, extra_paths: Iterable[Path] = ()) -> 
     Args:
         include_embedded: include ``ontology/`` and ``data/ttl/``.
         extra_paths: ``--data`` files or folders (folders are searched recursively for files
-            with a known RDF extension).
+            with a known RDF extension, skipping hidden files and folders and ``.json`` files;
+            a ``.json`` file named explicitly is read as JSON-LD).
 
     Raises:
         DataLoadError: a user path does not exist or has an unknown extension.

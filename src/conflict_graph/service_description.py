@@ -10,7 +10,9 @@ it is fetched without a query. It states:
   ``sd:entailmentRegime`` (``Simple`` for asserted graphs; OWL 2 RL for the inferred graph) and
   VoID counts (triples, distinct subjects and objects, properties, classes);
 * the graphs a request may name (``sd:availableGraphs``), virtual graphs included;
-* the limits (row cap, time limit, query size) as comments.
+* the limits (row cap, byte cap, time limit, query size) as comments.
+
+In the quad formats (TriG, N-Quads) the description is the dataset's default graph.
 """
 
 from __future__ import annotations
@@ -74,7 +76,7 @@ def _regime(graph: Graph, node: BNode, owl_rl: bool) -> None:
 
 def describe(endpoint: str, catalogue: Catalogue, statistics: Mapping[str, Mapping[str, int]] | None = None,
              *, max_rows: int = 0, query_timeout: float = 0.0, max_query_bytes: int = 0,
-             service_allowlist: Sequence[str] = ()) -> Graph:
+             service_allowlist: Sequence[str] = (), max_response_bytes: int = 0) -> Graph:
     """Build the service description graph.
 
     Args:
@@ -82,7 +84,8 @@ def describe(endpoint: str, catalogue: Catalogue, statistics: Mapping[str, Mappi
         catalogue: the dataset's graphs and versions.
         statistics: VoID counts from :meth:`conflict_graph.engine.QueryService.statistics`;
             without them only ``void:triples`` from the catalogue is given.
-        max_rows, query_timeout, max_query_bytes, service_allowlist: the limits in force.
+        max_rows, query_timeout, max_query_bytes, service_allowlist, max_response_bytes: the
+            limits in force.
     """
     statistics = statistics or {}
     graph = Graph()
@@ -104,6 +107,8 @@ def describe(endpoint: str, catalogue: Catalogue, statistics: Mapping[str, Mappi
     graph.add((service, RDFS.comment, Literal(_ENTAILMENT_NOTE.format(
         asserted=iris.ASSERTED_GRAPH, all=iris.ALL_GRAPH, inferred=iris.INFERRED_GRAPH), lang="en")))
     limits = [f"results are cut at {max_rows:,} rows (header Conflict-Graph-Truncated)" if max_rows else "",
+              f"results are cut at {max_response_bytes:,} bytes (header Conflict-Graph-Truncated)"
+              if max_response_bytes else "",
               f"a query stops after {query_timeout:g} s, or sooner with timeout=SECONDS (503)"
               if query_timeout else "",
               f"a query may be at most {max_query_bytes:,} bytes (413)" if max_query_bytes else "",
@@ -135,9 +140,8 @@ def describe(endpoint: str, catalogue: Catalogue, statistics: Mapping[str, Mappi
     graph.add((available, RDF.type, SD.GraphCollection))
     for info in catalogue.graphs:
         named = _named_graph(graph, URIRef(info.iri), info.kind == "inferred",
-                             statistics.get(info.iri), info.triples, _KIND_NOTES.get(info.kind, info.kind))
-        if info.kind in _PROJECT_KINDS:
-            graph.add((graph.value(named, SD.graph), DCTERMS.license, DATA_LICENSE))
+                             statistics.get(info.iri), info.triples, _KIND_NOTES.get(info.kind, info.kind),
+                             DATA_LICENSE if info.kind in _PROJECT_KINDS else None)
         graph.add((dataset, SD.namedGraph, named))
         graph.add((available, SD.namedGraph, named))
     for virtual, owl_rl, note in (
@@ -155,7 +159,7 @@ _PROJECT_KINDS = frozenset({"ontology", "shapes", "source", "background"})
 
 
 def _named_graph(graph: Graph, name: URIRef, owl_rl: bool, counts: Mapping[str, int] | None,
-                 triples: int | None, note: str) -> BNode:
+                 triples: int | None, note: str, licence: URIRef | None = None) -> BNode:
     named = BNode()
     graph.add((named, RDF.type, SD.NamedGraph))
     graph.add((named, SD.name, name))
@@ -164,11 +168,29 @@ def _named_graph(graph: Graph, name: URIRef, owl_rl: bool, counts: Mapping[str, 
     graph.add((named, SD.graph, described))
     graph.add((described, RDF.type, SD.Graph))
     graph.add((described, RDFS.comment, Literal(note, lang="en")))
+    if licence is not None:
+        graph.add((described, DCTERMS.license, licence))
     _statistics(graph, described, counts, triples)
     return named
 
 
 def serialize(graph: Graph, format_name: str) -> bytes:
-    """Write the description in a :mod:`conflict_graph.conneg` RDF format."""
+    """Write the description in a :mod:`conflict_graph.conneg` RDF format.
+
+    rdflib writes a lone graph as a named graph with a blank-node name in TriG and refuses to
+    write it as N-Quads; pyoxigraph writes those two, with every triple in the default graph.
+    """
+    if format_name in ("trig", "nquads"):
+        import pyoxigraph as ox
+
+        triples = ox.parse(graph.serialize(format="nt", encoding="utf-8"), format=ox.RdfFormat.N_TRIPLES)
+        quads = [ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph()) for t in triples]
+        if format_name == "nquads":
+            return ox.serialize(quads, format=ox.RdfFormat.N_QUADS) or b""
+        used = {term.value for quad in quads for term in (quad.subject, quad.predicate, quad.object)
+                if isinstance(term, ox.NamedNode)}
+        prefixes = {prefix: str(namespace) for prefix, namespace in graph.namespaces()
+                    if prefix and any(iri.startswith(str(namespace)) for iri in used)}
+        return ox.serialize(quads, format=ox.RdfFormat.TRIG, prefixes=prefixes) or b""
     data = graph.serialize(format=RDFLIB_FORMATS[format_name], encoding="utf-8")
     return data if isinstance(data, bytes) else data.encode("utf-8")

@@ -8,6 +8,7 @@ here without documenting it fails the suite.
 
 from __future__ import annotations
 
+import math
 import os
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -61,9 +62,19 @@ class Setting:
         return self.default() if callable(self.default) else self.default
 
 
+def _number(kind: Callable[[str], Any], text: str) -> Any:
+    try:
+        value = kind(text.strip())
+    except ValueError:
+        raise ValueError(f"expected a number, got {text!r}") from None
+    if not math.isfinite(value):
+        raise ValueError(f"expected a finite number, got {text!r}")
+    return value
+
+
 def _positive(kind: Callable[[str], Any]) -> Callable[[str], Any]:
     def parse(text: str) -> Any:
-        value = kind(text.strip())
+        value = _number(kind, text)
         if value <= 0:
             raise ValueError(f"expected a number above 0, got {text!r}")
         return value
@@ -71,14 +82,14 @@ def _positive(kind: Callable[[str], Any]) -> Callable[[str], Any]:
 
 
 def _count(text: str) -> int:
-    value = int(text.strip())
+    value: int = _number(int, text)
     if value < 0:
         raise ValueError(f"expected 0 or more, got {text!r}")
     return value
 
 
 def _port(text: str) -> int:
-    value = int(text.strip())
+    value: int = _number(int, text)
     if not 0 <= value <= 65535:
         raise ValueError(f"expected a TCP port (0-65535; 0 picks a free one), got {text!r}")
     return value
@@ -117,6 +128,15 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("max_rows", 10_000, _count,
             "Row cap: solutions (or triples) per response; 0 for none. A cut result says so in "
             "the Conflict-Graph-Truncated header.", "--max-rows"),
+    Setting("max_response_bytes", 64 * 1024 * 1024, _positive(int),
+            "Byte cap per response: a longer result is cut at a row boundary (header "
+            "Conflict-Graph-Truncated).", "--max-response-bytes"),
+    Setting("max_waiting", None, _count,
+            "Queries that may wait for a busy worker (default: twice --workers); one more gets "
+            "503 at once.", "--max-waiting"),
+    Setting("max_client_queries", None, _positive(int),
+            "Queries one client address may have running or waiting at once (default: --workers "
+            "minus 1, at least 1); one more gets 429.", "--max-client-queries"),
     Setting("service_allowlist", (), _list,
             "Comma-separated SERVICE endpoints a query may call (an entry ending in / # or ? "
             "allows every IRI under it); empty: SERVICE is refused.", "--service-allowlist"),
@@ -126,19 +146,33 @@ SETTINGS: tuple[Setting, ...] = (
 )
 
 
+def _check(setting: Setting, value: Any) -> Any:
+    """Parse a number given as a value (not text) the way its variable would be parsed."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return value
+    try:
+        return setting.parse(repr(value))
+    except ValueError as exc:
+        where = setting.flag or setting.env
+        raise SettingError(f"{where}: {exc}") from exc
+
+
 def resolve(overrides: Mapping[str, Any] | None = None,
             environ: Mapping[str, str] | None = None) -> dict[str, Any]:
     """Return every setting's value: explicit override, else environment variable, else default.
 
+    A number given as an override is checked like the variable's text (finite, in range).
+
     Raises:
-        SettingError: an environment variable does not parse; the message names it.
+        SettingError: an environment variable or a numeric override does not parse; the message
+            names it.
     """
     overrides = {k: v for k, v in (overrides or {}).items() if v is not None}
     environ = os.environ if environ is None else environ
     values: dict[str, Any] = {}
     for setting in SETTINGS:
         if setting.name in overrides:
-            values[setting.name] = overrides[setting.name]
+            values[setting.name] = _check(setting, overrides[setting.name])
         elif setting.env in environ:
             try:
                 values[setting.name] = setting.parse(environ[setting.env])

@@ -11,6 +11,14 @@ Query dataset rules (see :func:`query_dataset`):
 * ``graph/asserted`` and ``graph/all`` are virtual graphs that expand to their members wherever
   they are named (``default-graph-uri``, ``named-graph-uri``, ``FROM``, ``FROM NAMED``);
 * protocol graphs replace the query's own dataset entirely (SPARQL 1.1 Protocol §2.1.4).
+
+The default graph of SPARQL is an RDF merge: a set of triples. pyoxigraph, given several graphs
+as the default graph, concatenates them, so a triple asserted in two files would match twice. A
+server therefore materialises the set union of the asserted graphs once, when a query worker opens
+the store (:func:`add_union_graph`, into the graph ``…/graph/asserted``), and a query dataset built
+with ``unions=True`` uses it: the default graph is that union (``simple``), or that union and
+``…/graph/inferred`` (``owl-rl``; the inferred graph holds no asserted triple, so the two are
+disjoint). The union graph is never offered to ``GRAPH ?g``.
 """
 
 from __future__ import annotations
@@ -31,9 +39,12 @@ __all__ = [
     "ENTAILMENTS",
     "GRAPH_KINDS",
     "META_FILE",
+    "UNION_GRAPH",
     "Catalogue",
     "GraphInfo",
     "QueryDataset",
+    "add_union_graph",
+    "default_graph_iris",
     "execute",
     "open_store",
     "query_dataset",
@@ -47,6 +58,8 @@ GRAPH_KINDS: tuple[str, ...] = ("ontology", "shapes", "source", "background", "u
 #: File names inside an artifact folder.
 DATASET_FILE = "dataset.nq"
 META_FILE = "meta.json"
+#: The graph :func:`add_union_graph` fills with the set union of the asserted graphs.
+UNION_GRAPH = str(iris.ASSERTED_GRAPH)
 
 _NOT_ASSERTED = frozenset({"inferred", "shapes"})
 Result = ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples
@@ -138,13 +151,17 @@ class QueryDataset:
         named_graphs: the graphs a ``GRAPH`` clause may match (None: every graph of the store).
         replaces_query_dataset: True when the protocol named graphs, so the query's ``FROM`` and
             ``FROM NAMED`` are ignored (SPARQL 1.1 Protocol §2.1.4).
-        virtual_graphs: virtual graph IRI → member IRIs, used to expand a query's own ``FROM``.
+        virtual_graphs: virtual graph IRI → member IRIs, used to expand a query's own ``FROM NAMED``
+            (and its ``FROM``, unless ``default_virtual_graphs`` is given).
+        default_virtual_graphs: virtual graph IRI → the graphs it stands for in a ``FROM`` (the
+            union graph, with ``unions=True``).
     """
 
     default_graph: list[ox.NamedNode | ox.DefaultGraph]
     named_graphs: list[ox.NamedNode] | None
     replaces_query_dataset: bool = False
     virtual_graphs: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    default_virtual_graphs: Mapping[str, tuple[str, ...]] | None = None
 
 
 def read_catalogue(artifact: Path) -> Catalogue:
@@ -184,6 +201,34 @@ def open_store(artifact: Path) -> ox.Store:
     return store
 
 
+def add_union_graph(store: ox.Store, catalogue: Catalogue) -> None:
+    """Fill :data:`UNION_GRAPH` with the set union of the catalogue's asserted graphs.
+
+    Done once per store (by each query worker); the graph is not in the catalogue, and
+    :func:`query_dataset` never offers it to ``GRAPH ?g``.
+    """
+    members = " ".join(f"<{iri}>" for iri in catalogue.asserted_iris())
+    if members:
+        store.update(f"INSERT {{ GRAPH <{UNION_GRAPH}> {{ ?s ?p ?o }} }} "
+                     f"WHERE {{ VALUES ?g {{ {members} }} GRAPH ?g {{ ?s ?p ?o }} }}")
+
+
+def _union_expansion(catalogue: Catalogue) -> dict[str, tuple[str, ...]]:
+    """Virtual graph → the graphs it stands for as (part of) a default graph, with the union graph."""
+    inferred = catalogue.inferred_iri()
+    return {UNION_GRAPH: (UNION_GRAPH,),
+            str(iris.ALL_GRAPH): (UNION_GRAPH,) + ((inferred,) if inferred else ())}
+
+
+def default_graph_iris(catalogue: Catalogue, entailment: str, *, unions: bool = False) -> tuple[str, ...]:
+    """The graphs whose merge is the default graph of a request that names no graphs."""
+    members = (UNION_GRAPH,) if unions else catalogue.asserted_iris()
+    inferred = catalogue.inferred_iri()
+    if entailment == "owl-rl" and inferred:
+        members += (inferred,)
+    return members
+
+
 def _node(iri: str) -> ox.NamedNode:
     try:
         return ox.NamedNode(iri)
@@ -202,7 +247,7 @@ def _expand(uris: Iterable[str], virtual: Mapping[str, tuple[str, ...]]) -> list
 
 def query_dataset(catalogue: Catalogue, entailment: str = "owl-rl",
                   default_graph_uris: Sequence[str] | None = None,
-                  named_graph_uris: Sequence[str] | None = None) -> QueryDataset:
+                  named_graph_uris: Sequence[str] | None = None, *, unions: bool = False) -> QueryDataset:
     """Work out the dataset of a query from the entailment regime and the protocol's graph IRIs.
 
     Without protocol graphs the default graph is the union of the asserted graphs (``simple``) or
@@ -217,6 +262,8 @@ def query_dataset(catalogue: Catalogue, entailment: str = "owl-rl",
         entailment: one of :data:`ENTAILMENTS`.
         default_graph_uris: the protocol's ``default-graph-uri`` values, if any.
         named_graph_uris: the protocol's ``named-graph-uri`` values, if any.
+        unions: use the union graph of :func:`add_union_graph` (which the store must hold) for
+            the asserted graphs in the default graph, so it is a set of triples.
 
     Raises:
         InputError: unknown entailment.
@@ -224,19 +271,18 @@ def query_dataset(catalogue: Catalogue, entailment: str = "owl-rl",
     if entailment not in ENTAILMENTS:
         raise InputError(f"unknown entailment {entailment!r}; expected one of {', '.join(ENTAILMENTS)}")
     virtual = catalogue.virtual_graphs()
+    in_default = _union_expansion(catalogue) if unions else None
     if default_graph_uris is None and named_graph_uris is None:
-        members = catalogue.asserted_iris()
-        inferred = catalogue.inferred_iri()
-        if entailment == "owl-rl" and inferred:
-            members += (inferred,)
+        members = default_graph_iris(catalogue, entailment, unions=unions)
         default: list[ox.NamedNode | ox.DefaultGraph] = [ox.NamedNode(i) for i in members]
         default.append(ox.DefaultGraph())
-        return QueryDataset(default, [ox.NamedNode(i) for i in catalogue.iris()], False, virtual)
+        return QueryDataset(default, [ox.NamedNode(i) for i in catalogue.iris()], False, virtual, in_default)
     return QueryDataset(
-        [_node(i) for i in _expand(default_graph_uris or (), virtual)],
+        [_node(i) for i in _expand(default_graph_uris or (), in_default or virtual)],
         [_node(i) for i in _expand(named_graph_uris or (), virtual)],
         True,
         virtual,
+        in_default,
     )
 
 
@@ -245,7 +291,9 @@ def execute(store: ox.Store, text: str, dataset: QueryDataset, *, base_iri: str 
 
     If the protocol did not name graphs and the query has ``FROM``/``FROM NAMED`` clauses, those
     clauses define the dataset (SPARQL 1.1 Query §13.2), with virtual graphs expanded; a query
-    with ``FROM NAMED`` but no ``FROM`` has an empty default graph and vice versa.
+    with ``FROM NAMED`` but no ``FROM`` has an empty default graph and vice versa. Their IRIs are
+    read as pyoxigraph reads them: ``\\u`` escapes replaced, relative IRIs resolved against the
+    query's ``BASE`` or ``base_iri``.
 
     Warning:
         pyoxigraph evaluates ``SERVICE`` clauses itself, over the network. This function does not
@@ -269,10 +317,11 @@ def execute(store: ox.Store, text: str, dataset: QueryDataset, *, base_iri: str 
     named_graphs: list[ox.NamedNode | ox.BlankNode] | None = (
         None if dataset.named_graphs is None else list(dataset.named_graphs))
     if not dataset.replaces_query_dataset:
-        clause = dataset_clause(text)
+        clause = dataset_clause(text, base_iri)
         if clause is not None:
+            in_default = dataset.default_virtual_graphs or dataset.virtual_graphs
             try:
-                default_graph = [ox.NamedNode(i) for i in _expand(clause.default, dataset.virtual_graphs)]
+                default_graph = [ox.NamedNode(i) for i in _expand(clause.default, in_default)]
                 named_graphs = [ox.NamedNode(i) for i in _expand(clause.named, dataset.virtual_graphs)]
             except ValueError:  # an IRI oxigraph rejects: its parser reports it below
                 pass

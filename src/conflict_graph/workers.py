@@ -6,10 +6,17 @@ opens the built dataset once with :func:`conflict_graph.store.open_store` and th
 sent over a pipe: it runs the query, cuts the result at the row cap and serialises it, so only
 bytes come back.
 
-The calling thread takes an idle worker, sends the job and waits until the deadline; the wait for
-an idle worker counts against the same deadline. When the deadline passes, the worker is killed
+The calling thread takes an idle worker, sends the job with its deadline and waits; the wait for
+an idle worker counts against the same deadline. A worker answers a job at once with ``started``,
+or with ``expired`` if the deadline has already passed: a job that never started is withdrawn and
+its worker stays in the pool. When the deadline passes while a job runs, the worker is killed
 (``SIGKILL``), the caller gets :class:`~conflict_graph.errors.QueryTimeout`, and a fresh worker is
 started in the background. Other callers keep being served by the other workers meanwhile.
+
+Deadlines are ``time.monotonic()`` values, which are system-wide (the same clock in every process
+of one machine) on Linux, macOS and Windows.
+
+What a worker does with a job is in :mod:`conflict_graph.jobs`.
 
 On Linux each worker also asks the kernel to kill it if the server dies, so a runaway query never
 outlives the server that started it.
@@ -17,7 +24,6 @@ outlives the server that started it.
 
 from __future__ import annotations
 
-import itertools
 import logging
 import multiprocessing
 import os
@@ -27,14 +33,23 @@ import sys
 import threading
 import time
 import traceback
-from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
 from pathlib import Path
 from typing import Any
 
-from .errors import ConflictGraphError, DataLoadError, QueryError, QuerySyntaxError, QueryTimeout
+from .errors import (
+    ConflictGraphError,
+    DataLoadError,
+    NotAcceptable,
+    QueryError,
+    QueryRefused,
+    QuerySyntaxError,
+    QueryTimeout,
+)
+from .jobs import Outcome, QueryJob, StatsJob, graph_statistics, perform
+from .service_check import ServiceFailed, load_grammar
 
 __all__ = [
     "Outcome",
@@ -53,144 +68,15 @@ START_TIMEOUT = 300.0
 #: with the default 8 MiB a 40 KB query made of one long ``1 + 1 + …`` chain overflows it and the
 #: process dies. The memory is only reserved, and used as deep as a query needs.
 QUERY_STACK_BYTES = 512 * 1024 * 1024
+#: Python recursion limit in a worker: rdflib's SPARQL parser (the second ``SERVICE`` check)
+#: recurses once per pattern, and a worker's query thread has the deep stack above.
+WORKER_RECURSION_LIMIT = 100_000
+#: Seconds a worker may take to acknowledge a job (it does so as soon as it reads it).
+ACK_GRACE = 2.0
 
 
 class WorkerLost(QueryError):
     """The worker running a query died before answering (most often: it ran out of memory)."""
-
-
-@dataclass(frozen=True)
-class QueryJob:
-    """One query for a worker.
-
-    Attributes:
-        text: the query.
-        dataset: the :class:`conflict_graph.store.QueryDataset` to run it over.
-        format_name: the :mod:`conflict_graph.conneg` format to write (``json``, ``turtle``...).
-        max_rows: the row cap (solutions or triples); 0 means none.
-        base_iri: the IRI relative IRIs in the query resolve against.
-        prefixes: prefix → namespace, offered to the RDF writers (Turtle, TriG, N3, RDF/XML).
-    """
-
-    text: str
-    dataset: Any
-    format_name: str
-    max_rows: int = 0
-    base_iri: str | None = None
-    prefixes: Mapping[str, str] = field(default_factory=dict)
-
-
-@dataclass(frozen=True)
-class StatsJob:
-    """Ask a worker for VoID statistics of some graphs.
-
-    Attributes:
-        graphs: a name (any string) → the graph IRIs whose union to count.
-    """
-
-    graphs: Mapping[str, tuple[str, ...]]
-
-
-@dataclass(frozen=True)
-class Outcome:
-    """A worker's answer to a :class:`QueryJob`.
-
-    Attributes:
-        body: the serialised result.
-        format_name: the format written (normally the requested one; see :func:`perform`).
-        form: ``solutions`` (SELECT), ``boolean`` (ASK) or ``graph`` (CONSTRUCT/DESCRIBE).
-        rows: solutions or triples written.
-        truncated: True when the row cap cut the result.
-    """
-
-    body: bytes
-    format_name: str
-    form: str
-    rows: int
-    truncated: bool
-
-
-# --- inside a worker --------------------------------------------------------------------------------
-
-def _query(store: Any, job: QueryJob) -> Any:
-    """Run the job's query over its dataset (:func:`conflict_graph.store.execute`)."""
-    from .store import execute
-
-    return execute(store, job.text, job.dataset, base_iri=job.base_iri)
-
-
-def _rdf_bytes(triples: list[Any], format_name: str, prefixes: Mapping[str, str]) -> bytes:
-    import pyoxigraph as ox
-
-    formats = {
-        "turtle": ox.RdfFormat.TURTLE, "ntriples": ox.RdfFormat.N_TRIPLES,
-        "jsonld": ox.RdfFormat.JSON_LD, "rdfxml": ox.RdfFormat.RDF_XML, "trig": ox.RdfFormat.TRIG,
-        "nquads": ox.RdfFormat.N_QUADS, "n3": ox.RdfFormat.N3,
-    }
-    rdf_format = formats[format_name]
-    items = [ox.Quad(t.subject, t.predicate, t.object) for t in triples] \
-        if rdf_format.supports_datasets else triples
-    if format_name in {"turtle", "trig", "n3", "rdfxml"} and prefixes:
-        try:
-            return ox.serialize(items, format=rdf_format, prefixes=dict(prefixes)) or b""
-        except ValueError:  # a prefix the writer rejects: write full IRIs instead
-            pass
-    return ox.serialize(items, format=rdf_format) or b""
-
-
-def perform(store: Any, job: QueryJob) -> Outcome:
-    """Run one job against an open store and serialise its result (this is what a worker does).
-
-    The requested format is written when it fits the result. If it does not (a results format
-    for a CONSTRUCT, which only happens when the guard could not tell the form), the first format
-    of the right kind is written instead and named in :attr:`Outcome.format_name`.
-    """
-    import pyoxigraph as ox
-
-    from . import results
-
-    result = _query(store, job)
-    cap = job.max_rows if job.max_rows > 0 else None
-    if isinstance(result, ox.QueryBoolean):
-        name = job.format_name if job.format_name in results.WRITERS else "json"
-        return Outcome(results.write_boolean(name, bool(result)), name, "boolean", 1, False)
-    if isinstance(result, ox.QuerySolutions):
-        name = job.format_name if job.format_name in results.WRITERS else "json"
-        variables = [variable.value for variable in result.variables]
-        rows = [list(solution) for solution in itertools.islice(result, None if cap is None else cap + 1)]
-        truncated = cap is not None and len(rows) > cap
-        rows = rows[:cap] if truncated else rows
-        return Outcome(results.write_solutions(name, variables, rows), name, "solutions", len(rows),
-                       truncated)
-    name = job.format_name if job.format_name not in results.WRITERS else "turtle"
-    triples = list(itertools.islice(result, None if cap is None else cap + 1))
-    truncated = cap is not None and len(triples) > cap
-    triples = triples[:cap] if truncated else triples
-    return Outcome(_rdf_bytes(triples, name, job.prefixes), name, "graph", len(triples), truncated)
-
-
-def graph_statistics(store: Any, job: StatsJob) -> dict[str, dict[str, int]]:
-    """VoID counts (triples, distinct subjects/objects, properties, classes) per union of graphs."""
-    import pyoxigraph as ox
-
-    counts: dict[str, dict[str, int]] = {}
-    for name, members in job.graphs.items():
-        graphs = [ox.NamedNode(iri) for iri in members]
-        if not graphs:
-            counts[name] = {"triples": 0, "distinctSubjects": 0, "properties": 0,
-                            "distinctObjects": 0, "classes": 0}
-            continue
-        row = next(iter(store.query(
-            "SELECT (COUNT(*) AS ?t) (COUNT(DISTINCT ?s) AS ?s_) (COUNT(DISTINCT ?p) AS ?p_) "
-            "(COUNT(DISTINCT ?o) AS ?o_) WHERE { ?s ?p ?o }", default_graph=graphs)))
-        classes = next(iter(store.query(
-            "SELECT (COUNT(DISTINCT ?c) AS ?c_) WHERE { ?s a ?c }", default_graph=graphs)))
-        counts[name] = {
-            "triples": int(row["t"].value), "distinctSubjects": int(row["s_"].value),
-            "properties": int(row["p_"].value), "distinctObjects": int(row["o_"].value),
-            "classes": int(classes["c_"].value),
-        }
-    return counts
 
 
 def _die_with_parent(parent_pid: int) -> None:
@@ -213,6 +99,7 @@ def _worker_main(artifact: str, conn: Connection, parent_pid: int) -> None:
     _die_with_parent(parent_pid)
     try:
         threading.stack_size(QUERY_STACK_BYTES)
+        sys.setrecursionlimit(max(sys.getrecursionlimit(), WORKER_RECURSION_LIMIT))
     except (ValueError, RuntimeError):  # a platform that refuses: keep the default stack
         pass
     thread = threading.Thread(target=_serve, args=(artifact, conn), name="query")
@@ -221,21 +108,37 @@ def _worker_main(artifact: str, conn: Connection, parent_pid: int) -> None:
 
 
 def _serve(artifact: str, conn: Connection) -> None:
-    """Open the dataset, then answer jobs until told to stop."""
-    from .store import open_store
+    """Open the dataset, then answer jobs until told to stop.
+
+    Each message is ``(deadline, job)``; the answer is ``("expired",)`` when the deadline has
+    passed before the job starts, else ``("started",)`` at once and the result when done.
+    """
+    from . import store as stores
 
     try:
-        store = open_store(Path(artifact))
+        store = stores.open_store(Path(artifact))
+        catalogue = stores.read_catalogue(Path(artifact)) if Path(artifact).is_dir() else None
+        if catalogue is not None:
+            stores.add_union_graph(store, catalogue)
+        load_grammar()
     except ConflictGraphError as exc:
         conn.send(("failed", str(exc)))
         return
     conn.send(("ready", os.getpid()))
     while True:
         try:
-            job = conn.recv()
+            message = conn.recv()
         except (EOFError, OSError):
             return
-        if job is None:
+        if message is None:
+            return
+        deadline, job = message
+        try:
+            if time.monotonic() >= deadline:
+                conn.send(("expired",))
+                continue
+            conn.send(("started",))
+        except (OSError, ValueError):
             return
         try:
             if isinstance(job, StatsJob):
@@ -261,7 +164,8 @@ class _Worker:
 
 
 _ERRORS: dict[str, type[ConflictGraphError]] = {
-    cls.__name__: cls for cls in (QuerySyntaxError, QueryError, DataLoadError, ConflictGraphError)
+    cls.__name__: cls for cls in (QuerySyntaxError, QueryRefused, NotAcceptable, ServiceFailed, QueryError,
+                                  DataLoadError, ConflictGraphError)
 }
 
 
@@ -353,10 +257,12 @@ class WorkerPool:
             timeout: seconds, counting both the wait for an idle worker and the work.
 
         Raises:
-            QueryTimeout: no worker became free in time, or the work ran past the deadline (the
-                worker was then killed and is being replaced).
+            QueryTimeout: no worker became free in time, or the job could not start before its
+                deadline (it is withdrawn; the worker stays), or the work ran past the deadline
+                (the worker was then killed and is being replaced).
             WorkerLost: the worker died while working.
             QuerySyntaxError: the query does not parse.
+            QueryRefused, NotAcceptable, ServiceFailed: see :func:`conflict_graph.jobs.perform`.
             QueryError: any other reason the worker gave for not answering.
         """
         if self._closed:
@@ -374,7 +280,16 @@ class WorkerPool:
                 break
             self._replace(worker)  # died while idle (killed from outside): take another one
         try:
-            worker.conn.send(job)
+            worker.conn.send((deadline, job))
+            # the worker acknowledges at once: it started the job, or the deadline had passed
+            if not worker.conn.poll(max(0.0, deadline - time.monotonic()) + ACK_GRACE):
+                self._replace(worker)
+                raise QueryTimeout(f"the query worker did not take the query within the {timeout:g} s "
+                                   "limit and was replaced; try again")
+            if worker.conn.recv()[0] == "expired":
+                self._idle.put(worker)
+                raise QueryTimeout(f"the server is busy: the query could not start within its {timeout:g} s "
+                                   "limit; try again later")
             if not worker.conn.poll(max(0.0, deadline - time.monotonic())):
                 self._replace(worker)
                 raise QueryTimeout(

@@ -70,10 +70,16 @@ class LiveServer:
         return parts.hostname or "127.0.0.1", parts.port or 80
 
     def request(self, method: str, path: str, body: bytes | str | None = None,
-                headers: Mapping[str, str] | None = None, timeout: float = 60.0) -> Reply:
-        """Send one raw HTTP request (no header is added but Host and Content-Length)."""
+                headers: Mapping[str, str] | None = None, timeout: float = 60.0,
+                source: str | None = None) -> Reply:
+        """Send one raw HTTP request (no header is added but Host and Content-Length).
+
+        ``source`` binds the client's socket to another loopback address (``127.0.0.2``), so the
+        server sees a second client.
+        """
         host, port = self.address
-        connection = http.client.HTTPConnection(host, port, timeout=timeout)
+        connection = http.client.HTTPConnection(host, port, timeout=timeout,
+                                                source_address=(source, 0) if source else None)
         try:
             data = body.encode("utf-8") if isinstance(body, str) else body
             connection.request(method, path, body=data, headers=dict(headers or {}))

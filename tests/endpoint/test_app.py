@@ -11,9 +11,11 @@ from flask.testing import FlaskClient
 from live_server import DATA
 
 from conflict_graph import errors, settings
+from conflict_graph.admission import ServerBusy, TooManyQueries
 from conflict_graph.engine import QueryService
+from conflict_graph.service_check import ServiceFailed
 from conflict_graph.web import create_app
-from conflict_graph.web.errors import ProtocolError, UnsupportedMediaType, status_for
+from conflict_graph.web.errors import PreconditionFailed, ProtocolError, UnsupportedMediaType, status_for
 from conflict_graph.workers import WorkerLost
 
 
@@ -68,6 +70,8 @@ def test_a_bug_is_a_logged_500(client: FlaskClient, engine: QueryService, monkey
     (errors.QuerySyntaxError("x"), 400), (errors.QueryRefused("x"), 403), (errors.NotAcceptable("x"), 406),
     (errors.QueryTooLarge("x"), 413), (UnsupportedMediaType("x"), 415), (errors.QueryTimeout("x"), 503),
     (WorkerLost("x"), 503), (ProtocolError("x"), 400), (errors.QueryError("x"), 400),
+    (PreconditionFailed("x"), 412), (TooManyQueries("x"), 429), (ServiceFailed("x"), 502),
+    (ServerBusy("x"), 503),
     (errors.DataLoadError("x"), 500), (errors.ReasoningError("x"), 500),
 ])
 def test_status_table(error: errors.ConflictGraphError, status: int) -> None:

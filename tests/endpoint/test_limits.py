@@ -4,6 +4,8 @@ A server with a 1.5 s limit and two query workers gets a deliberately explosive 
 cross product counted over the whole dataset: about 10^11 rows here). While it runs, normal
 queries must keep succeeding on the other worker; the explosive one must get a 503 with a
 message soon after the limit; its worker process must be gone and a fresh one must take its place.
+(The server lets one client run four queries at once, so these tests can keep both workers busy
+from one address; ``test_admission.py`` covers the per-client limit.)
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from __future__ import annotations
 import json
 import os
 import signal
+import socket
 import threading
 import time
 from collections.abc import Iterator
@@ -32,7 +35,8 @@ def tight_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServe
     filler.write_text("".join(f"<http://example.org/filler/{i}> <http://example.org/p> \"{i}\" .\n"
                               for i in range(600)), encoding="utf-8")
     server = start_server(["--no-default-data", "--data", str(DATA), "--data", str(filler),
-                           "--query-timeout", str(TIMEOUT), "--workers", "2"], folder / "cache")
+                           "--query-timeout", str(TIMEOUT), "--workers", "2",
+                           "--max-client-queries", "4"], folder / "cache")
     yield server
     stop_server(server.process)
 
@@ -136,3 +140,49 @@ def test_a_worker_killed_while_idle_is_replaced(tight_server: LiveServer) -> Non
         assert query(tight_server, NORMAL).status == 200
     after = wait_for_workers(tight_server, int(before["restarts"]) + 1)  # type: ignore[call-overload]
     assert victim not in after["pids"]  # type: ignore[operator]
+
+
+def test_a_timeout_below_the_minimum_is_a_400(tight_server: LiveServer) -> None:
+    before = wait_for_workers(tight_server, 0)
+    for value in ("1e-9", "0.01", "0.099"):
+        reply = query(tight_server, NORMAL, timeout=value)
+        assert reply.status == 400, reply.text
+        assert "at least 0.1" in reply.text
+    for _ in range(20):  # the smallest limit allowed: the query is answered, no worker is killed
+        assert query(tight_server, NORMAL, timeout="0.1").status in (200, 503)
+    assert tight_server.health()["workers"]["restarts"] == before["restarts"]  # type: ignore[index]
+
+
+def test_a_job_that_never_started_is_withdrawn_not_killed(tmp_path: Path) -> None:
+    """The deadline passed before the worker read the job: the worker stays, nothing is restarted."""
+    from conflict_graph import settings, store
+    from conflict_graph.engine import QueryService
+    from conflict_graph.errors import QueryTimeout
+    from conflict_graph.jobs import QueryJob
+
+    values = settings.resolve({"data": (str(DATA),), "no_default_data": True, "workers": 1,
+                               "cache_dir": str(tmp_path / "cache")}, environ={})
+    service = QueryService.from_settings(values)
+    try:
+        pid = service.pool.stats()["pids"]
+        job = QueryJob("ASK {}", store.query_dataset(service.catalogue), "json")
+        for _ in range(5):
+            with pytest.raises(QueryTimeout, match="could not start"):
+                service.pool.run(job, 0.0)
+        assert service.pool.stats()["restarts"] == 0 and service.pool.stats()["pids"] == pid
+        assert service.pool.run(job, 5.0).body == b'{"head": {}, "boolean": true}'
+    finally:
+        service.close()
+
+
+def test_an_oversized_body_is_refused_before_it_is_read(tight_server: LiveServer) -> None:
+    """waitress answers 413 from Content-Length alone; it does not wait for 50 MB to arrive."""
+    host, port = tight_server.address
+    with socket.create_connection((host, port), timeout=10) as connection:
+        connection.sendall(b"POST /sparql HTTP/1.1\r\nHost: x\r\n"
+                           b"Content-Type: application/x-www-form-urlencoded\r\n"
+                           b"Content-Length: 50000000\r\n\r\nquery=ASK")
+        started = time.monotonic()
+        answer = connection.recv(4096)
+    assert answer.startswith(b"HTTP/1.1 413 "), answer[:200]
+    assert time.monotonic() - started < 5

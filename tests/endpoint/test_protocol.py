@@ -289,6 +289,45 @@ def test_etag_and_conditional_get(fixture_server: LiveServer) -> None:
     assert again.headers["ETag"] == etag
 
 
+def test_if_none_match_is_checked_after_the_query_parses(fixture_server: LiveServer) -> None:
+    for tag in ("*", get(fixture_server, query=MEMBERS).headers["ETag"]):
+        reply = get(fixture_server, {"If-None-Match": tag}, query=MEMBERS.replace("WHERE {", "WHERE {{"))
+        assert reply.status == 400, reply.text
+    assert get(fixture_server, {"If-None-Match": "*"}, query=MEMBERS).status == 304
+
+
+def test_if_none_match_on_a_post_is_a_412(fixture_server: LiveServer) -> None:
+    etag = get(fixture_server, query=MEMBERS).headers["ETag"]
+    reply = fixture_server.request("POST", "/sparql", urlencode({"query": MEMBERS}),
+                                   {**FORM, "If-None-Match": etag})
+    assert reply.status == 412, reply.text
+    assert "RFC 9110" in reply.text
+    fresh = fixture_server.request("POST", "/sparql", MEMBERS, {**DIRECT, "If-None-Match": '"other"'})
+    assert fresh.status == 200
+    malformed = fixture_server.request("POST", "/sparql", "ASK {", {**DIRECT, "If-None-Match": "*"})
+    assert malformed.status == 400
+
+
+def test_an_undeclared_prefix_is_named(fixture_server: LiveServer) -> None:
+    reply = get(fixture_server, query="SELECT * WHERE { ?s b:p ?o }")
+    assert reply.status == 400
+    assert "line 1, column " in reply.text
+    assert "prefix b: is not declared" in reply.text
+
+
+@pytest.mark.parametrize(("method", "path", "status"), [("GET", "/nowhere", 404), ("PUT", "/sparql", 405),
+                                                        ("GET", "/sparql?query=ASK%20%7B", 400)])
+def test_errors_carry_cors_headers(fixture_server: LiveServer, method: str, path: str, status: int) -> None:
+    reply = fixture_server.request(method, path, headers={"Origin": "https://example.net"})
+    assert reply.status == status
+    assert reply.headers["Access-Control-Allow-Origin"] == "*"
+
+
+def test_the_query_page_has_no_cors_headers(fixture_server: LiveServer) -> None:
+    reply = fixture_server.request("GET", "/", headers={"Origin": "https://example.net"})
+    assert reply.status == 200 and "Access-Control-Allow-Origin" not in reply.headers
+
+
 def test_provenance_headers(fixture_server: LiveServer) -> None:
     reply = get(fixture_server, query=MEMBERS)
     health = fixture_server.health()
@@ -309,11 +348,13 @@ def test_relative_iris_resolve_against_the_endpoint(fixture_server: LiveServer) 
 # --- limits -----------------------------------------------------------------------------------------
 
 def test_row_cap_cuts_and_says_so(fixture_server: LiveServer) -> None:
-    reply = get(fixture_server, query="SELECT * WHERE { ?s ?p ?o }")  # the fixture server caps at 50
+    pairs = "SELECT * WHERE { ?s ?p ?o . ?a ?b ?c }"  # well over 50 rows; the fixture server caps at 50
+    reply = get(fixture_server, query=pairs)
     assert reply.headers["Conflict-Graph-Truncated"] == "true"
     assert reply.headers["Conflict-Graph-Row-Limit"] == "50"
     assert len(json.loads(reply.body)["results"]["bindings"]) == 50
-    graph = get(fixture_server, {"Accept": "application/n-triples"}, query="CONSTRUCT WHERE { ?s ?p ?o }")
+    graph = get(fixture_server, {"Accept": "application/n-triples"},
+                query="CONSTRUCT { ?s ?p ?c } WHERE { ?s ?p ?o . ?a ?b ?c }")
     assert graph.headers["Conflict-Graph-Truncated"] == "true"
     assert len(graph.text.strip().splitlines()) == 50
 

@@ -13,7 +13,7 @@ import pytest
 from click.testing import CliRunner
 from live_server import REPO, SRC
 
-from conflict_graph import cli, settings
+from conflict_graph import cli, errors, settings
 from conflict_graph.web import command
 
 SERVE = [s for s in settings.SETTINGS if s.name in command.SERVE_SETTINGS]
@@ -62,6 +62,15 @@ def test_data_options_before_the_command(captured: dict[str, Any]) -> None:
     (["--port", "70000"], {}, "TCP port"),
     (["--query-timeout", "soon"], {}, "query-timeout"),
     ([], {"CONFLICT_GRAPH_MAX_ROWS": "-1"}, "CONFLICT_GRAPH_MAX_ROWS"),
+    (["--query-timeout", "nan"], {}, "--query-timeout"),
+    (["--query-timeout", "inf"], {}, "--query-timeout"),
+    (["--query-timeout", "-1"], {}, "--query-timeout"),
+    ([], {"CONFLICT_GRAPH_QUERY_TIMEOUT": "NaN"}, "CONFLICT_GRAPH_QUERY_TIMEOUT"),
+    ([], {"CONFLICT_GRAPH_QUERY_TIMEOUT": "-inf"}, "CONFLICT_GRAPH_QUERY_TIMEOUT"),
+    (["--max-response-bytes", "0"], {}, "--max-response-bytes"),
+    (["--max-waiting", "nan"], {}, "--max-waiting"),
+    (["--max-client-queries", "0"], {}, "--max-client-queries"),
+    ([], {"CONFLICT_GRAPH_MAX_QUERY_BYTES": "1e400"}, "CONFLICT_GRAPH_MAX_QUERY_BYTES"),
 ])
 def test_bad_settings_are_refused(captured: dict[str, Any], args: list[str], env: dict[str, str],
                                   message: str) -> None:
@@ -69,6 +78,12 @@ def test_bad_settings_are_refused(captured: dict[str, Any], args: list[str], env
     assert result.exit_code == 2
     assert message in result.output
     assert not captured
+
+
+@pytest.mark.parametrize("value", [float("nan"), float("inf"), 0.0, -1.0])
+def test_a_bad_number_given_as_a_value_is_refused(value: float) -> None:
+    with pytest.raises(errors.SettingError, match="query-timeout"):
+        settings.resolve({"query_timeout": value}, environ={})
 
 
 def test_help_names_every_setting_and_variable() -> None:

@@ -54,9 +54,10 @@ def create_app(test_config: Mapping[str, Any] | None = None, *, engine: QuerySer
         engine = QueryService.from_settings(settings)
     app.extensions["conflict_graph"] = engine
 
-    from . import errors, sparql
+    from . import cors, errors, sparql
 
     errors.init_app(app)
+    cors.init_app(app)
     app.register_blueprint(sparql.bp)
     if importlib.util.find_spec(f"{__name__}.ui") is not None:
         from . import ui

@@ -25,14 +25,17 @@ __all__ = ["SERVE_SETTINGS", "run_server", "serve"]
 #: The settings ``serve`` has flags for, in ``--help`` order.
 SERVE_SETTINGS = (
     "host", "port", "data", "no_default_data", "cache_dir", "workers", "threads", "query_timeout",
-    "max_query_bytes", "max_rows", "service_allowlist", "cors_origins",
+    "max_query_bytes", "max_rows", "max_response_bytes", "max_waiting", "max_client_queries",
+    "service_allowlist", "cors_origins",
 )
 _BY_NAME = {setting.name: setting for setting in SETTINGS}
 
 
 def _option(setting: Setting) -> Any:
     assert setting.flag is not None, f"setting {setting.name} has no flag"
-    help_text = f"{setting.help} [env {setting.env}; default {setting.default_value()!r}]"
+    default = setting.default_value()
+    shown = "derived from --workers" if default is None else repr(default)
+    help_text = f"{setting.help} [env {setting.env}; default {shown}]"
     if setting.default is False:
         return click.option(setting.flag, setting.name, is_flag=True, default=None, help=help_text)
     if setting.name == "data":
@@ -102,12 +105,16 @@ def run_server(values: dict[str, Any]) -> None:
 
     from ..engine import QueryService
     from . import create_app
+    from .sparql import max_body_bytes
 
     engine = QueryService.from_settings(values)
     try:
         app = create_app(values, engine=engine)
+        largest = max_body_bytes(int(values["max_query_bytes"]))  # a query in the body or in the URL
         server = waitress.create_server(app, host=values["host"], port=int(values["port"]),
-                                        threads=int(values["threads"]), ident="conflict-graph")
+                                        threads=int(values["threads"]), ident="conflict-graph",
+                                        max_request_body_size=largest,
+                                        max_request_header_size=max(262_144, largest))
         port = getattr(server, "effective_port", values["port"])
         host = getattr(server, "effective_host", values["host"])
         catalogue = engine.catalogue

@@ -8,13 +8,19 @@ error                                  status  when
 ``QuerySyntaxError``                   400     the query does not parse (message: line:column)
 ``QueryRefused``                       403     update (read-only), ``SERVICE`` not allowlisted
 ``NotAcceptable``                      406     nothing in ``Accept`` can be produced
+``PreconditionFailed``                 412     ``If-None-Match`` matches on a ``POST``
 ``QueryTooLarge``                      413     query or body over the size limit
 ``UnsupportedMediaType``               415     POST body of a type the protocol does not define
+``TooManyQueries``                     429     the client already has its most queries running
+``ServiceFailed``                      502     an allowed ``SERVICE`` endpoint failed
+``ServerBusy``                         503     every worker busy and the waiting queue full
 ``QueryTimeout`` / ``WorkerLost``      503     stopped at the time limit, no free worker, or
                                                the worker died
 ``ProtocolError`` / ``QueryError``     400     bad parameters (repeated ``query``, unknown
                                                ``entailment``, non-UTF-8 body, ...)
 =====================================  ======  =================================================
+
+An error with a ``retry_after`` attribute (429, 503 busy) sends it as ``Retry-After``.
 
 Werkzeug's own HTTP errors (404, 405, ...) get the same body shape. Anything else, including a
 domain error the table does not list (a data file gone missing under a running server), is 500,
@@ -29,6 +35,7 @@ import json
 from flask import Flask, Response, current_app, request
 from werkzeug.exceptions import HTTPException
 
+from ..admission import ServerBusy, TooManyQueries
 from ..conneg import prefers_json
 from ..errors import (
     ConflictGraphError,
@@ -39,9 +46,11 @@ from ..errors import (
     QueryTimeout,
     QueryTooLarge,
 )
+from ..service_check import ServiceFailed
 from ..workers import WorkerLost
 
-__all__ = ["STATUS", "ProtocolError", "UnsupportedMediaType", "error_response", "init_app", "status_for"]
+__all__ = ["STATUS", "PreconditionFailed", "ProtocolError", "UnsupportedMediaType", "error_response",
+           "init_app", "status_for"]
 
 
 class ProtocolError(QueryError):
@@ -52,21 +61,30 @@ class UnsupportedMediaType(QueryError):
     """A POST body of a media type the protocol does not define for this operation."""
 
 
+class PreconditionFailed(QueryError):
+    """A precondition (``If-None-Match`` on a ``POST``) stops the request (RFC 9110 §13.1.2)."""
+
+
 #: Error class → HTTP status; the first class the error is an instance of wins.
 STATUS: tuple[tuple[type[ConflictGraphError], int], ...] = (
     (QuerySyntaxError, 400),
     (QueryRefused, 403),
     (NotAcceptable, 406),
+    (PreconditionFailed, 412),
     (QueryTooLarge, 413),
     (UnsupportedMediaType, 415),
+    (TooManyQueries, 429),
+    (ServiceFailed, 502),
+    (ServerBusy, 503),
     (QueryTimeout, 503),
     (WorkerLost, 503),
     (ProtocolError, 400),
     (QueryError, 400),
 )
 
-_TITLES = {400: "Bad Request", 403: "Forbidden", 406: "Not Acceptable", 413: "Content Too Large",
-           415: "Unsupported Media Type", 500: "Internal Server Error", 503: "Service Unavailable"}
+_TITLES = {400: "Bad Request", 403: "Forbidden", 406: "Not Acceptable", 412: "Precondition Failed",
+           413: "Content Too Large", 415: "Unsupported Media Type", 429: "Too Many Requests",
+           500: "Internal Server Error", 502: "Bad Gateway", 503: "Service Unavailable"}
 
 
 def status_for(error: ConflictGraphError) -> int:
@@ -92,7 +110,11 @@ def _domain_error(error: ConflictGraphError) -> Response:
     if status == 500:
         current_app.logger.error("unexpected domain error", exc_info=error)
         return error_response(500, "the server failed to answer this request; the error is logged")
-    return error_response(status, str(error))
+    response = error_response(status, str(error))
+    retry_after = getattr(error, "retry_after", None)
+    if retry_after is not None:
+        response.headers["Retry-After"] = str(retry_after)
+    return response
 
 
 def _http_error(error: HTTPException) -> Response:

@@ -13,6 +13,11 @@ regime; ``format``/``output``/``results`` hint the result format (SPARQLWrapper 
 ``GET /sparql`` without a query returns the service description. Updates are refused: the
 endpoint is read-only.
 
+``If-None-Match`` is honoured once the query has parsed (a malformed query is a 400 whatever the
+header says): a ``GET`` or ``HEAD`` whose tag matches gets 304, a ``POST`` 412 (RFC 9110 §13.1.2).
+Each query counts against its client's limit by remote address (``request.remote_addr``: behind a
+reverse proxy every client shares the proxy's address).
+
 The view functions only translate HTTP to a :class:`~conflict_graph.engine.QueryRequest` and a
 :class:`~conflict_graph.engine.QueryResponse` back to HTTP; every decision is the engine's.
 """
@@ -21,7 +26,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable
 from urllib.parse import parse_qsl
 
 from flask import Blueprint, Response, current_app, request
@@ -30,9 +34,9 @@ from werkzeug.datastructures import MultiDict
 from .. import conneg, iris, service_description
 from ..engine import PreparedQuery, Provenance, QueryRequest, QueryResponse, QueryService, entailment_of
 from ..errors import QueryRefused, QueryTooLarge
-from .errors import ProtocolError, UnsupportedMediaType
+from .errors import PreconditionFailed, ProtocolError, UnsupportedMediaType
 
-__all__ = ["CORS_EXPOSED", "bp", "engine"]
+__all__ = ["bp", "engine", "max_body_bytes"]
 
 bp = Blueprint("sparql", __name__)
 
@@ -42,21 +46,10 @@ UPDATE_BODY = "application/sparql-update"
 _HINT_PARAMETERS = ("format", "output", "results")
 _PROTOCOL = "https://www.w3.org/TR/sparql11-protocol/#query-operation"
 
-#: Response headers a cross-origin script may read.
-CORS_EXPOSED = (
-    "ETag", "Link", "Content-Type", "Conflict-Graph-Data-Version", "Conflict-Graph-Ontology-Version",
-    "Conflict-Graph-Entailment", "Conflict-Graph-Row-Limit", "Conflict-Graph-Rows",
-    "Conflict-Graph-Truncated",
-)
-
 
 def engine() -> QueryService:
     """The application's query engine (set by :func:`conflict_graph.web.create_app`)."""
     return current_app.extensions["conflict_graph"]  # type: ignore[no-any-return]
-
-
-def _settings() -> dict[str, object]:
-    return current_app.config["CONFLICT_GRAPH"]  # type: ignore[no-any-return]
 
 
 # --- reading a request ------------------------------------------------------------------------------
@@ -69,6 +62,13 @@ def _decode_pairs(raw: bytes, where: str) -> MultiDict[str, str]:
     except UnicodeDecodeError as exc:
         raise ProtocolError(f"the {where} is not UTF-8 (byte {exc.start}): SPARQL requests must be "
                             "encoded in UTF-8") from exc
+
+
+def max_body_bytes(max_query_bytes: int) -> int:
+    """The largest request body accepted: a form-encoded query (every byte may take three), plus
+    room for the other parameters. ``serve`` gives it to waitress, which then answers 413 from the
+    ``Content-Length`` header alone instead of reading the whole body first."""
+    return 3 * max_query_bytes + 16 * 1024
 
 
 def _body(limit: int) -> bytes:
@@ -103,7 +103,7 @@ def _read() -> tuple[str | None, MultiDict[str, str]]:
         mimetype = request.mimetype
         charset = (request.mimetype_params.get("charset") or "utf-8").lower()
         if mimetype == FORM:
-            body = _decode_pairs(_body(3 * max_bytes + 4096), "form body")
+            body = _decode_pairs(_body(max_body_bytes(max_bytes)), "form body")
             for key, value in body.items(multi=True):
                 params.add(key, value)
         elif mimetype in (QUERY_BODY, UPDATE_BODY):
@@ -192,7 +192,10 @@ def _result(answer: QueryResponse) -> Response:
     _provenance_headers(response, answer.provenance)
     response.headers["Conflict-Graph-Rows"] = str(answer.rows)
     response.headers["Conflict-Graph-Row-Limit"] = str(answer.row_limit)
+    response.headers["Conflict-Graph-Byte-Limit"] = str(answer.byte_limit)
     response.headers["Conflict-Graph-Truncated"] = "true" if answer.truncated else "false"
+    if answer.truncated_by:
+        response.headers["Conflict-Graph-Truncated-By"] = answer.truncated_by
     return response
 
 
@@ -220,11 +223,17 @@ def sparql() -> Response:
         entailment=entailment_of(params.getlist("entailment")),
         base_iri=request.base_url,
         timeout=_timeout(params),
+        client=request.remote_addr,
     )
     service = engine()
     prepared = service.prepare(query)
     if _matches(prepared.etag):
-        return _not_modified(prepared)
+        service.check(prepared)  # a malformed query is a 400, whatever the client holds
+        if request.method in ("GET", "HEAD"):
+            return _not_modified(prepared)
+        raise PreconditionFailed("If-None-Match matches the current answer to this query, and a POST "
+                                 "cannot be answered 304 (RFC 9110 §13.1.2); send the query with GET "
+                                 "to revalidate, or without If-None-Match")
     return _result(service.execute(prepared))
 
 
@@ -251,15 +260,10 @@ def _description(params: MultiDict[str, str]) -> Response:
     if len(cache) > 64:  # one entry per endpoint URL (Host header) and format: keep it bounded
         cache.clear()
     if key not in cache:
-        try:
-            statistics = service.statistics()
-        except Exception:  # noqa: BLE001 - counts are optional; the catalogue has triple counts
-            current_app.logger.warning("VoID statistics unavailable", exc_info=True)
-            statistics = None
         graph = service_description.describe(
-            endpoint, service.catalogue, statistics, max_rows=service.max_rows,
+            endpoint, service.catalogue, service.statistics(), max_rows=service.max_rows,
             query_timeout=service.query_timeout, max_query_bytes=service.max_query_bytes,
-            service_allowlist=service.service_allowlist)
+            service_allowlist=service.service_allowlist, max_response_bytes=service.max_response_bytes)
         cache[key] = service_description.serialize(graph, chosen.name)
     body = cache[key]
     digest = hashlib.sha256(key.encode() + service.catalogue.data_version.encode()).hexdigest()
@@ -278,42 +282,13 @@ def _description(params: MultiDict[str, str]) -> Response:
 
 @bp.get("/health")
 def health() -> Response:
-    """Liveness and readiness: status, versions, triple counts, workers (503 if none is alive)."""
+    """Liveness and readiness: status, versions, triple counts, workers (503 if none is alive).
+
+    It reads counters only, so it answers at once however busy the query workers are.
+    """
     report = engine().health()
     status = 200 if report["status"] == "ok" else 503
     response = Response(json.dumps(report, indent=2) + "\n", status=status,
                         content_type="application/json")
     response.headers["Cache-Control"] = "no-store"
     return response
-
-
-# --- CORS -------------------------------------------------------------------------------------------
-
-def _allowed_origin(origin: str, allowed: Iterable[str]) -> str | None:
-    allowed = tuple(allowed)
-    if "*" in allowed:
-        return "*"
-    return origin if origin in allowed else None
-
-
-@bp.after_request
-def _cors(response: Response) -> Response:
-    """Cross-origin access for the endpoint (``CONFLICT_GRAPH_CORS_ORIGINS``; ``*`` by default)."""
-    origin = request.headers.get("Origin")
-    allowed = _settings().get("cors_origins") or ()
-    if not origin or not allowed:
-        return response
-    value = _allowed_origin(origin, allowed)  # type: ignore[arg-type]
-    if value is None:
-        return response
-    response.headers["Access-Control-Allow-Origin"] = value
-    if value != "*":
-        response.vary.add("Origin")
-    response.headers["Access-Control-Expose-Headers"] = ", ".join(CORS_EXPOSED)
-    if request.method == "OPTIONS":
-        response.headers["Access-Control-Allow-Methods"] = "GET, HEAD, POST, OPTIONS"
-        requested = request.headers.get("Access-Control-Request-Headers")
-        response.headers["Access-Control-Allow-Headers"] = requested or "Accept, Content-Type, If-None-Match"
-        response.headers["Access-Control-Max-Age"] = "86400"
-    return response
-
