@@ -26,7 +26,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from urllib.parse import urljoin
+from urllib.parse import urljoin, urlsplit
 
 from .errors import QueryError, QueryRefused
 
@@ -318,20 +318,68 @@ def inspect(text: str, base_iri: str | None = None) -> QueryShape:
     )
 
 
+_DEFAULT_PORTS = {"http": 80, "https": 443}
+
+
+def _remove_dot_segments(path: str) -> str:
+    """RFC 3986 §5.2.4, with percent-encoded dots decoded first (``%2e`` is ``.``)."""
+    path = re.sub(r"%2[eE]", ".", path)
+    output: list[str] = []
+    for segment in path.split("/"):
+        if segment == "..":
+            if len(output) > 1:
+                output.pop()
+        elif segment != ".":
+            output.append(segment)
+    if path.endswith(("/.", "/..")):
+        output.append("")
+    return "/".join(output) or "/"
+
+
+def canonical_endpoint(iri: str) -> str | None:
+    """An http(s) IRI as ``scheme://host:port/path?query#fragment`` with dot segments removed,
+    lower-case scheme and host and an explicit port; None if it is not an absolute http(s) IRI
+    with an authority (RFC 3986 §3, §6.2.2-6.2.3)."""
+    try:
+        parts = urlsplit(iri.strip())
+        port = parts.port
+    except ValueError:
+        return None
+    scheme = parts.scheme.lower()
+    if scheme not in _DEFAULT_PORTS or not parts.hostname:
+        return None
+    canonical = f"{scheme}://{parts.hostname.lower()}:{port or _DEFAULT_PORTS[scheme]}"
+    canonical += _remove_dot_segments(parts.path or "/")
+    if parts.query:
+        canonical += "?" + parts.query
+    if parts.fragment:
+        canonical += "#" + parts.fragment
+    return canonical
+
+
 def service_allowed(target: str | None, allowlist: Iterable[str]) -> bool:
     """True when a ``SERVICE`` target may be called.
 
-    A variable target is never allowed. An IRI is allowed when it equals an allowlist entry, or
+    A variable target is never allowed, nor anything but an absolute http(s) IRI. Target and
+    entries are compared in canonical form (:func:`canonical_endpoint`: dot segments removed,
+    scheme, host and port explicit), so ``…/allowed/../other`` is not under ``…/allowed/`` and
+    ``http://allowed@evil/`` is on host ``evil``. An IRI is allowed when it equals an entry, or
     starts with an entry that ends in ``/``, ``#`` or ``?`` (so ``https://example.org/`` allows
     everything under that folder but ``https://example.org/sparql`` allows only itself).
     """
     if target is None:
         return False
-    for entry in allowlist:
-        entry = entry.strip()
-        if not entry:
+    wanted = canonical_endpoint(target)
+    if wanted is None:
+        return False
+    for raw in allowlist:
+        entry = raw.strip()
+        permitted = canonical_endpoint(entry) if entry else None
+        if permitted is None:
             continue
-        if target == entry or (entry[-1] in "/#?" and target.startswith(entry)):
+        if entry[-1] in "#?" and not permitted.endswith(entry[-1]):
+            permitted += entry[-1]  # an empty query or fragment is dropped by urlsplit
+        if wanted == permitted or (entry[-1] in "/#?" and wanted.startswith(permitted)):
             return True
     return False
 

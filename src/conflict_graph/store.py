@@ -245,6 +245,17 @@ def _expand(uris: Iterable[str], virtual: Mapping[str, tuple[str, ...]]) -> list
     return expanded
 
 
+def _expand_default(uris: Iterable[str], in_default: Mapping[str, tuple[str, ...]] | None,
+                    virtual: Mapping[str, tuple[str, ...]]) -> list[str]:
+    """Expand the graphs of a default graph; with the union graph present, drop the asserted graphs
+    it already holds, so the merge stays a set (SPARQL 1.1 Query §13.2)."""
+    expanded = _expand(uris, in_default or virtual)
+    if in_default is not None and UNION_GRAPH in expanded:
+        subsumed = set(virtual.get(UNION_GRAPH, ()))
+        expanded = [iri for iri in expanded if iri == UNION_GRAPH or iri not in subsumed]
+    return expanded
+
+
 def query_dataset(catalogue: Catalogue, entailment: str = "owl-rl",
                   default_graph_uris: Sequence[str] | None = None,
                   named_graph_uris: Sequence[str] | None = None, *, unions: bool = False) -> QueryDataset:
@@ -278,7 +289,7 @@ def query_dataset(catalogue: Catalogue, entailment: str = "owl-rl",
         default.append(ox.DefaultGraph())
         return QueryDataset(default, [ox.NamedNode(i) for i in catalogue.iris()], False, virtual, in_default)
     return QueryDataset(
-        [_node(i) for i in _expand(default_graph_uris or (), in_default or virtual)],
+        [_node(i) for i in _expand_default(default_graph_uris or (), in_default, virtual)],
         [_node(i) for i in _expand(named_graph_uris or (), virtual)],
         True,
         virtual,
@@ -319,9 +330,9 @@ def execute(store: ox.Store, text: str, dataset: QueryDataset, *, base_iri: str 
     if not dataset.replaces_query_dataset:
         clause = dataset_clause(text, base_iri)
         if clause is not None:
-            in_default = dataset.default_virtual_graphs or dataset.virtual_graphs
             try:
-                default_graph = [ox.NamedNode(i) for i in _expand(clause.default, in_default)]
+                default_graph = [ox.NamedNode(i) for i in _expand_default(
+                    clause.default, dataset.default_virtual_graphs, dataset.virtual_graphs)]
                 named_graphs = [ox.NamedNode(i) for i in _expand(clause.named, dataset.virtual_graphs)]
             except ValueError:  # an IRI oxigraph rejects: its parser reports it below
                 pass

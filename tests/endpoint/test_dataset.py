@@ -77,6 +77,17 @@ def test_virtual_graphs_are_sets_too(data_server: LiveServer, graph: str) -> Non
     assert count(data_server, protocol, **{"default-graph-uri": GRAPH + graph}) == 1
 
 
+@pytest.mark.parametrize("graph", ["asserted", "all"])
+def test_a_real_graph_beside_a_virtual_one_is_not_counted_twice(data_server: LiveServer, graph: str) -> None:
+    """SPARQL 1.1 Query §13.2: the default graph is the merge of the FROM graphs, a set."""
+    files = values(get(data_server, query="SELECT DISTINCT ?g { GRAPH ?g { ?s <http://ex/b> ?o } }"), "g")
+    for source in files:
+        in_from = f"SELECT (COUNT(*) AS ?n) FROM <{source}> FROM <{GRAPH}{graph}> {{ ?s <http://ex/b> ?o }}"
+        assert count(data_server, in_from) == 1
+        protocol = "SELECT (COUNT(*) AS ?n) { ?s <http://ex/b> ?o }"
+        assert count(data_server, protocol, **{"default-graph-uri": [source, GRAPH + graph]}) == 1
+
+
 def test_each_file_still_has_its_own_graph(data_server: LiveServer) -> None:
     graphs = values(get(data_server, query="SELECT ?g { GRAPH ?g { ?s <http://ex/b> ?o } } ORDER BY ?g"), "g")
     assert len(graphs) == 2 and all(g.startswith("file:") for g in graphs)

@@ -78,6 +78,19 @@ def test_dataset_clauses_and_prologue() -> None:
         ("http://a/x/sparql", ("http://a/",), True),
         ("http://ab/sparql", ("http://a",), False),
         (None, ("http://a/",), False),
+        # canonical comparison (RFC 3986 §6.2): dot segments, authority, ports, schemes
+        ("http://a/allowed/../../x", ("http://a/allowed/",), False),
+        ("http://a/allowed/%2e%2e/x", ("http://a/allowed/",), False),
+        ("http://a/allowed/./sub/sparql", ("http://a/allowed/",), True),
+        ("http://a/allowed/x/../sparql", ("http://a/allowed/",), True),
+        ("http://a@evil/allowed/", ("http://a/allowed/",), False),
+        ("http:evil:9/allowed/", ("http://a/allowed/",), False),
+        ("http://a:8080/sparql", ("http://a/",), False),
+        ("http://A:80/sparql", ("http://a/",), True),
+        ("https://a/sparql", ("http://a/",), False),
+        ("ftp://a/sparql", ("ftp://a/",), False),
+        ("http://a/sparqlx", ("http://a/sparql#",), False),
+        ("http://a/sparql#x", ("http://a/sparql#",), True),
     ],
 )
 def test_allowlist(target: str | None, allowlist: tuple[str, ...], allowed: bool) -> None:
