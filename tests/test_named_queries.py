@@ -73,7 +73,7 @@ def test_header_keys_are_case_insensitive_and_other_comments_ignored(tmp_path: P
 
 
 def test_entailments_are_the_endpoints() -> None:
-    from conflict_graph import engine, store
+    from conflict_graph import query_types, store
 
-    assert DEFAULT_ENTAILMENT == engine.DEFAULT_ENTAILMENT
+    assert DEFAULT_ENTAILMENT == query_types.DEFAULT_ENTAILMENT
     assert DEFAULT_ENTAILMENT in store.ENTAILMENTS

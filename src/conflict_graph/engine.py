@@ -33,32 +33,17 @@ from .conneg import Format
 from .errors import ConflictGraphError, InputError, QueryError, QuerySyntaxError, QueryTooLarge, SettingError
 from .jobs import Outcome, QueryJob, StatsJob
 from .query_types import (
-    DEFAULT_ENTAILMENT,
-    ENTAILMENT_VALUES,
     MAX_GRAPH_URIS,
     MIN_TIMEOUT,
     NAMED_GRAPHS,
     Provenance,
     QueryRequest,
     QueryResponse,
-    entailment_of,
 )
 from .store import Catalogue
 from .workers import WorkerPool
 
-__all__ = [
-    "DEFAULT_ENTAILMENT",
-    "ENTAILMENT_VALUES",
-    "MAX_GRAPH_URIS",
-    "MIN_TIMEOUT",
-    "NAMED_GRAPHS",
-    "PreparedQuery",
-    "Provenance",
-    "QueryRequest",
-    "QueryResponse",
-    "QueryService",
-    "entailment_of",
-]
+__all__ = ["PreparedQuery", "QueryService"]
 
 _MAX_MESSAGE = 400
 

@@ -18,7 +18,7 @@ header says): a ``GET`` or ``HEAD`` whose tag matches gets 304, a ``POST`` 412 (
 Each query counts against its client's limit by remote address (``request.remote_addr``: behind a
 reverse proxy every client shares the proxy's address).
 
-The view functions only translate HTTP to a :class:`~conflict_graph.engine.QueryRequest` and a
+The view functions only translate HTTP to a :class:`~conflict_graph.query_types.QueryRequest` and a
 :class:`~conflict_graph.engine.QueryResponse` back to HTTP; every decision is the engine's.
 """
 
@@ -32,8 +32,9 @@ from flask import Blueprint, Response, current_app, request
 from werkzeug.datastructures import MultiDict
 
 from .. import conneg, iris, service_description
-from ..engine import PreparedQuery, Provenance, QueryRequest, QueryResponse, QueryService, entailment_of
+from ..engine import PreparedQuery, QueryService
 from ..errors import QueryRefused, QueryTooLarge
+from ..query_types import Provenance, QueryRequest, QueryResponse, entailment_of
 from .errors import PreconditionFailed, ProtocolError, UnsupportedMediaType
 
 __all__ = ["bp", "engine", "max_body_bytes"]
