@@ -46,4 +46,6 @@ def test_build_figures_in_the_readme_are_those_of_the_current_data(real_build: B
              for match in re.findall(r"^(https://\S+) +(\w+) +([\d,]+)$", section, re.M)}
     built = {graph.iri: graph.triples for graph in real_build.catalogue.graphs}
     assert shown == built, "re-run `conflict-graph build` and paste its output into the README"
-    assert f"data version: {real_build.catalogue.data_version}" in section
+    # The data version is not compared: it also hashes the installed library versions, which a
+    # fresh install may move without any change to the data.
+    assert re.search(r"^data version: [0-9a-f]{32}$", section, re.M)
