@@ -196,8 +196,8 @@ def build_dataset(cache_dir: Path, work: Path) -> tuple[Path, Path, float, bool]
 
 def in_process(artifact: Path, queries: dict[str, str], warmup: int, reps: int) -> dict[str, Timings]:
     """Time what one of our query workers does (query + serialization), here, without HTTP or pipe."""
-    dataset = store.query_dataset(store.read_catalogue(artifact))  # the default: asserted + inferred
-    oxstore = store.open_store(artifact)
+    catalogue, oxstore = store.open_query_store(artifact)  # as a worker opens it
+    dataset = store.query_dataset(catalogue, unions=True)  # the default: asserted + inferred
     results: dict[str, Timings] = {}
     for name, text in queries.items():
         describe = text.lstrip().upper().startswith("DESCRIBE")

@@ -48,7 +48,7 @@ class BuildResult:
     """What :func:`build` produced or found.
 
     Attributes:
-        artifact: the artifact folder (pass it to :func:`conflict_graph.store.open_store`).
+        artifact: the artifact folder (pass it to :func:`conflict_graph.store.open_query_store`).
         catalogue: its graphs and versions.
         cached: True if the artifact came from the cache.
         seconds: wall time of this call.

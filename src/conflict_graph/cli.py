@@ -62,10 +62,7 @@ class Options:
 
     def open(self) -> tuple[Catalogue, ox.Store]:
         """Build or reuse the dataset and open it in a query store."""
-        built = self.build()
-        opened = store.open_store(built.artifact)
-        store.add_union_graph(opened, built.catalogue)  # the default graph is a set (see store.py)
-        return built.catalogue, opened
+        return store.open_query_store(self.build().artifact)
 
 
 pass_options = click.make_pass_decorator(Options, ensure=True)

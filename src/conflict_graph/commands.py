@@ -47,7 +47,7 @@ def build_report(files: Sequence[InputFile], cache_dir: Path) -> str:
     cold = builder.build(files, cache_dir=cache_dir, force=True)
     started = time.perf_counter()
     warm = builder.build(files, cache_dir=cache_dir)
-    opened = store.open_store(warm.artifact)
+    catalogue, _ = store.open_query_store(warm.artifact)
     warm_seconds = time.perf_counter() - started
     steps = ", ".join(f"{name} {_seconds(cold.catalogue.timings[name])}"
                       for name in ("load", "validate", "reason", "write") if name in cold.catalogue.timings)
@@ -55,7 +55,7 @@ def build_report(files: Sequence[InputFile], cache_dir: Path) -> str:
     lines = [
         f"cold build:  {_seconds(cold.seconds)} ({steps})",
         f"warm start:  {_seconds(warm_seconds)} (cache {'hit' if warm.cached else 'miss'}; "
-        f"{len(opened):,} quads loaded into the query store)",
+        f"{sum(g.triples for g in catalogue.graphs):,} quads loaded into the query store)",
         f"artifact:    {warm.artifact}",
         f"data version: {warm.catalogue.data_version}",
         f"ontology version: {warm.catalogue.ontology_version or '(none declared)'}",

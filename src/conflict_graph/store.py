@@ -46,6 +46,7 @@ __all__ = [
     "add_union_graph",
     "default_graph_iris",
     "execute",
+    "open_query_store",
     "open_store",
     "query_dataset",
     "read_catalogue",
@@ -201,10 +202,25 @@ def open_store(artifact: Path) -> ox.Store:
     return store
 
 
+def open_query_store(artifact: Path) -> tuple[Catalogue, ox.Store]:
+    """Open a built dataset ready for queries: its catalogue, and a store holding every quad plus
+    the union graph that ``query_dataset(..., unions=True)`` relies on.
+
+    This is what every query front end (the command line, each query worker) opens.
+
+    Raises:
+        DataLoadError: the artifact is missing or does not parse.
+    """
+    catalogue = read_catalogue(Path(artifact))
+    opened = open_store(Path(artifact))
+    add_union_graph(opened, catalogue)
+    return catalogue, opened
+
+
 def add_union_graph(store: ox.Store, catalogue: Catalogue) -> None:
     """Fill :data:`UNION_GRAPH` with the set union of the catalogue's asserted graphs.
 
-    Done once per store (by each query worker); the graph is not in the catalogue, and
+    Done once per store, by :func:`open_query_store`; the graph is not in the catalogue, and
     :func:`query_dataset` never offers it to ``GRAPH ?g``.
     """
     members = " ".join(f"<{iri}>" for iri in catalogue.asserted_iris())

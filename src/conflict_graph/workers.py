@@ -2,7 +2,7 @@
 
 A query running inside pyoxigraph cannot be interrupted from Python, and a thread cannot be
 killed. So every query runs in a separate process. Each worker (started with the ``spawn`` method)
-opens the built dataset once with :func:`conflict_graph.store.open_store` and then answers jobs
+opens the built dataset once with :func:`conflict_graph.store.open_query_store` and then answers jobs
 sent over a pipe: it runs the query, cuts the result at the row cap and serialises it, so only
 bytes come back.
 
@@ -116,10 +116,7 @@ def _serve(artifact: str, conn: Connection) -> None:
     from . import store as stores
 
     try:
-        store = stores.open_store(Path(artifact))
-        catalogue = stores.read_catalogue(Path(artifact)) if Path(artifact).is_dir() else None
-        if catalogue is not None:
-            stores.add_union_graph(store, catalogue)
+        _, store = stores.open_query_store(Path(artifact))
         load_grammar()
     except ConflictGraphError as exc:
         conn.send(("failed", str(exc)))
