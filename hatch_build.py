@@ -1,7 +1,7 @@
 """Build hook: the wheel carries the ontology, the data and the named queries.
 
 They are force-included as ``conflict_graph/_embedded/{ontology,data/ttl,queries}`` (found at run
-time by ``conflict_graph.inputs.embedded_root``). An editable install needs no copy: the package
+time by ``conflict_graph.pipeline.inputs.embedded_root``). An editable install needs no copy: the package
 then reads them from the source tree. A missing folder fails the wheel build instead of
 producing a wheel without its data.
 """

@@ -46,8 +46,8 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from conflict_graph import build as cg_build
-from conflict_graph import inputs, store, workers
+from conflict_graph.pipeline import build as cg_build
+from conflict_graph.pipeline import inputs; from conflict_graph.query import store, workers
 
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from conflict_graph import build, inputs
-from conflict_graph.build import BuildResult
+from conflict_graph.pipeline import build, inputs
+from conflict_graph.pipeline.build import BuildResult
 from pipeline_support import project_files
 
 

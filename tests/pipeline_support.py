@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from conflict_graph import inputs
+from conflict_graph.pipeline import inputs
 
 TESTS = Path(__file__).resolve().parent
 PIPELINE = TESTS / "data" / "pipeline"

@@ -15,12 +15,12 @@ import pytest
 from rdflib import RDF, RDFS, BNode, Dataset, Graph, Literal, URIRef
 from rdflib.namespace import OWL, PROV, SKOS, Namespace
 
-from conflict_graph import inputs, iris
+from conflict_graph.pipeline import inputs; from conflict_graph import iris
 from conflict_graph.iris import CG
 
 ROOT = Path(__file__).resolve().parents[1]
 SLUG = "irrawaddy-2024-op1027-phase2"
-ARTICLE = ROOT.parent / "shared" / "sources" / "irrawaddy-operation-1027-phase-two.txt"
+ARTICLE = ROOT / "data" / "sources" / "irrawaddy-2024-op1027-phase2.txt"
 DOCUMENT = iris.ID[f"source/{SLUG}"]
 OA = Namespace("http://www.w3.org/ns/oa#")
 SELECTORS = (OA.TextPositionSelector, OA.TextQuoteSelector)
@@ -56,7 +56,7 @@ def test_quotes_file_is_what_the_generator_writes() -> None:
     """data/ttl/source/<slug>/quotes.ttl is generated, never edited by hand."""
     result = subprocess.run(
         [sys.executable, str(ROOT / "scripts" / "quote_source.py"), str(ARTICLE),
-         str(ARTICLE.parent / "sentences.tsv"), SLUG],
+         str(ARTICLE.with_name(SLUG + ".sentences.tsv")), SLUG],
         capture_output=True, text=True, check=True,
     )
     quotes = ROOT / "data" / "ttl" / "source" / SLUG / "quotes.ttl"

@@ -12,7 +12,7 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from conflict_graph import build, inputs, iris, store
+from conflict_graph.pipeline import build, inputs; from conflict_graph import iris; from conflict_graph.query import store
 from conflict_graph.errors import DataLoadError, ReasoningError, ValidationFailed
 from pipeline_support import PIPELINE, ROOT, project_files
 
@@ -120,7 +120,7 @@ def test_warm_start_in_a_fresh_process_imports_neither_owlrl_nor_pyshacl(tmp_pat
     build.build(files, cache_dir=tmp_path)
     script = (
         "import sys, time; from pathlib import Path\n"
-        "from conflict_graph import build, inputs, store\n"
+        "from conflict_graph.pipeline import build, inputs; from conflict_graph.query import store\n"
         f"files = inputs.embedded_files(Path({str(PIPELINE / 'project')!r}))\n"
         "t = time.perf_counter()\n"
         f"result = build.build(files, cache_dir=Path({str(tmp_path)!r}))\n"
@@ -175,7 +175,7 @@ def test_no_temporary_folders_are_left_behind(tmp_path: Path) -> None:
 
 def test_concurrent_builds_leave_one_complete_artifact(tmp_path: Path) -> None:
     script = (
-        "from pathlib import Path; from conflict_graph import build, inputs\n"
+        "from pathlib import Path; from conflict_graph.pipeline import build, inputs\n"
         f"files = inputs.embedded_files(Path({str(PIPELINE / 'project')!r}))\n"
         f"print(build.build(files, cache_dir=Path({str(tmp_path)!r}), force=True).artifact)\n"
     )

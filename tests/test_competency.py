@@ -13,8 +13,8 @@ from collections.abc import Callable
 import pyoxigraph as ox
 import pytest
 
-from conflict_graph import queries, store
-from conflict_graph.build import BuildResult
+from conflict_graph.query import named_queries as queries, store
+from conflict_graph.pipeline.build import BuildResult
 
 Rows = list[dict[str, str]]
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from conflict_graph.build import BuildResult
+from conflict_graph.pipeline.build import BuildResult
 from conflict_graph.settings import SETTINGS, Setting
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from rdflib import BNode, Dataset, URIRef
 
-from conflict_graph import store
-from conflict_graph.build import BuildResult
-from conflict_graph.evidence_iris import name_evidence
+from conflict_graph.query import store
+from conflict_graph.pipeline.build import BuildResult
+from conflict_graph.pipeline.evidence_iris import name_evidence
 from conflict_graph.iris import CG
 
 DATA = """

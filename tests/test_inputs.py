@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from rdflib import BNode, URIRef
 
-from conflict_graph import inputs, iris
+from conflict_graph.pipeline import inputs; from conflict_graph import iris
 from conflict_graph.errors import DataLoadError, InputError
 from pipeline_support import PIPELINE, ROOT, project_files
 

@@ -1,4 +1,4 @@
-"""The named-query reader (``conflict_graph.queries``) on the fixture files in tests/data/queries."""
+"""The named-query reader (``conflict_graph.query.named_queries``) on the fixture files in tests/data/queries."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from conflict_graph.errors import InputError
-from conflict_graph.queries import DEFAULT_ENTAILMENT, load_queries, read_query
+from conflict_graph.query.named_queries import DEFAULT_ENTAILMENT, load_queries, read_query
 
 FIXTURES = Path(__file__).parent / "data" / "queries"
 
@@ -73,7 +73,7 @@ def test_header_keys_are_case_insensitive_and_other_comments_ignored(tmp_path: P
 
 
 def test_entailments_are_the_endpoints() -> None:
-    from conflict_graph import query_types, store
+    from conflict_graph.query import query_types, store
 
     assert DEFAULT_ENTAILMENT == query_types.DEFAULT_ENTAILMENT
     assert DEFAULT_ENTAILMENT in store.ENTAILMENTS

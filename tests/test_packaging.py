@@ -55,7 +55,7 @@ def test_wheel_metadata(wheel: Path) -> None:
 def test_installed_wheel_finds_its_embedded_data(wheel: Path, tmp_path: Path) -> None:
     with zipfile.ZipFile(wheel) as archive:
         archive.extractall(tmp_path)
-    script = ("from conflict_graph import inputs; root = inputs.embedded_root(); "
+    script = ("from conflict_graph.pipeline import inputs; root = inputs.embedded_root(); "
               "print(root); print(len(inputs.embedded_files(root)))")
     result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True,
                             env={"PYTHONPATH": str(tmp_path), "PATH": ""}, cwd=tmp_path)

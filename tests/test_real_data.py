@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import pytest
 
-from conflict_graph import iris, store
-from conflict_graph.build import BuildResult
+from conflict_graph import iris; from conflict_graph.query import store
+from conflict_graph.pipeline.build import BuildResult
 from pipeline_support import run_cli
 
 

@@ -12,7 +12,7 @@ import pytest
 from rdflib import Literal, URIRef
 from rdflib.namespace import OWL, RDF, RDFS
 
-from conflict_graph import inputs, iris
+from conflict_graph.pipeline import inputs; from conflict_graph import iris
 from conflict_graph.reasoning import REFLEXIVE_NOISE, ReasoningReport, materialize
 from pipeline_support import PIPELINE
 

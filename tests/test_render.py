@@ -5,7 +5,7 @@ from __future__ import annotations
 import pyoxigraph as ox
 import pytest
 
-from conflict_graph.render import DEFAULT_PREFIXES, term_text
+from conflict_graph.cli.render import DEFAULT_PREFIXES, term_text
 
 
 @pytest.mark.parametrize(("iri", "shown"), [

@@ -12,7 +12,7 @@ import pytest
 from rdflib import Dataset, URIRef
 
 from conflict_graph import iris
-from conflict_graph.validation import validate
+from conflict_graph.reasoning.validation import validate
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURE = Path(__file__).parent / "data" / "shapes" / "valid.ttl"

@@ -7,10 +7,10 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from conflict_graph import iris, store
-from conflict_graph.build import BuildResult
+from conflict_graph import iris; from conflict_graph.query import store
+from conflict_graph.pipeline.build import BuildResult
 from conflict_graph.errors import DataLoadError, InputError, QuerySyntaxError
-from conflict_graph.sparql_dataset import dataset_clause, declared_prefixes
+from conflict_graph.query.sparql_dataset import dataset_clause, declared_prefixes
 
 PREFIXES = f"PREFIX cg: <{iris.CG}>\nPREFIX id: <{iris.ID}>\n"
 ORGS = PREFIXES + "SELECT ?x WHERE { ?x a cg:Organization } ORDER BY ?x"

@@ -11,7 +11,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from conflict_graph.queries import load_queries
+from conflict_graph.query.named_queries import load_queries
 from conflict_graph.web import ui
 
 FIXTURES = Path(__file__).parent / "data" / "queries"

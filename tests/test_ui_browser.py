@@ -36,7 +36,7 @@ from flask import Flask, Response, request
 from playwright.sync_api import Browser, ConsoleMessage, Error, Page, Request, Route, sync_playwright
 from werkzeug.serving import make_server
 
-from conflict_graph.queries import NamedQuery, default_folder, load_queries
+from conflict_graph.query.named_queries import NamedQuery, default_folder, load_queries
 from conflict_graph.web import ui
 
 pytestmark = pytest.mark.browser

@@ -7,8 +7,8 @@ from pathlib import Path
 from rdflib import Literal, URIRef
 from rdflib.namespace import RDF
 
-from conflict_graph import inputs, iris
-from conflict_graph.validation import validate
+from conflict_graph.pipeline import inputs; from conflict_graph import iris
+from conflict_graph.reasoning.validation import validate
 from pipeline_support import PIPELINE
 
 FIXTURES = PIPELINE / "validation"

@@ -25,8 +25,8 @@ import pytest
 
 REPO = Path(__file__).resolve().parents[2]
 SRC = REPO / "src"
-#: Shared test material (W3C manifests): next to the repository, as in CI.
-SHARED = REPO.parent / "shared"
+#: Vendored test material: the W3C manifests (tests/data/w3c, with their licence).
+SHARED = REPO / "tests" / "data"
 DATA = Path(__file__).resolve().parent.parent / "data" / "endpoint"
 EX = "http://example.org/conflict#"
 _URL = re.compile(r"serving SPARQL on (http://\S+/sparql)")

@@ -11,12 +11,12 @@ from flask.testing import FlaskClient
 from live_server import DATA
 
 from conflict_graph import errors, settings
-from conflict_graph.admission import ServerBusy, TooManyQueries
-from conflict_graph.engine import QueryService
-from conflict_graph.service_check import ServiceFailed
+from conflict_graph.query.admission import ServerBusy, TooManyQueries
+from conflict_graph.query.engine import QueryService
+from conflict_graph.query.service_check import ServiceFailed
 from conflict_graph.web import create_app
 from conflict_graph.web.errors import PreconditionFailed, ProtocolError, UnsupportedMediaType, status_for
-from conflict_graph.workers import WorkerLost
+from conflict_graph.query.workers import WorkerLost
 
 
 @pytest.fixture(scope="module")

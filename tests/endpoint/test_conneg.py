@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from conflict_graph.conneg import FORMATS, formats_for, negotiate, prefers_json
+from conflict_graph.query.conneg import FORMATS, formats_for, negotiate, prefers_json
 from conflict_graph.errors import NotAcceptable
 
 # SPARQLWrapper's Accept headers (SPARQLWrapper/Wrapper.py, _getAcceptHeader)

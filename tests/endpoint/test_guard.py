@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from conflict_graph.errors import QueryError, QueryRefused
-from conflict_graph.guard import check, inspect, service_allowed
+from conflict_graph.query.guard import check, inspect, service_allowed
 
 BASE = "http://localhost/sparql"
 

@@ -155,10 +155,10 @@ def test_a_timeout_below_the_minimum_is_a_400(tight_server: LiveServer) -> None:
 
 def test_a_job_that_never_started_is_withdrawn_not_killed(tmp_path: Path) -> None:
     """The deadline passed before the worker read the job: the worker stays, nothing is restarted."""
-    from conflict_graph import settings, store
-    from conflict_graph.engine import QueryService
+    from conflict_graph import settings; from conflict_graph.query import store
+    from conflict_graph.query.engine import QueryService
     from conflict_graph.errors import QueryTimeout
-    from conflict_graph.jobs import QueryJob
+    from conflict_graph.query.jobs import QueryJob
 
     values = settings.resolve({"data": (str(DATA),), "no_default_data": True, "workers": 1,
                                "cache_dir": str(tmp_path / "cache")}, environ={})

@@ -9,7 +9,7 @@ import json
 import pyoxigraph as ox
 import pytest
 
-from conflict_graph.results import ASK_COLUMN, write_boolean, write_solutions
+from conflict_graph.query.results import ASK_COLUMN, write_boolean, write_solutions
 
 QUERY = r"""
 SELECT ?iri ?plain ?lang ?typed ?int ?dec ?dbl ?bool ?tricky ?unbound WHERE {

@@ -22,7 +22,7 @@ from flask import Flask
 from ..settings import SETTINGS, resolve
 
 if TYPE_CHECKING:
-    from ..engine import QueryService
+    from ..query.engine import QueryService
 
 __all__ = ["create_app"]
 
@@ -49,7 +49,7 @@ def create_app(test_config: Mapping[str, Any] | None = None, *, engine: QuerySer
     app.config.from_mapping({k: v for k, v in config.items() if k not in _SETTING_NAMES})
     app.config["CONFLICT_GRAPH"] = settings
     if engine is None:
-        from ..engine import QueryService
+        from ..query.engine import QueryService
 
         engine = QueryService.from_settings(settings)
     app.extensions["conflict_graph"] = engine

@@ -75,7 +75,7 @@ def _group_options(values: dict[str, Any]) -> dict[str, Any]:
     if context is None:
         return values
     try:
-        from ..cli import Options
+        from ..cli.main import Options
     except ImportError:  # pragma: no cover - the command used without the main group
         return values
     shared = context.find_object(Options)
@@ -103,7 +103,7 @@ def run_server(values: dict[str, Any]) -> None:
     """
     import waitress  # type: ignore[import-untyped]
 
-    from ..engine import QueryService
+    from ..query.engine import QueryService
     from . import create_app
     from .sparql import max_body_bytes
 

@@ -35,8 +35,8 @@ import json
 from flask import Flask, Response, current_app, request
 from werkzeug.exceptions import HTTPException
 
-from ..admission import ServerBusy, TooManyQueries
-from ..conneg import prefers_json
+from ..query.admission import ServerBusy, TooManyQueries
+from ..query.conneg import prefers_json
 from ..errors import (
     ConflictGraphError,
     NotAcceptable,
@@ -46,8 +46,8 @@ from ..errors import (
     QueryTimeout,
     QueryTooLarge,
 )
-from ..service_check import ServiceFailed
-from ..workers import WorkerLost
+from ..query.service_check import ServiceFailed
+from ..query.workers import WorkerLost
 
 __all__ = ["STATUS", "PreconditionFailed", "ProtocolError", "UnsupportedMediaType", "error_response",
            "init_app", "status_for"]

@@ -31,10 +31,11 @@ from urllib.parse import parse_qsl
 from flask import Blueprint, Response, current_app, request
 from werkzeug.datastructures import MultiDict
 
-from .. import conneg, iris, service_description
-from ..engine import PreparedQuery, QueryService
+from ..query import conneg, service_description
+from .. import iris
+from ..query.engine import PreparedQuery, QueryService
 from ..errors import QueryRefused, QueryTooLarge
-from ..query_types import Provenance, QueryRequest, QueryResponse, entailment_of
+from ..query.query_types import Provenance, QueryRequest, QueryResponse, entailment_of
 from .errors import PreconditionFailed, ProtocolError, UnsupportedMediaType
 
 __all__ = ["bp", "engine", "max_body_bytes"]

@@ -13,7 +13,7 @@ from pathlib import Path
 from flask import Blueprint, Response, current_app, make_response, render_template, request
 
 from ..iris import CG, ID
-from ..queries import DEFAULT_ENTAILMENT, NamedQuery, load_queries
+from ..query.named_queries import DEFAULT_ENTAILMENT, NamedQuery, load_queries
 
 __all__ = ["CONTENT_SECURITY_POLICY", "bp"]
 

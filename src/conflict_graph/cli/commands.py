@@ -1,0 +1,167 @@
+"""The plain functions behind each ``conflict-graph`` command; :mod:`conflict_graph.cli` wraps them.
+
+Each function takes paths, a catalogue and a store, and returns text or bytes; none of them
+prints, exits or knows about click, so tests and other front ends can call them directly.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from ..pipeline import build as builder
+from ..pipeline import inputs
+from .. import iris
+from . import render
+from ..query import store
+from ..reasoning import validation
+from ..errors import DataLoadError, InputError, QuerySyntaxError
+from ..pipeline.inputs import InputFile
+from ..query.sparql_dataset import declared_prefixes
+from ..query.store import Catalogue
+from ..reasoning.validation import ValidationReport
+
+__all__ = ["EXPORT_FORMATS", "EXPORT_GRAPHS", "build_report", "export", "read_query", "run_query",
+           "stats_report", "validate_files"]
+
+EXPORT_GRAPHS = ("asserted", "inferred", "all")
+EXPORT_FORMATS = ("nquads", "trig")
+
+
+def _seconds(value: float) -> str:
+    return f"{value:.3f} s" if value < 10 else f"{value:.1f} s"
+
+
+def graph_table(catalogue: Catalogue) -> str:
+    """The catalogue as an aligned table: graph IRI, kind, triple count."""
+    rows = [[g.iri, g.kind, f"{g.triples:,}"] for g in catalogue.graphs]
+    rows.append(["total", "", f"{sum(g.triples for g in catalogue.graphs):,}"])
+    return render.table(["graph", "kind", "triples"], rows, count=False)
+
+
+def build_report(files: Sequence[InputFile], cache_dir: Path) -> str:
+    """A cold build (ignoring the cache), then a warm start from the cache; both timed.
+
+    Raises:
+        DataLoadError, ValidationFailed, ReasoningError: from :func:`conflict_graph.build.build`.
+    """
+    cold = builder.build(files, cache_dir=cache_dir, force=True)
+    started = time.perf_counter()
+    warm = builder.build(files, cache_dir=cache_dir)
+    catalogue, _ = store.open_query_store(warm.artifact)
+    warm_seconds = time.perf_counter() - started
+    steps = ", ".join(f"{name} {_seconds(cold.catalogue.timings[name])}"
+                      for name in ("load", "validate", "reason", "write") if name in cold.catalogue.timings)
+    noise = sum(cold.removed_noise.values())
+    lines = [
+        f"cold build:  {_seconds(cold.seconds)} ({steps})",
+        f"warm start:  {_seconds(warm_seconds)} (cache {'hit' if warm.cached else 'miss'}; "
+        f"{sum(g.triples for g in catalogue.graphs):,} quads loaded into the query store)",
+        f"artifact:    {warm.artifact}",
+        f"data version: {warm.catalogue.data_version}",
+        f"ontology version: {warm.catalogue.ontology_version or '(none declared)'}",
+        f"reasoner noise removed: {noise:,} triples ("
+        + ", ".join(f"{k} {v:,}" for k, v in cold.removed_noise.items() if v) + ")",
+        "",
+        graph_table(warm.catalogue),
+    ]
+    return "\n".join(lines)
+
+
+def validate_files(files: Sequence[InputFile]) -> ValidationReport:
+    """Load the files and run the SHACL shapes over the asserted graphs (no reasoning, no cache)."""
+    return validation.validate(inputs.load(files).dataset)
+
+
+_COUNTS = {
+    "classes": "SELECT (COUNT(DISTINCT ?x) AS ?n) WHERE {{ GRAPH <{ontology}> {{ ?x a ?t "
+               "FILTER(isIRI(?x) && ?t IN (owl:Class, rdfs:Class)) }} }}",
+    "properties": "SELECT (COUNT(DISTINCT ?x) AS ?n) WHERE {{ GRAPH <{ontology}> {{ ?x a ?t "
+                  "FILTER(isIRI(?x) && ?t IN (owl:ObjectProperty, owl:DatatypeProperty, "
+                  "owl:AnnotationProperty, rdf:Property)) }} }}",
+    "individuals": "SELECT (COUNT(DISTINCT ?x) AS ?n) WHERE {{ ?x a ?t "
+                   "FILTER(isIRI(?x) && STRSTARTS(STR(?x), \"{instances}\")) }}",
+    "control assertions": "SELECT (COUNT(DISTINCT ?x) AS ?n) WHERE {{ ?x a cg:ControlAssertion }}",
+    "statements about individuals (asserted)": "SELECT (COUNT(*) AS ?n) WHERE {{ ?x ?p ?o "
+                                               "FILTER(STRSTARTS(STR(?x), \"{instances}\")) }}",
+}
+
+
+def stats_report(catalogue: Catalogue, opened: ox.Store) -> str:
+    """Graphs and triple counts, then counts of classes, properties, individuals and assertions.
+
+    Class and property counts come from the ontology graph; individuals (IRIs in the instance
+    namespace with a type) and control assertions are counted with OWL 2 RL entailment, so a
+    subclass instance counts for its superclass.
+    """
+    prologue = "".join(f"PREFIX {p}: <{n}>\n" for p, n in render.DEFAULT_PREFIXES.items())
+    rows = []
+    for label, template in _COUNTS.items():
+        text = prologue + template.format(ontology=iris.ONTOLOGY_GRAPH, instances=iris.ID)
+        entailment = "simple" if "(asserted)" in label else "owl-rl"
+        result = store.execute(opened, text, store.query_dataset(catalogue, entailment, unions=True))
+        assert isinstance(result, ox.QuerySolutions)
+        value = next(iter(result))["n"]
+        rows.append([label, f"{int(value.value):,}" if isinstance(value, ox.Literal) else "?"])
+    return "\n".join([graph_table(catalogue), "", render.table(["what", "count"], rows, count=False)])
+
+
+def read_query(query: str) -> tuple[str, str]:
+    """A query given as text, as a path to a ``.rq`` file, or ``-`` for standard input.
+
+    Returns:
+        (query text, where it came from: a file name or ``"query"``).
+
+    Raises:
+        DataLoadError: a ``.rq`` path that does not exist or cannot be read.
+    """
+    import sys
+
+    if query == "-":
+        return sys.stdin.read(), "<stdin>"
+    path = Path(query)
+    looks_like_file = query.endswith(".rq") and "\n" not in query and "{" not in query
+    if looks_like_file or (len(query) < 4096 and "\n" not in query and path.is_file()):
+        try:
+            return path.read_text(encoding="utf-8"), str(path)
+        except (OSError, UnicodeDecodeError) as exc:
+            raise DataLoadError(f"{path}: cannot read query file ({exc})") from exc
+    return query, "query"
+
+
+def run_query(catalogue: Catalogue, opened: ox.Store, text: str, *, entailment: str = "owl-rl",
+              fmt: str = "table", origin: str = "query") -> bytes:
+    """Run a query over the default dataset of ``entailment`` and serialize its result.
+
+    Raises:
+        QuerySyntaxError: the query does not parse (the message names ``origin``, line and column).
+        InputError: unknown entailment or format.
+    """
+    if fmt not in render.FORMATS:
+        raise InputError(f"unknown format {fmt!r}; expected one of {', '.join(render.FORMATS)}")
+    try:
+        result = store.execute(opened, text, store.query_dataset(catalogue, entailment, unions=True))
+    except QuerySyntaxError as exc:
+        raise QuerySyntaxError(f"{origin}: {exc}") from exc
+    return render.query_result(result, fmt, declared_prefixes(text))
+
+
+def export(catalogue: Catalogue, opened: ox.Store, graphs: str = "all", fmt: str = "nquads") -> bytes:
+    """The quads of the asserted graphs, the inferred graph, or every graph (shapes included).
+
+    Raises:
+        InputError: unknown graph selection or format.
+    """
+    if graphs not in EXPORT_GRAPHS or fmt not in EXPORT_FORMATS:
+        raise InputError(f"--graphs must be one of {EXPORT_GRAPHS} and --format one of {EXPORT_FORMATS}")
+    inferred = catalogue.inferred_iri()
+    chosen = {"asserted": catalogue.asserted_iris(),
+              "inferred": (inferred,) if inferred else (),
+              "all": catalogue.iris()}[graphs]
+    quads = [quad for iri in chosen for quad in opened.quads_for_pattern(None, None, None, ox.NamedNode(iri))]
+    rdf_format = ox.RdfFormat.N_QUADS if fmt == "nquads" else ox.RdfFormat.TRIG
+    prefixes = dict(render.DEFAULT_PREFIXES) if fmt == "trig" else None
+    return ox.serialize(quads, format=rdf_format, prefixes=prefixes) or b""

@@ -1,0 +1,219 @@
+"""The ``conflict-graph`` command line: a click group of thin wrappers over :mod:`.commands`.
+
+Exit codes: 0 success; 1 the data does not validate or is inconsistent; 2 bad input (a missing
+or malformed file, a query that does not parse, a bad option). Domain errors are reported as one
+line on standard error (a failed validation also prints its report first).
+
+``--data PATH`` (repeatable), ``--no-default-data`` and ``--cache-dir`` may be given before the
+command or after it. Other commands join the group with ``main.add_command(command)`` and reach
+the shared options through :data:`pass_options` (see :class:`Options`).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+import pyoxigraph as ox
+
+from .. import __version__, settings
+from . import commands
+from ..pipeline import inputs
+from ..query import named_queries as queries, store
+from ..pipeline.build import BuildResult, build
+from ..errors import ConflictGraphError, InputError, QueryError, ValidationFailed
+from ..pipeline.inputs import InputFile
+from .render import FORMATS
+from ..query.store import ENTAILMENTS, Catalogue
+
+__all__ = ["Options", "data_options", "main", "pass_options"]
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+@dataclass
+class Options:
+    """The options every command shares, and the build they lead to.
+
+    Attributes:
+        data: ``--data`` files and folders, in order.
+        include_embedded: False with ``--no-default-data``.
+        cache_dir: ``--cache-dir``, else the ``cache_dir`` setting.
+    """
+
+    data: list[Path] = field(default_factory=list)
+    include_embedded: bool = True
+    cache_dir: Path | None = None
+
+    def files(self) -> list[InputFile]:
+        """The input files, by the file → graph rule of :mod:`conflict_graph.inputs`."""
+        return inputs.collect(self.include_embedded, self.data)
+
+    def resolved_cache_dir(self) -> Path:
+        """The cache folder: flag, else ``CONFLICT_GRAPH_CACHE_DIR``, else the default."""
+        return Path(settings.resolve({"cache_dir": self.cache_dir})["cache_dir"])
+
+    def build(self, *, force: bool = False) -> BuildResult:
+        """Build (or find in the cache) the dataset of these inputs."""
+        return build(self.files(), cache_dir=self.resolved_cache_dir(), force=force,
+                     progress=lambda message: click.echo(f"conflict-graph: {message}", err=True))
+
+    def open(self) -> tuple[Catalogue, ox.Store]:
+        """Build or reuse the dataset and open it in a query store."""
+        return store.open_query_store(self.build().artifact)
+
+
+pass_options = click.make_pass_decorator(Options, ensure=True)
+
+
+def _add_data(ctx: click.Context, _: click.Parameter, value: tuple[Path, ...]) -> None:
+    ctx.ensure_object(Options).data.extend(value)
+
+
+def _no_default(ctx: click.Context, _: click.Parameter, value: bool) -> None:
+    if value:
+        ctx.ensure_object(Options).include_embedded = False
+
+
+def _cache_dir(ctx: click.Context, _: click.Parameter, value: Path | None) -> None:
+    if value is not None:
+        ctx.ensure_object(Options).cache_dir = value
+
+
+def data_options(function: F) -> F:
+    """Add ``--data``, ``--no-default-data`` and ``--cache-dir`` to a command or group."""
+    decorators = [
+        click.option("--data", "-d", multiple=True, type=click.Path(path_type=Path), expose_value=False,
+                     callback=_add_data, metavar="PATH",
+                     help="Extra RDF file or folder (repeatable). Triples go to a graph named by the "
+                          "file's URI; TriG/N-Quads/JSON-LD keep their named graphs."),
+        click.option("--no-default-data", is_flag=True, expose_value=False, callback=_no_default,
+                     help="Leave out the project's own ontology and data."),
+        click.option("--cache-dir", type=click.Path(file_okay=False, path_type=Path), expose_value=False,
+                     callback=_cache_dir,
+                     help="Folder for built datasets [env CONFLICT_GRAPH_CACHE_DIR]."),
+    ]
+    for decorate in reversed(decorators):
+        function = decorate(function)
+    return function
+
+
+class _Group(click.Group):
+    """Turns the domain errors of any command into one line on stderr and an exit code."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except ValidationFailed as exc:
+            if exc.report:
+                click.echo(exc.report, err=True)
+            _fail(ctx, exc, 1)
+        except (InputError, QueryError) as exc:
+            _fail(ctx, exc, 2)
+        except ConflictGraphError as exc:
+            _fail(ctx, exc, 1)
+
+
+def _fail(ctx: click.Context, exc: Exception, code: int) -> None:
+    click.echo(f"conflict-graph: error: {' '.join(str(exc).split())}", err=True)
+    ctx.exit(code)
+
+
+def _write(data: bytes | str) -> None:
+    """Write to standard output, ending with a newline; a closed pipe (``| head``) ends quietly."""
+    raw = data.encode() if isinstance(data, str) else data
+    try:
+        sys.stdout.buffer.write(raw if not raw or raw.endswith(b"\n") else raw + b"\n")
+        sys.stdout.buffer.flush()
+    except BrokenPipeError:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        sys.exit(0)
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="conflict-graph")
+@data_options
+def main() -> None:
+    """An open knowledge graph of armed conflict, queried with SPARQL and OWL 2 RL.
+
+    Exit codes: 0 ok, 1 data does not validate or is inconsistent, 2 bad input.
+    """
+
+
+@main.command("build")
+@data_options
+@pass_options
+def build_command(options: Options) -> None:
+    """Build from scratch (ignoring the cache), then time a warm start from the cache."""
+    _write(commands.build_report(options.files(), options.resolved_cache_dir()))
+
+
+@main.command("validate")
+@data_options
+@pass_options
+def validate_command(options: Options) -> None:
+    """Check the asserted graphs against the SHACL shapes; exit 1 on a violation."""
+    report = commands.validate_files(options.files())
+    _write(report.text)
+    if not report.conforms:
+        sys.exit(1)
+
+
+@main.command("stats")
+@data_options
+@pass_options
+def stats_command(options: Options) -> None:
+    """Graphs with their triple counts; counts of classes, individuals and assertions."""
+    _write(commands.stats_report(*options.open()))
+
+
+@main.command("query")
+@click.argument("query")
+@click.option("--entailment", type=click.Choice(ENTAILMENTS), default=None,
+              help="simple: asserted triples only; owl-rl: with the OWL 2 RL closure. Default: the "
+                   "query's '# entailment:' header if it has one, else owl-rl.")
+@click.option("--no-inference", is_flag=True, help="Same as --entailment simple.")
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True,
+              help="table (Turtle for CONSTRUCT/DESCRIBE), csv, or json (SPARQL JSON / JSON-LD).")
+@data_options
+@pass_options
+def query_command(options: Options, query: str, entailment: str | None, no_inference: bool, fmt: str) -> None:
+    """Run QUERY: SPARQL text, a path to a .rq file, or - for standard input."""
+    text, origin = commands.read_query(query)
+    if no_inference:
+        entailment = "simple"
+    elif entailment is None:
+        entailment = queries.declared_entailment(text) or "owl-rl"
+    catalogue, opened = options.open()
+    _write(commands.run_query(catalogue, opened, text, entailment=entailment, fmt=fmt, origin=origin))
+
+
+@main.command("export")
+@click.option("--graphs", type=click.Choice(commands.EXPORT_GRAPHS), default="all", show_default=True,
+              help="asserted graphs, the inferred graph, or every graph (shapes included).")
+@click.option("--format", "fmt", type=click.Choice(commands.EXPORT_FORMATS), default="nquads",
+              show_default=True)
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Write to this file instead of standard output.")
+@data_options
+@pass_options
+def export_command(options: Options, graphs: str, fmt: str, output: Path | None) -> None:
+    """Write the built dataset's graphs as N-Quads or TriG."""
+    data = commands.export(*options.open(), graphs=graphs, fmt=fmt)
+    if output is None:
+        _write(data)
+        return
+    try:
+        output.write_bytes(data)
+    except OSError as exc:
+        raise InputError(f"{output}: cannot write ({exc.strerror or exc})") from exc
+
+
+from ..web.command import serve  # noqa: E402  (imported last: it reads this module lazily)
+
+main.add_command(serve)

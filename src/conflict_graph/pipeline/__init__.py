@@ -1,0 +1,1 @@
+"""Build pipeline: finding inputs, parsing, naming evidence, the cached build artifact."""

@@ -1,0 +1,362 @@
+"""Queries run in a pool of worker processes, so a time limit really stops the work.
+
+A query running inside pyoxigraph cannot be interrupted from Python, and a thread cannot be
+killed. So every query runs in a separate process. Each worker (started with the ``spawn`` method)
+opens the built dataset once with :func:`conflict_graph.store.open_query_store` and then answers jobs
+sent over a pipe: it runs the query, cuts the result at the row cap and serialises it, so only
+bytes come back.
+
+The calling thread takes an idle worker, sends the job with its deadline and waits; the wait for
+an idle worker counts against the same deadline. A worker answers a job at once with ``started``,
+or with ``expired`` if the deadline has already passed: a job that never started is withdrawn and
+its worker stays in the pool. When the deadline passes while a job runs, the worker is killed
+(``SIGKILL``), the caller gets :class:`~conflict_graph.errors.QueryTimeout`, and a fresh worker is
+started in the background. Other callers keep being served by the other workers meanwhile.
+
+Deadlines are ``time.monotonic()`` values, which are system-wide (the same clock in every process
+of one machine) on Linux, macOS and Windows.
+
+What a worker does with a job is in :mod:`conflict_graph.jobs`.
+
+On Linux each worker also asks the kernel to kill it if the server dies, so a runaway query never
+outlives the server that started it.
+"""
+
+from __future__ import annotations
+
+import logging
+import multiprocessing
+import os
+import queue
+import signal
+import sys
+import threading
+import time
+import traceback
+from dataclasses import dataclass
+from multiprocessing.connection import Connection
+from multiprocessing.process import BaseProcess
+from pathlib import Path
+from typing import Any
+
+from ..errors import (
+    ConflictGraphError,
+    DataLoadError,
+    NotAcceptable,
+    QueryError,
+    QueryRefused,
+    QuerySyntaxError,
+    QueryTimeout,
+)
+from .jobs import Outcome, QueryJob, StatsJob, graph_statistics, perform
+from .service_check import ServiceFailed, load_grammar
+
+__all__ = [
+    "Outcome",
+    "QueryJob",
+    "StatsJob",
+    "WorkerLost",
+    "WorkerPool",
+    "perform",
+]
+
+log = logging.getLogger(__name__)
+
+#: Seconds a new worker may take to open the dataset before it counts as failed.
+START_TIMEOUT = 300.0
+#: Stack of the thread that runs queries in a worker. pyoxigraph parses and evaluates recursively;
+#: with the default 8 MiB a 40 KB query made of one long ``1 + 1 + …`` chain overflows it and the
+#: process dies. The memory is only reserved, and used as deep as a query needs.
+QUERY_STACK_BYTES = 512 * 1024 * 1024
+#: Python recursion limit in a worker: rdflib's SPARQL parser (the second ``SERVICE`` check)
+#: recurses once per pattern, and a worker's query thread has the deep stack above.
+WORKER_RECURSION_LIMIT = 100_000
+#: Seconds a worker may take to acknowledge a job (it does so as soon as it reads it).
+ACK_GRACE = 2.0
+
+
+class WorkerLost(QueryError):
+    """The worker running a query died before answering (most often: it ran out of memory)."""
+
+
+def _die_with_parent(parent_pid: int) -> None:
+    """Ask Linux to SIGKILL this process when the server dies (no-op elsewhere)."""
+    if sys.platform == "linux":
+        try:
+            import ctypes
+
+            libc = ctypes.CDLL("libc.so.6", use_errno=True)
+            libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+        except OSError:
+            pass
+    if os.getppid() != parent_pid:  # the server died before the request above took effect
+        os._exit(0)
+
+
+def _worker_main(artifact: str, conn: Connection, parent_pid: int) -> None:
+    """Entry point of a worker process: answer jobs on a thread with a deep stack."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the server's to handle
+    _die_with_parent(parent_pid)
+    try:
+        threading.stack_size(QUERY_STACK_BYTES)
+        sys.setrecursionlimit(max(sys.getrecursionlimit(), WORKER_RECURSION_LIMIT))
+    except (ValueError, RuntimeError):  # a platform that refuses: keep the default stack
+        pass
+    thread = threading.Thread(target=_serve, args=(artifact, conn), name="query")
+    thread.start()
+    thread.join()
+
+
+def _serve(artifact: str, conn: Connection) -> None:
+    """Open the dataset, then answer jobs until told to stop.
+
+    Each message is ``(deadline, job)``; the answer is ``("expired",)`` when the deadline has
+    passed before the job starts, else ``("started",)`` at once and the result when done.
+    """
+    from . import store as stores
+
+    try:
+        _, store = stores.open_query_store(Path(artifact))
+        load_grammar()
+    except ConflictGraphError as exc:
+        conn.send(("failed", str(exc)))
+        return
+    conn.send(("ready", os.getpid()))
+    while True:
+        try:
+            message = conn.recv()
+        except (EOFError, OSError):
+            return
+        if message is None:
+            return
+        deadline, job = message
+        try:
+            if time.monotonic() >= deadline:
+                conn.send(("expired",))
+                continue
+            conn.send(("started",))
+        except (OSError, ValueError):
+            return
+        try:
+            if isinstance(job, StatsJob):
+                reply: tuple[Any, ...] = ("ok", graph_statistics(store, job))
+            else:
+                reply = ("ok", perform(store, job))
+        except ConflictGraphError as exc:
+            reply = ("error", type(exc).__name__, str(exc))
+        except Exception:  # a bug: report it to the server, which logs it and answers 500
+            reply = ("crash", traceback.format_exc())
+        try:
+            conn.send(reply)
+        except (OSError, ValueError):
+            return
+
+
+# --- in the server ------------------------------------------------------------------------------------
+
+@dataclass(eq=False)
+class _Worker:
+    process: BaseProcess
+    conn: Connection
+
+
+_ERRORS: dict[str, type[ConflictGraphError]] = {
+    cls.__name__: cls for cls in (QuerySyntaxError, QueryRefused, NotAcceptable, ServiceFailed, QueryError,
+                                  DataLoadError, ConflictGraphError)
+}
+
+
+class WorkerPool:
+    """A fixed number of worker processes answering jobs with a deadline each.
+
+    Args:
+        artifact: the built dataset (folder or ``dataset.nq``) every worker opens.
+        size: how many workers (each holds its own copy of the dataset in memory).
+    """
+
+    def __init__(self, artifact: Path, size: int = 2) -> None:
+        if size < 1:
+            raise ValueError("a worker pool needs at least one worker")
+        self.artifact = Path(artifact)
+        self.size = size
+        self.restarts = 0
+        self._context = multiprocessing.get_context("spawn")
+        self._idle: queue.Queue[_Worker] = queue.Queue()
+        self._workers: set[_Worker] = set()
+        self._lock = threading.Lock()
+        self._launches: queue.Queue[bool | None] = queue.Queue()
+        self._started: queue.Queue[str | None] = queue.Queue()
+        self._closed = False
+        # Workers are launched from one long-lived thread: on Linux a worker's "die with the
+        # server" signal fires when the *thread* that launched it ends.
+        self._launcher = threading.Thread(target=self._launch_loop, name="worker-launcher", daemon=True)
+        self._launcher.start()
+
+    # lifecycle
+
+    def start(self, timeout: float = START_TIMEOUT) -> None:
+        """Start every worker and wait until each has opened the dataset.
+
+        Raises:
+            DataLoadError: a worker could not open the dataset (its message says why).
+        """
+        for _ in range(self.size):
+            self._launches.put(True)
+        deadline = time.monotonic() + timeout
+        for _ in range(self.size):
+            try:
+                failure = self._started.get(timeout=max(0.0, deadline - time.monotonic()))
+            except queue.Empty:
+                failure = f"{self.artifact}: query workers did not start within {timeout:g} s"
+            if failure is not None:
+                self.close()
+                raise DataLoadError(failure)
+
+    def close(self) -> None:
+        """Stop every worker (idle ones are asked to exit, busy ones are killed)."""
+        self._closed = True
+        self._launches.put(None)
+        with self._lock:
+            workers = list(self._workers)
+            self._workers.clear()
+        for worker in workers:
+            try:
+                worker.conn.send(None)
+            except (OSError, ValueError):
+                pass
+        for worker in workers:
+            worker.process.join(timeout=1)
+            if worker.process.is_alive():
+                worker.process.kill()
+                worker.process.join(timeout=5)
+            worker.conn.close()
+
+    def __enter__(self) -> WorkerPool:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def stats(self) -> dict[str, Any]:
+        """Pool size, workers alive and idle, their process ids, and how many were replaced."""
+        with self._lock:
+            alive = [worker.process.pid for worker in self._workers if worker.process.is_alive()]
+        return {"size": self.size, "alive": len(alive), "idle": self._idle.qsize(),
+                "restarts": self.restarts, "pids": sorted(pid or 0 for pid in alive)}
+
+    # jobs
+
+    def run(self, job: QueryJob | StatsJob, timeout: float) -> Any:
+        """Run a job on an idle worker and return its answer.
+
+        Args:
+            job: a :class:`QueryJob` (answer: :class:`Outcome`) or :class:`StatsJob` (a dict).
+            timeout: seconds, counting both the wait for an idle worker and the work.
+
+        Raises:
+            QueryTimeout: no worker became free in time, or the job could not start before its
+                deadline (it is withdrawn; the worker stays), or the work ran past the deadline
+                (the worker was then killed and is being replaced).
+            WorkerLost: the worker died while working.
+            QuerySyntaxError: the query does not parse.
+            QueryRefused, NotAcceptable, ServiceFailed: see :func:`conflict_graph.jobs.perform`.
+            QueryError: any other reason the worker gave for not answering.
+        """
+        if self._closed:
+            raise WorkerLost("the query workers have been stopped")
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                worker = self._idle.get(timeout=max(0.0, deadline - time.monotonic()))
+            except queue.Empty:
+                raise QueryTimeout(
+                    f"the server is busy: no query worker became free within the {timeout:g} s "
+                    "limit; try again later"
+                ) from None
+            if worker.process.is_alive():
+                break
+            self._replace(worker)  # died while idle (killed from outside): take another one
+        try:
+            worker.conn.send((deadline, job))
+            # the worker acknowledges at once: it started the job, or the deadline had passed
+            if not worker.conn.poll(max(0.0, deadline - time.monotonic()) + ACK_GRACE):
+                self._replace(worker)
+                raise QueryTimeout(f"the query worker did not take the query within the {timeout:g} s "
+                                   "limit and was replaced; try again")
+            if worker.conn.recv()[0] == "expired":
+                self._idle.put(worker)
+                raise QueryTimeout(f"the server is busy: the query could not start within its {timeout:g} s "
+                                   "limit; try again later")
+            if not worker.conn.poll(max(0.0, deadline - time.monotonic())):
+                self._replace(worker)
+                raise QueryTimeout(
+                    f"the query ran past the time limit of {timeout:g} s and was stopped; add a "
+                    "LIMIT, make the patterns more selective, or avoid cross products"
+                )
+            reply = worker.conn.recv()
+        except (EOFError, OSError):
+            self._replace(worker)
+            raise WorkerLost(
+                "the query worker stopped while running the query (it ran out of memory or crashed); "
+                "it is being replaced"
+            ) from None
+        self._idle.put(worker)
+        status = reply[0]
+        if status == "ok":
+            return reply[1]
+        if status == "error":
+            raise _ERRORS.get(reply[1], QueryError)(reply[2])
+        raise RuntimeError(f"query worker failed:\n{reply[1]}")
+
+    def _replace(self, worker: _Worker) -> None:
+        worker.process.kill()
+        worker.process.join(timeout=5)
+        worker.conn.close()
+        with self._lock:
+            self._workers.discard(worker)
+            self.restarts += 1
+        if not self._closed:
+            self._launches.put(False)
+
+    # launching (processes are created on the launcher thread only)
+
+    def _launch_loop(self) -> None:
+        while True:
+            initial = self._launches.get()
+            if initial is None or self._closed:
+                return
+            parent_end, child_end = self._context.Pipe()
+            process = self._context.Process(
+                target=_worker_main, args=(str(self.artifact), child_end, os.getpid()),
+                name="conflict-graph-query-worker", daemon=True,
+            )
+            process.start()
+            child_end.close()
+            threading.Thread(target=self._await_ready, args=(_Worker(process, parent_end), initial),
+                             name="worker-start", daemon=True).start()
+
+    def _await_ready(self, worker: _Worker, initial: bool) -> None:
+        try:
+            ready = worker.conn.poll(START_TIMEOUT)
+            message = worker.conn.recv() if ready else ("failed", "did not open the dataset in time")
+        except (EOFError, OSError):
+            message = ("failed", f"exited with code {worker.process.exitcode} while opening the dataset")
+        if message[0] != "ready":
+            worker.process.kill()
+            worker.process.join(timeout=5)
+            worker.conn.close()
+            log.error("query worker failed to start: %s", message[1])
+            if initial:
+                self._started.put(str(message[1]))
+            elif not self._closed:  # a replacement: try again a little later
+                time.sleep(5)
+                self._launches.put(False)
+            return
+        with self._lock:
+            if self._closed:
+                worker.conn.send(None)
+                return
+            self._workers.add(worker)
+        self._idle.put(worker)
+        if initial:
+            self._started.put(None)
