@@ -6,6 +6,7 @@ prints, exits or knows about click, so tests and other front ends can call them 
 
 from __future__ import annotations
 
+import json
 import time
 from collections.abc import Sequence
 from pathlib import Path
@@ -19,16 +20,22 @@ from . import render
 from ..query import store
 from ..reasoning import validation
 from ..errors import DataLoadError, InputError, QuerySyntaxError
+from ..exports import LocalSource
+from ..exports.acled import acled_csv
+from ..exports.jsonld import dataset_jsonld, jsonld_context
+from ..exports.release import release_files, write_release
 from ..pipeline.inputs import InputFile
 from ..query.sparql_dataset import declared_prefixes
 from ..query.store import Catalogue
 from ..reasoning.validation import ValidationReport
 
-__all__ = ["EXPORT_FORMATS", "EXPORT_GRAPHS", "build_report", "export", "read_query", "run_query",
+__all__ = ["EXPORT_FORMATS", "EXPORT_GRAPHS", "build_report", "export", "export_release", "read_query", "run_query",
            "stats_report", "validate_files"]
 
 EXPORT_GRAPHS = ("asserted", "inferred", "all")
-EXPORT_FORMATS = ("nquads", "trig")
+#: Formats of ``export``: quads of the chosen graphs (``nquads``, ``trig``, ``jsonld``), the ACLED-style
+#: events CSV (``acled``), the JSON-LD context (``context``), or every download at once (``release``).
+EXPORT_FORMATS = ("nquads", "trig", "jsonld", "acled", "context", "release")
 
 
 def _seconds(value: float) -> str:
@@ -150,18 +157,36 @@ def run_query(catalogue: Catalogue, opened: ox.Store, text: str, *, entailment: 
 
 
 def export(catalogue: Catalogue, opened: ox.Store, graphs: str = "all", fmt: str = "nquads") -> bytes:
-    """The quads of the asserted graphs, the inferred graph, or every graph (shapes included).
+    """One export of the built dataset as bytes (every format but ``release``, see :func:`export_release`).
+
+    ``graphs`` chooses the asserted graphs, the inferred graph, or every graph (shapes included)
+    for the quad formats; the ACLED-style CSV and the context always read the whole dataset.
 
     Raises:
-        InputError: unknown graph selection or format.
+        InputError: unknown graph selection or format, or ``release`` (a folder, not bytes).
     """
     if graphs not in EXPORT_GRAPHS or fmt not in EXPORT_FORMATS:
         raise InputError(f"--graphs must be one of {EXPORT_GRAPHS} and --format one of {EXPORT_FORMATS}")
+    if fmt == "release":
+        raise InputError("--format release writes a folder: give it with -o DIR")
+    source = LocalSource(catalogue, opened)
+    if fmt == "acled":
+        return acled_csv(source)
+    if fmt == "context":
+        return json.dumps(jsonld_context(source), ensure_ascii=False, indent=1).encode("utf-8")
     inferred = catalogue.inferred_iri()
     chosen = {"asserted": catalogue.asserted_iris(),
               "inferred": (inferred,) if inferred else (),
               "all": catalogue.iris()}[graphs]
+    if fmt == "jsonld":
+        return dataset_jsonld(source, chosen)
     quads = [quad for iri in chosen for quad in opened.quads_for_pattern(None, None, None, ox.NamedNode(iri))]
     rdf_format = ox.RdfFormat.N_QUADS if fmt == "nquads" else ox.RdfFormat.TRIG
     prefixes = dict(render.DEFAULT_PREFIXES) if fmt == "trig" else None
     return ox.serialize(quads, format=rdf_format, prefixes=prefixes) or b""
+
+
+def export_release(catalogue: Catalogue, opened: ox.Store, folder: Path, base_url: str) -> str:
+    """Write every download into ``folder``; return a listing of the files and their checksums."""
+    digests = write_release(LocalSource(catalogue, opened), folder, base_url=base_url)
+    return "".join(f"{digests[name]}  {folder / name}\n" for name in release_files())

@@ -21,7 +21,7 @@ from typing import Any, TypeVar
 import click
 import pyoxigraph as ox
 
-from .. import __version__, settings
+from .. import __version__, iris, settings
 from . import commands
 from ..pipeline import inputs
 from ..query import named_queries as queries, store
@@ -195,15 +195,26 @@ def query_command(options: Options, query: str, entailment: str | None, no_infer
 
 @main.command("export")
 @click.option("--graphs", type=click.Choice(commands.EXPORT_GRAPHS), default="all", show_default=True,
-              help="asserted graphs, the inferred graph, or every graph (shapes included).")
+              help="asserted graphs, the inferred graph, or every graph (shapes included); for the "
+                   "quad formats (nquads, trig, jsonld).")
 @click.option("--format", "fmt", type=click.Choice(commands.EXPORT_FORMATS), default="nquads",
-              show_default=True)
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="Write to this file instead of standard output.")
+              show_default=True,
+              help="nquads, trig or jsonld: the quads; acled: events as an ACLED-style CSV; context: "
+                   "the JSON-LD context; release: every download with VoID and SHA256SUMS into -o DIR.")
+@click.option("-o", "--output", type=click.Path(path_type=Path), default=None,
+              help="Write to this file (a folder for --format release) instead of standard output.")
+@click.option("--base-url", default=None,
+              help="With --format release: the URL the files will be downloaded from, for the VoID "
+                   "description (default: the public base URL's downloads/).")
 @data_options
 @pass_options
-def export_command(options: Options, graphs: str, fmt: str, output: Path | None) -> None:
-    """Write the built dataset's graphs as N-Quads or TriG."""
+def export_command(options: Options, graphs: str, fmt: str, output: Path | None, base_url: str | None) -> None:
+    """Write the built dataset as N-Quads, TriG, JSON-LD, an ACLED-style CSV, or a whole release."""
+    if fmt == "release":
+        if output is None:
+            raise InputError("--format release writes a folder: give it with -o DIR")
+        _write(commands.export_release(*options.open(), output, base_url or iris.BASE + "downloads/"))
+        return
     data = commands.export(*options.open(), graphs=graphs, fmt=fmt)
     if output is None:
         _write(data)
