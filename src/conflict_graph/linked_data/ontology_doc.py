@@ -231,7 +231,8 @@ SELECT ?class (COUNT(DISTINCT ?x) AS ?n) (GROUP_CONCAT(DISTINCT STR(?x); separat
 """
 
 _LABELS = """PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-SELECT ?x ?label WHERE { VALUES ?x { %s } ?x skos:prefLabel ?label }
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+SELECT ?x ?label WHERE { VALUES ?x { %s } { ?x skos:prefLabel ?label } UNION { ?x rdfs:label ?label } }
 """
 
 

@@ -80,21 +80,22 @@
   }
 
   function addPlaces(collection) {
-    var bounds = [];
+    // Leaflet renders a layer only once the map has a view: set it from the places first.
+    var bounds = collection.features.map(function (f) { return [f.geometry.coordinates[1], f.geometry.coordinates[0]]; });
+    // Padded, so the outline of the country around the places shows.
+    if (bounds.length) { map.fitBounds(L.latLngBounds(bounds).pad(0.8), { maxZoom: 9 }); } else { map.setView([21, 96], 5); }
     collection.features.forEach(function (feature) {
       var p = feature.properties;
       var lonLat = feature.geometry.coordinates;
       var marker = L.circleMarker([lonLat[1], lonLat[0]], styleFor(null)).addTo(map);
-      marker.bindTooltip(p.label || p.iri, { permanent: true, direction: "right", className: "cg-place-label" });
+      marker.bindTooltip(p.label || p.iri, { permanent: true, direction: "right", offset: [12, 0], className: "cg-place-label" });
       marker.on("click", function () { window.location.href = config.root + p.page; });
       var element = marker.getElement();
       element.setAttribute("data-iri", p.iri);
       element.setAttribute("data-page", p.page);
       element.classList.add("cg-place");
       markers[p.iri] = { marker: marker, feature: feature };
-      bounds.push([lonLat[1], lonLat[0]]);
     });
-    if (bounds.length) { map.fitBounds(bounds, { padding: [60, 60], maxZoom: 9 }); }
   }
 
   function paint(collection) {
@@ -166,13 +167,12 @@
     console.warn(error);
   }
 
-  fetchJson(config.outline).then(function (outline) {
-    L.geoJSON(outline, { style: { color: "#6b7b8c", weight: 1, fillColor: "#eef1ea", fillOpacity: 1 },
-                         interactive: false }).addTo(map);
-    return fetchJson(config.geojson);
-  }).then(function (collection) {
+  Promise.all([fetchJson(config.outline), fetchJson(config.geojson)]).then(function (answers) {
+    var collection = answers[1];
     legend(collection.features);
     addPlaces(collection);
+    L.geoJSON(answers[0], { style: { color: "#6b7b8c", weight: 1, fillColor: "#eef1ea", fillOpacity: 1 },
+                            interactive: false }).addTo(map).bringToBack();
     moveCursor(Number(slider.value));
     return show(config.date);
   }).then(function () {
