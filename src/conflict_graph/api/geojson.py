@@ -31,7 +31,7 @@ from ..errors import InputError
 from ..linked_data.local_paths import local_path
 from .sparql_rows import Row, SelectRunner
 
-__all__ = ["CRS84", "Bounds", "holds_on", "parse_date", "places"]
+__all__ = ["CRS84", "Bounds", "holds_on", "parse_date", "places", "point_coordinates"]
 
 #: OGC's CRS84 (WGS 84, longitude first): GeoSPARQL's default reference system for WKT literals.
 CRS84 = "http://www.opengis.net/def/crs/OGC/1.3/CRS84"
@@ -237,7 +237,7 @@ def _rank_order(level: dict[str, Any] | None) -> int:
     return -rank if isinstance(rank, int) else 1
 
 
-def _point(wkt: str) -> tuple[list[float] | None, str | None]:
+def point_coordinates(wkt: str) -> tuple[list[float] | None, str | None]:
     """(``[longitude, latitude]``, None) for a CRS84 WKT point, else (None, the reason)."""
     match = _POINT.match(wkt)
     if match is None:
@@ -270,7 +270,7 @@ def places(select: SelectRunner, day: date | None = None) -> dict[str, Any]:
         rows = by_place[place]
         geometries = sorted({(r["geometry"], r["wkt"]) for r in rows})
         geometry, wkt = geometries[0]
-        coordinates, reason = _point(wkt)
+        coordinates, reason = point_coordinates(wkt)
         if coordinates is None:
             not_exported.append({"place": place, "geometry": geometry, "wkt": wkt, "reason": reason})
             continue

@@ -24,11 +24,11 @@ from ..query.sparql_dataset import declared_prefixes
 from ..query.store import Catalogue
 from ..reasoning.validation import ValidationReport
 
-__all__ = ["EXPORT_FORMATS", "EXPORT_GRAPHS", "build_report", "export", "read_query", "run_query",
+__all__ = ["EXPORT_FORMATS", "EXPORT_GRAPHS", "build_report", "export", "export_geojson", "read_query", "run_query",
            "stats_report", "validate_files"]
 
 EXPORT_GRAPHS = ("asserted", "inferred", "all")
-EXPORT_FORMATS = ("nquads", "trig")
+EXPORT_FORMATS = ("nquads", "trig", "geojson")
 
 
 def _seconds(value: float) -> str:
@@ -149,14 +149,23 @@ def run_query(catalogue: Catalogue, opened: ox.Store, text: str, *, entailment: 
     return render.query_result(result, fmt, declared_prefixes(text))
 
 
-def export(catalogue: Catalogue, opened: ox.Store, graphs: str = "all", fmt: str = "nquads") -> bytes:
-    """The quads of the asserted graphs, the inferred graph, or every graph (shapes included).
+def export(catalogue: Catalogue, opened: ox.Store, graphs: str = "all", fmt: str = "nquads",
+           day: str | None = None) -> bytes:
+    """The quads of the asserted graphs, the inferred graph, or every graph (shapes included); or,
+    as ``geojson``, the places with their control history (:mod:`conflict_graph.api.geojson`).
+
+    Args:
+        day: ``YYYY-MM-DD``; GeoJSON only: adds each place's control on that day.
 
     Raises:
-        InputError: unknown graph selection or format.
+        InputError: unknown graph selection or format, a bad date, or a date for another format.
     """
     if graphs not in EXPORT_GRAPHS or fmt not in EXPORT_FORMATS:
         raise InputError(f"--graphs must be one of {EXPORT_GRAPHS} and --format one of {EXPORT_FORMATS}")
+    if fmt == "geojson":
+        return export_geojson(catalogue, opened, day)
+    if day is not None:
+        raise InputError("--date applies only to --format geojson")
     inferred = catalogue.inferred_iri()
     chosen = {"asserted": catalogue.asserted_iris(),
               "inferred": (inferred,) if inferred else (),
@@ -165,3 +174,19 @@ def export(catalogue: Catalogue, opened: ox.Store, graphs: str = "all", fmt: str
     rdf_format = ox.RdfFormat.N_QUADS if fmt == "nquads" else ox.RdfFormat.TRIG
     prefixes = dict(render.DEFAULT_PREFIXES) if fmt == "trig" else None
     return ox.serialize(quads, format=rdf_format, prefixes=prefixes) or b""
+
+
+def export_geojson(catalogue: Catalogue, opened: ox.Store, day: str | None = None) -> bytes:
+    """The GeoJSON FeatureCollection of places served at ``/api/places.geojson``.
+
+    Raises:
+        InputError: ``day`` is not a ``YYYY-MM-DD`` date.
+    """
+    import json
+
+    from ..api import geojson
+    from ..api.sparql_rows import store_runner
+
+    chosen = geojson.parse_date(day) if day is not None else None
+    collection = geojson.places(store_runner(catalogue, opened), chosen)
+    return (json.dumps(collection, ensure_ascii=False, indent=1) + "\n").encode("utf-8")

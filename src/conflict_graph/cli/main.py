@@ -198,13 +198,15 @@ def query_command(options: Options, query: str, entailment: str | None, no_infer
               help="asserted graphs, the inferred graph, or every graph (shapes included).")
 @click.option("--format", "fmt", type=click.Choice(commands.EXPORT_FORMATS), default="nquads",
               show_default=True)
+@click.option("--date", "day", default=None, metavar="YYYY-MM-DD",
+              help="geojson only: add each place's control on this day (control_on_date).")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Write to this file instead of standard output.")
 @data_options
 @pass_options
-def export_command(options: Options, graphs: str, fmt: str, output: Path | None) -> None:
-    """Write the built dataset's graphs as N-Quads or TriG."""
-    data = commands.export(*options.open(), graphs=graphs, fmt=fmt)
+def export_command(options: Options, graphs: str, fmt: str, day: str | None, output: Path | None) -> None:
+    """Write the built dataset's graphs as N-Quads or TriG, or its places as GeoJSON."""
+    data = commands.export(*options.open(), graphs=graphs, fmt=fmt, day=day)
     if output is None:
         _write(data)
         return
