@@ -126,8 +126,10 @@ def test_lashio_as_the_gazetteer_and_the_article_give_it(select: SelectRunner) -
     [entry] = properties["control_history"]
     assert entry["assertion"] == ID + "assertion/control/lashio-town-almost-all"
     assert [c["iri"] for c in entry["controllers"]] == [MNDAA]
-    assert [c["iri"] for c in entry["co_controllers"]] == [ID + "org/unnamed/irrawaddy-2024-op1027-phase2/s27-mndaa-allied-groups"]
-    assert (entry["level"]["iri"], entry["level"]["rank"]) == ("https://w3id.org/conflict-graph/ontology#AlmostAllControl", 3)
+    allies = ID + "org/unnamed/irrawaddy-2024-op1027-phase2/s27-mndaa-allied-groups"
+    assert [c["iri"] for c in entry["co_controllers"]] == [allies]
+    level = "https://w3id.org/conflict-graph/ontology#AlmostAllControl"
+    assert (entry["level"]["iri"], entry["level"]["rank"]) == (level, 3)
     assert entry["status"]["label"] == "stated"
     assert entry["start"] == {"earliest": "2024-07-17", "latest": "2024-08-03"}
     assert entry["end"] is None
@@ -140,7 +142,8 @@ def test_mongmit_history_keeps_the_reversed_january_control(select: SelectRunner
     mongmit = next(f for f in geojson.places(select)["features"] if f["id"] == TOWN + "mongmit")
     history = mongmit["properties"]["control_history"]
     assert [(tuple(c["iri"] for c in h["controllers"]), h["start"], h["end"]) for h in history] == [
-        ((KIA,), {"earliest": "2024-01-01", "latest": "2024-01-31"}, {"earliest": "2024-01-01", "latest": "2024-07-20"}),
+        ((KIA,), {"earliest": "2024-01-01", "latest": "2024-01-31"},
+         {"earliest": "2024-01-01", "latest": "2024-07-20"}),
         ((TNLA,), {"earliest": "2024-07-11", "latest": "2024-07-20"}, None),
     ]
 
@@ -195,5 +198,6 @@ def test_every_answer_comes_from_the_store(select: SelectRunner) -> None:
                   "simple")
     expected = sorted((r["place"], r["a"]) for r in rows)
     collection: dict[str, Any] = geojson.places(select)
-    got = sorted((f["id"], h["assertion"]) for f in collection["features"] for h in f["properties"]["control_history"])
+    got = sorted((f["id"], h["assertion"])
+                 for f in collection["features"] for h in f["properties"]["control_history"])
     assert got == expected and len(got) == 6

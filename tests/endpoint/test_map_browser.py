@@ -7,6 +7,7 @@ article (S27: the MNDAA seized almost all of Lashio "last week", i.e. 2024-07-17
 S13: the Mandalay PDF took Singu town on 2024-07-20).
 """
 
+# ruff: noqa: F811
 from __future__ import annotations
 
 import json
@@ -18,7 +19,8 @@ import pytest
 from live_server import LiveServer
 from playwright.sync_api import Page
 
-from test_ui_browser import Recorder, browser, page  # noqa: F401  (fixtures)
+# The query page's browser fixtures; tests name ``page`` as a parameter, hence F811.
+from test_ui_browser import Recorder, browser, page  # noqa: F401
 
 pytestmark = pytest.mark.browser
 
@@ -30,7 +32,7 @@ SELECT (COUNT(DISTINCT ?place) AS ?n) WHERE { ?place geo:hasGeometry/geo:asWKT ?
 
 
 @pytest.fixture
-def map_page(page: Page, embedded_server: LiveServer) -> Iterator[tuple[Page, Recorder]]:  # noqa: F811
+def map_page(page: Page, embedded_server: LiveServer) -> Iterator[tuple[Page, Recorder]]:
     recorder = Recorder(page)
     page.goto(embedded_server.root + "/map")
     page.wait_for_selector("body[data-ready=true]", state="attached", timeout=60_000)
@@ -49,7 +51,8 @@ def choose_day(page: Page, day: str) -> None:
 def marker(page: Page, iri: str) -> dict[str, str | None]:
     element = page.locator(f"path.cg-place[data-iri='{iri}']")
     return {name: element.get_attribute(name)
-            for name in ("fill", "fill-opacity", "stroke", "stroke-dasharray", "data-holds", "data-controller")}
+            for name in ("fill", "fill-opacity", "stroke", "stroke-dasharray", "data-holds",
+                         "data-controller")}
 
 
 def legend_colour(page: Page, controller: str) -> str:
@@ -60,7 +63,8 @@ def legend_colour(page: Page, controller: str) -> str:
     return f"#{red:02x}{green:02x}{blue:02x}"
 
 
-def test_one_marker_per_place_with_coordinates(map_page: tuple[Page, Recorder], embedded_server: LiveServer) -> None:
+def test_one_marker_per_place_with_coordinates(map_page: tuple[Page, Recorder],
+                                               embedded_server: LiveServer) -> None:
     page, recorder = map_page
     reply = embedded_server.get("/sparql?query=" + quote(PLACES_WITH_COORDINATES),
                                 headers={"Accept": "application/sparql-results+json"})
@@ -118,7 +122,7 @@ def test_timeline_links_events_to_their_pages(map_page: tuple[Page, Recorder]) -
     assert page.locator(".cg-event-label[href='/id/event/lashio-attacks']").count() == 1
 
 
-def test_ontology_page_loads_clean(page: Page, embedded_server: LiveServer) -> None:  # noqa: F811
+def test_ontology_page_loads_clean(page: Page, embedded_server: LiveServer) -> None:
     recorder = Recorder(page)
     page.goto(embedded_server.root + "/ontology#Town")
     assert page.locator("#Town h3").inner_text().startswith("town")

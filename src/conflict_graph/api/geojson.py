@@ -275,8 +275,8 @@ def places(select: SelectRunner, day: date | None = None) -> dict[str, Any]:
             not_exported.append({"place": place, "geometry": geometry, "wkt": wkt, "reason": reason})
             continue
         types = sorted({(r["typeLabel"], r["type"]) for r in rows if "type" in r})
-        sources = sorted({(r["source"], r.get("sourceLabel"), r.get("sourceUrl")) for r in rows if "source" in r},
-                         key=lambda s: s[0])
+        sources = sorted({(r["source"], r.get("sourceLabel"), r.get("sourceUrl"))
+                          for r in rows if "source" in r}, key=lambda s: s[0])
         entries = history.get(place, [])
         properties: dict[str, Any] = {
             "iri": place,

@@ -11,5 +11,7 @@ __all__ = ["local_path"]
 
 
 def local_path(iri: str) -> str | None:
-    """The server path of a project IRI (``…/id/place/town/lashio`` → ``/id/place/town/lashio``), else None."""
+    """The server path of a project IRI (``…/id/place/town/lashio`` → ``/id/place/town/lashio``).
+
+    None for an IRI outside the project's base."""
     return "/" + iri[len(iris.BASE):] if iri.startswith(iris.BASE) else None

@@ -26,14 +26,14 @@ from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SKOS
 from .. import iris
 from ..api.sparql_rows import SelectRunner
 from ..errors import QueryError
-from .local_paths import local_path
 from ..query.query_types import QueryRequest, QueryResponse
+from .local_paths import local_path
 
 if TYPE_CHECKING:
     from ..query.engine import QueryService
 
-__all__ = ["EXAMPLES_PER_CLASS", "VOCABULARIES", "Entry", "OntologyDoc", "Term", "construct_query", "document",
-           "load", "ontology_rdf"]
+__all__ = ["EXAMPLES_PER_CLASS", "VOCABULARIES", "Entry", "OntologyDoc", "Term", "construct_query",
+           "document", "load", "ontology_rdf"]
 
 #: Outside vocabularies the ontology aligns with: namespace → (prefix, name).
 VOCABULARIES: dict[str, tuple[str, str]] = {
@@ -206,7 +206,8 @@ def _tree(reader: _Reader, classes: list[URIRef]) -> list[tuple[int, Term]]:
     children: dict[URIRef, list[URIRef]] = defaultdict(list)
     roots = []
     for cls in classes:
-        parents = [p for p in reader.ours(reader.graph.objects(cls, RDFS.subClassOf)) if p in members and p != cls]
+        parents = [p for p in reader.ours(reader.graph.objects(cls, RDFS.subClassOf))
+                   if p in members and p != cls]
         for parent in parents:
             children[parent].append(cls)
         if not parents:
@@ -247,7 +248,8 @@ def _examples(select: SelectRunner) -> tuple[dict[str, int], dict[str, list[Term
     if wanted:
         for row in select(_LABELS % " ".join(f"<{iri}>" for iri in wanted), "simple"):
             labels.setdefault(row["x"], row["label"])
-    examples = {cls: [Term(iri, labels.get(iri, iri), iri[len(str(iris.ID)):], page=local_path(iri)) for iri in chosen]
+    examples = {cls: [Term(iri, labels.get(iri, iri), iri[len(str(iris.ID)):], page=local_path(iri))
+                      for iri in chosen]
                 for cls, chosen in picked.items()}
     return counts, examples
 
@@ -286,12 +288,15 @@ def document(graph: Graph, select: SelectRunner | None = None) -> OntologyDoc:
     for scheme in reader.ours(graph.subjects(RDF.type, SKOS.ConceptScheme)):
         concepts = [reader.entry(c, "concept", _CONCEPT_RELATIONS)
                     for c in reader.ours(graph.subjects(SKOS.inScheme, scheme))]
-        schemes.append((reader.entry(scheme, "scheme", ()), sorted(concepts, key=lambda e: e.term.label.lower())))
+        concepts.sort(key=lambda e: e.term.label.lower())
+        schemes.append((reader.entry(scheme, "scheme", ()), concepts))
 
     alignments = []
     for predicate in _ALIGNING:
         for subject, obj in graph.subject_objects(predicate):
-            if isinstance(subject, URIRef) and isinstance(obj, URIRef) and str(subject).startswith(str(iris.CG)):
+            if not isinstance(subject, URIRef) or not str(subject).startswith(str(iris.CG)):
+                continue
+            if isinstance(obj, URIRef):
                 target = reader.term(obj)
                 if target.vocabulary is not None and target.vocabulary not in ("OWL", "RDF Schema", "RDF"):
                     alignments.append((reader.term(subject), reader.term(predicate).curie, target))

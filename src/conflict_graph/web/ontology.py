@@ -2,11 +2,12 @@
 
 ``https://w3id.org/conflict-graph/ontology`` maps onto ``/ontology``; a term ``cg:Town``
 (``…/ontology#Town``) is the anchor ``#Town`` of the HTML page. One resource, several
-representations, chosen by content negotiation (``Accept``; ``Vary: Accept``) or by a suffix that
-names one (``/ontology.ttl``): HTML documentation for browsers (:mod:`conflict_graph.linked_data.ontology_doc`),
-Turtle, JSON-LD, N-Triples and RDF/XML for machines, read from the ontology's named graph through
-the query service. Every response lists the others in ``Link: rel="alternate"`` headers
-(RFC 8288) and, when negotiated, names the variant it chose in ``Content-Location``.
+representations, chosen by content negotiation (``Accept``; ``Vary: Accept``) or by a suffix
+that names one (``/ontology.ttl``): HTML documentation for browsers
+(:mod:`conflict_graph.linked_data.ontology_doc`), Turtle, JSON-LD, N-Triples and RDF/XML for
+machines, read from the ontology's named graph through the query service. Every response lists
+the others in ``Link: rel="alternate"`` headers (RFC 8288) and, when negotiated, names the
+variant it chose in ``Content-Location``.
 """
 
 from __future__ import annotations
@@ -63,7 +64,8 @@ def _negotiate() -> str:
 
 
 def _alternates(base: str) -> str:
-    return ", ".join(f'<{base}.{suffix}>; rel="alternate"; type="{media}"' for suffix, (_, media) in SUFFIXES.items())
+    return ", ".join(f'<{base}.{suffix}>; rel="alternate"; type="{media}"'
+                     for suffix, (_, media) in SUFFIXES.items())
 
 
 def _documentation() -> ontology_doc.OntologyDoc:
@@ -74,7 +76,8 @@ def _documentation() -> ontology_doc.OntologyDoc:
         cached = (service.catalogue.data_version,
                   ontology_doc.load(service, service_runner(service, client=request.remote_addr)))
         current_app.extensions[_EXTENSION] = cached
-    return cached[1]  # type: ignore[no-any-return]
+    doc: ontology_doc.OntologyDoc = cached[1]
+    return doc
 
 
 def _represent(suffix: str | None, base: str) -> Response:
@@ -82,7 +85,8 @@ def _represent(suffix: str | None, base: str) -> Response:
     chosen = _negotiate() if suffix is None else suffix
     name, media = SUFFIXES[chosen]
     if name == "html":
-        alternates = [(f"{base}.{s}", m, ontology_doc_label(s)) for s, (_, m) in SUFFIXES.items() if s != "html"]
+        alternates = [(f"{base}.{s}", m, ontology_doc_label(s))
+                      for s, (_, m) in SUFFIXES.items() if s != "html"]
         response = make_response(render_template("ontology/index.html", doc=_documentation(),
                                                  alternates=alternates, root=request.script_root))
         response.headers["Content-Security-Policy"] = CONTENT_SECURITY_POLICY
@@ -111,8 +115,8 @@ def _split(name: str) -> tuple[str, str | None]:
 
 def _unknown_suffix(suffix: str) -> Response:
     known = ", ".join(f".{s}" for s in SUFFIXES)
-    return error_response(404, f"no representation of the ontology has the suffix .{suffix}; use one of {known}, "
-                               "or ask for a media type with Accept")
+    return error_response(404, f"no representation of the ontology has the suffix .{suffix}; "
+                               f"use one of {known}, or ask for a media type with Accept")
 
 
 @bp.get("/ontology")
@@ -135,7 +139,8 @@ def ontology_version(name: str) -> Response:
     version, suffix = _split(name)
     current = _version()
     if current is None or version != current:
-        served = f"version {current} (/ontology/{current})" if current else "an ontology without a version IRI"
+        served = (f"version {current} (/ontology/{current})" if current
+                  else "an ontology without a version IRI")
         return error_response(404, f"this server holds no ontology version {version!r}; it serves {served}, "
                                    "also at /ontology")
     return _represent(suffix, f"{request.script_root}/ontology/{current}")
