@@ -56,7 +56,8 @@ def main() -> None:
                 begin = time.perf_counter()
                 size = len(urllib.request.urlopen(base + path, timeout=60).read())
                 times.append((time.perf_counter() - begin) * 1000)
-            print(f"{path:40s} {first:7.1f}ms {statistics.median(times):7.1f}ms {max(times):7.1f}ms {size:9,d}")
+            median = statistics.median(times)
+            print(f"{path:40s} {first:7.1f}ms {median:7.1f}ms {max(times):7.1f}ms {size:9,d}")
     finally:
         process.terminate()
         process.wait(timeout=30)
