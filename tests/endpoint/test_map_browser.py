@@ -17,7 +17,7 @@ from urllib.parse import quote, urlsplit
 
 import pytest
 from live_server import LiveServer
-from playwright.sync_api import Page
+from playwright.sync_api import Page, Route
 
 # The query page's browser fixtures; tests name ``page`` as a parameter, hence F811.
 from test_ui_browser import Recorder, browser, page  # noqa: F401
@@ -128,4 +128,29 @@ def test_ontology_page_loads_clean(page: Page, embedded_server: LiveServer) -> N
     assert page.locator("#Town h3").inner_text().startswith("town")
     page.locator("#Town a[href='#Settlement']").click()
     assert urlsplit(page.url).fragment == "Settlement"
+    assert recorder.remote() == [] and recorder.console_errors == []
+
+
+def test_claimed_control_is_dashed(page: Page, embedded_server: LiveServer) -> None:
+    """No place with a point has claimed control in the article (the TNLA's claim is about Nawnghkio
+    Township, which has none), so this test serves the page the server's own GeoJSON with Lashio's
+    status changed to claimed, through the browser's request routing, and checks the drawing."""
+    recorder = Recorder(page)
+    claimed = "https://w3id.org/conflict-graph/ontology#Claimed"
+
+    def claim(route: Route) -> None:
+        answer = route.fetch().json()
+        for feature in answer["features"]:
+            for entry in feature["properties"].get("control_on_date", []):
+                if feature["id"] == LASHIO:
+                    entry["status"] = {"iri": claimed, "label": "claimed", "page": None}
+        route.fulfill(json=answer, headers={"Content-Type": "application/geo+json"})
+
+    page.route("**/api/places.geojson?date=*", claim)
+    page.goto(embedded_server.root + "/map?date=2024-08-04")
+    page.wait_for_selector("body[data-shown-date='2024-08-04']", state="attached", timeout=60_000)
+    lashio = marker(page, LASHIO)
+    assert lashio["data-holds"] == "certainly" and lashio["stroke-dasharray"] == "5 4"
+    assert marker(page, ID + "place/town/mogoke")["stroke-dasharray"] is None  # stated: solid
+    assert "claimed" in page.locator(f"#cg-places tr[data-iri='{LASHIO}']").inner_text()
     assert recorder.remote() == [] and recorder.console_errors == []
