@@ -81,9 +81,11 @@ def test_map_page_is_local_only(embedded_server: LiveServer) -> None:
     assert reply.status == 200 and reply.content_type == "text/html"
     assert "default-src 'none'" in reply.headers["Content-Security-Policy"]
     assert '<output id="cg-date-text" for="cg-date">2024-07-21</output>' in reply.text
-    for asset in ("/assets/map/vendor/leaflet/leaflet.js", "/assets/map/vendor/myanmar/myanmar.geojson",
-                  "/assets/map/map.js", "/assets/map/map.css"):
+    for asset in ("/assets/map/vendor/leaflet/leaflet.js", "/assets/map/map.js", "/assets/map/map.css"):
         assert embedded_server.get(asset).status == 200, asset
+    outline = embedded_server.get("/assets/map/vendor/myanmar/myanmar.geojson")
+    assert outline.status == 200 and outline.content_type == "application/geo+json"
+    assert shape(outline.json()["features"][0]["geometry"]).is_valid  # type: ignore[index]
     assert embedded_server.get("/map?date=soon").status == 400
 
 

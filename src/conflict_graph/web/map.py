@@ -12,6 +12,7 @@ query service, so the same limits apply as to ``/sparql``.
 from __future__ import annotations
 
 import json
+import mimetypes
 from datetime import date
 from typing import Any
 
@@ -31,6 +32,8 @@ bp = Blueprint("map", __name__, template_folder="templates", static_folder="stat
 
 #: RFC 7946 §12.
 GEOJSON_MEDIA_TYPE = "application/geo+json"
+# The vendored outline (static/map/vendor/myanmar/myanmar.geojson) is served with this type too.
+mimetypes.add_type(GEOJSON_MEDIA_TYPE, ".geojson")
 
 
 def _select() -> SelectRunner:
