@@ -86,6 +86,18 @@ def _timeline_rows(events: list[dict[str, Any]], first: date, last: date) -> lis
     return rows
 
 
+def _month_ticks(first: date, last: date) -> list[tuple[str, float]]:
+    """The first day of each month inside the period: (``Jul 2024``, offset in percent); none in
+    the last 5 %, where its label would not fit."""
+    span = max((last - first).days, 1)
+    ticks, day = [], date(first.year, first.month, 1)
+    while day <= last:
+        if day >= first and (day - first).days / span <= 0.95:
+            ticks.append((day.strftime("%b %Y"), round((day - first).days / span * 100, 3)))
+        day = date(day.year + day.month // 12, day.month % 12 + 1, 1)
+    return ticks
+
+
 @bp.get("/map")
 def map_page() -> Response:
     """The map, the date slider, the legend and the timeline of events."""
@@ -111,7 +123,7 @@ def map_page() -> Response:
     response = make_response(render_template(
         "map/index.html", config=config, first=first, last=last, chosen=chosen,
         days=(last - first).days, chosen_offset=(chosen - first).days,
-        timeline=_timeline_rows(events, first, last),
+        timeline=_timeline_rows(events, first, last), ticks=_month_ticks(first, last),
         undated=[e for e in events if e["from"] is None], root=root,
     ))
     response.headers["Content-Security-Policy"] = CONTENT_SECURITY_POLICY
