@@ -12,7 +12,7 @@ import pandas as pd
 import pyoxigraph as ox
 from live_server import LiveServer
 
-EXPECTED_FILES = ["dataset.nq", "dataset.trig", "dataset.jsonld", "context.jsonld", "events-acled.csv",
+EXPECTED_FILES = ["dataset.nq", "dataset.trig", "dataset.jsonld", "context.jsonld", "events-acled.csv", "places.geojson",
                   "void.ttl", "SHA256SUMS"]
 
 

@@ -68,7 +68,8 @@ def test_void_describes_version_licence_graphs_and_files(release: Path, real_bui
     for info in real_build.catalogue.graphs:
         assert int(void.value(URIRef(info.iri), VOID.triples)) == info.triples
     files = {str(d).rsplit("/", 1)[1]: d for d in void.objects(dataset, DCAT.distribution)}
-    assert set(files) == {"dataset.nq", "dataset.trig", "dataset.jsonld", "context.jsonld", "events-acled.csv"}
+    assert set(files) == {"dataset.nq", "dataset.trig", "dataset.jsonld", "context.jsonld", "events-acled.csv",
+                          "places.geojson"}
     for name, distribution in files.items():
         data = (release / name).read_bytes()
         checksum = void.value(distribution, SPDX.checksum)

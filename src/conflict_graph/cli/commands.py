@@ -29,13 +29,14 @@ from ..query.sparql_dataset import declared_prefixes
 from ..query.store import Catalogue
 from ..reasoning.validation import ValidationReport
 
-__all__ = ["EXPORT_FORMATS", "EXPORT_GRAPHS", "build_report", "export", "export_release", "read_query", "run_query",
-           "stats_report", "validate_files"]
+__all__ = ["EXPORT_FORMATS", "EXPORT_GRAPHS", "build_report", "export", "export_geojson", "export_release",
+           "read_query", "run_query", "stats_report", "validate_files"]
 
 EXPORT_GRAPHS = ("asserted", "inferred", "all")
 #: Formats of ``export``: quads of the chosen graphs (``nquads``, ``trig``, ``jsonld``), the ACLED-style
-#: events CSV (``acled``), the JSON-LD context (``context``), or every download at once (``release``).
-EXPORT_FORMATS = ("nquads", "trig", "jsonld", "acled", "context", "release")
+#: events CSV (``acled``), places with their control history (``geojson``), the JSON-LD context
+#: (``context``), or every download at once (``release``).
+EXPORT_FORMATS = ("nquads", "trig", "jsonld", "acled", "geojson", "context", "release")
 
 
 def _seconds(value: float) -> str:
@@ -156,19 +157,28 @@ def run_query(catalogue: Catalogue, opened: ox.Store, text: str, *, entailment: 
     return render.query_result(result, fmt, declared_prefixes(text))
 
 
-def export(catalogue: Catalogue, opened: ox.Store, graphs: str = "all", fmt: str = "nquads") -> bytes:
+def export(catalogue: Catalogue, opened: ox.Store, graphs: str = "all", fmt: str = "nquads",
+           day: str | None = None) -> bytes:
     """One export of the built dataset as bytes (every format but ``release``, see :func:`export_release`).
 
     ``graphs`` chooses the asserted graphs, the inferred graph, or every graph (shapes included)
-    for the quad formats; the ACLED-style CSV and the context always read the whole dataset.
+    for the quad formats; the ACLED-style CSV, the GeoJSON and the context read the whole dataset.
+
+    Args:
+        day: ``YYYY-MM-DD``; GeoJSON only: adds each place's control on that day.
 
     Raises:
-        InputError: unknown graph selection or format, or ``release`` (a folder, not bytes).
+        InputError: unknown graph selection or format, ``release`` (a folder, not bytes), a bad
+            date, or a date for another format than GeoJSON.
     """
     if graphs not in EXPORT_GRAPHS or fmt not in EXPORT_FORMATS:
         raise InputError(f"--graphs must be one of {EXPORT_GRAPHS} and --format one of {EXPORT_FORMATS}")
     if fmt == "release":
         raise InputError("--format release writes a folder: give it with -o DIR")
+    if fmt == "geojson":
+        return export_geojson(catalogue, opened, day)
+    if day is not None:
+        raise InputError("--date applies only to --format geojson")
     source = LocalSource(catalogue, opened)
     if fmt == "acled":
         return acled_csv(source)
@@ -190,3 +200,17 @@ def export_release(catalogue: Catalogue, opened: ox.Store, folder: Path, base_ur
     """Write every download into ``folder``; return a listing of the files and their checksums."""
     digests = write_release(LocalSource(catalogue, opened), folder, base_url=base_url)
     return "".join(f"{digests[name]}  {folder / name}\n" for name in release_files())
+
+
+def export_geojson(catalogue: Catalogue, opened: ox.Store, day: str | None = None) -> bytes:
+    """The GeoJSON FeatureCollection of places served at ``/api/places.geojson``.
+
+    Raises:
+        InputError: ``day`` is not a ``YYYY-MM-DD`` date.
+    """
+    from ..api import geojson
+    from ..api.sparql_rows import store_runner
+
+    chosen = geojson.parse_date(day) if day is not None else None
+    collection = geojson.places(store_runner(catalogue, opened), chosen)
+    return (json.dumps(collection, ensure_ascii=False, indent=1) + "\n").encode("utf-8")

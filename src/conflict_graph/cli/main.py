@@ -199,8 +199,11 @@ def query_command(options: Options, query: str, entailment: str | None, no_infer
                    "quad formats (nquads, trig, jsonld).")
 @click.option("--format", "fmt", type=click.Choice(commands.EXPORT_FORMATS), default="nquads",
               show_default=True,
-              help="nquads, trig or jsonld: the quads; acled: events as an ACLED-style CSV; context: "
-                   "the JSON-LD context; release: every download with VoID and SHA256SUMS into -o DIR.")
+              help="nquads, trig or jsonld: the quads; acled: events as an ACLED-style CSV; geojson: "
+                   "places with their control history; context: the JSON-LD context; release: every "
+                   "download with VoID and SHA256SUMS into -o DIR.")
+@click.option("--date", "day", default=None, metavar="YYYY-MM-DD",
+              help="geojson only: add each place's control on this day (control_on_date).")
 @click.option("-o", "--output", type=click.Path(path_type=Path), default=None,
               help="Write to this file (a folder for --format release) instead of standard output.")
 @click.option("--base-url", default=None,
@@ -208,14 +211,15 @@ def query_command(options: Options, query: str, entailment: str | None, no_infer
                    "description (default: the public base URL's downloads/).")
 @data_options
 @pass_options
-def export_command(options: Options, graphs: str, fmt: str, output: Path | None, base_url: str | None) -> None:
-    """Write the built dataset as N-Quads, TriG, JSON-LD, an ACLED-style CSV, or a whole release."""
+def export_command(options: Options, graphs: str, fmt: str, day: str | None, output: Path | None,
+                   base_url: str | None) -> None:
+    """Write the built dataset as N-Quads, TriG, JSON-LD, an ACLED-style CSV, GeoJSON, or a whole release."""
     if fmt == "release":
         if output is None:
             raise InputError("--format release writes a folder: give it with -o DIR")
         _write(commands.export_release(*options.open(), output, base_url or iris.BASE + "downloads/"))
         return
-    data = commands.export(*options.open(), graphs=graphs, fmt=fmt)
+    data = commands.export(*options.open(), graphs=graphs, fmt=fmt, day=day)
     if output is None:
         _write(data)
         return

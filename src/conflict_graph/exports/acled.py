@@ -20,8 +20,6 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 
-import pyoxigraph as ox
-
 from .. import iris
 from .source import DatasetSource, Row
 
@@ -141,12 +139,8 @@ class AcledRow:
         return [self.values.get(name, "") for name in COLUMNS]
 
 
-def _text(term: ox.NamedNode | ox.BlankNode | ox.Literal | None) -> str:
-    return "" if term is None else term.value
-
-
-def _date(term: ox.NamedNode | ox.BlankNode | ox.Literal | None) -> date | None:
-    return date.fromisoformat(term.value) if isinstance(term, ox.Literal) else None
+def _date(value: str | None) -> date | None:
+    return date.fromisoformat(value) if value else None
 
 
 def _local_name(iri: str) -> str:
@@ -207,35 +201,35 @@ def acled_rows(source: DatasetSource) -> list[AcledRow]:
     values = " ".join(f"<{iri}>" for iri in EVENT_TYPES)
     events: dict[str, dict[str, object]] = {}
     classes: dict[str, list[str]] = defaultdict(list)
-    for row in source.select(_EVENTS % values):
-        key = row["event"].value
-        classes[key].append(row["class"].value)
+    for row in source.select(_EVENTS % values, "owl-rl"):
+        key = row["event"]
+        classes[key].append(row["class"])
         events[key] = {"row": row}
     actors: dict[str, dict[str, dict[str, tuple[str, set[int]]]]] = defaultdict(lambda: defaultdict(dict))
     inter_values = " ".join(f"<{iri}>" for iri in INTER_CODES)
-    for row in source.select(_ROLES % inter_values):
-        role = _local_name(row["role"].value)
-        actor = row["actor"].value
-        label, codes = actors[row["event"].value][role].get(actor, (row["label"].value, set()))
+    for row in source.select(_ROLES % inter_values, "owl-rl"):
+        role = _local_name(row["role"])
+        actor = row["actor"]
+        label, codes = actors[row["event"]][role].get(actor, (row["label"], set()))
         if "type" in row:
-            codes.add(INTER_CODES[row["type"].value])
-        actors[row["event"].value][role][actor] = (label, codes)
+            codes.add(INTER_CODES[row["type"]])
+        actors[row["event"]][role][actor] = (label, codes)
     places: dict[str, dict[str, dict[str, str]]] = defaultdict(dict)
-    for row in source.select(_PLACES):
-        place = places[row["event"].value].setdefault(row["place"].value, {"label": row["placeLabel"].value})
+    for row in source.select(_PLACES, "owl-rl"):
+        place = places[row["event"]].setdefault(row["place"], {"label": row["placeLabel"]})
         if "placeClass" in row and place.get("class") in (None, CG + "InformalRegion", CG + "Country"):
-            place["class"] = row["placeClass"].value
+            place["class"] = row["placeClass"]
         if "wkt" in row:
-            place["wkt"] = row["wkt"].value
+            place["wkt"] = row["wkt"]
         if "adminClass" in row:
-            level = "admin1" if row["adminClass"].value == CG + "StateOrRegion" else "admin3"
-            place.setdefault(level, row["adminLabel"].value)
+            level = "admin1" if row["adminClass"] == CG + "StateOrRegion" else "admin3"
+            place.setdefault(level, row["adminLabel"])
     sentences: dict[str, dict[str, str]] = defaultdict(dict)
     publishers: dict[str, set[str]] = defaultdict(set)
-    for row in source.select(_SENTENCES):
-        sentences[row["event"].value][row["sentence"].value] = row["text"].value
+    for row in source.select(_SENTENCES, "owl-rl"):
+        sentences[row["event"]][row["sentence"]] = row["text"]
         if "publisher" in row:
-            publishers[row["event"].value].add(row["publisher"].value)
+            publishers[row["event"]].add(row["publisher"])
 
     out: list[AcledRow] = []
     for event, info in events.items():
@@ -268,11 +262,11 @@ def acled_rows(source: DatasetSource) -> list[AcledRow]:
             **_COUNTRY,
             "source": "; ".join(sorted(publishers.get(event, ()))),
             "notes": " ".join(f"[{sid}] {text}" for sid, text in sorted(quoted.items())),
-            "tags": _text(row.get("status")).rsplit("#", 1)[-1].lower(),
+            "tags": row.get("status", "").rsplit("#", 1)[-1].lower(),
             "cg_event": event, "cg_event_class": ", ".join(sorted(_local_name(c) for c in classes[event])),
             "cg_earliest_date": earliest.isoformat() if earliest else "",
             "cg_latest_date": latest.isoformat() if latest else "",
-            "cg_epistemic_status": _text(row.get("status")),
+            "cg_epistemic_status": row.get("status", ""),
             "cg_sentences": " ".join(sorted(quoted)),
         }
         for place_iri, place in sorted(places.get(event, {}).items()) or [("", {})]:

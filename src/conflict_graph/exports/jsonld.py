@@ -67,16 +67,16 @@ def jsonld_context(source: DatasetSource) -> dict[str, Any]:
     """The ``@context`` object: prefixes, then one term per ``cg:`` class and property."""
     context: dict[str, Any] = {"@version": 1.1, **PREFIXES}
     namespace = str(iris.CG)
-    for row in source.select(_TERMS % (iris.ONTOLOGY_GRAPH, namespace)):
-        name = row["term"].value[len(namespace):]
-        kind = row["kind"].value.rsplit("#", 1)[-1]
+    for row in source.select(_TERMS % (iris.ONTOLOGY_GRAPH, namespace), "simple"):
+        name = row["term"][len(namespace):]
+        kind = row["kind"].rsplit("#", 1)[-1]
         curie = f"cg:{name}"
         if kind == "ObjectProperty":
             context[name] = {"@id": curie, "@type": "@id"}
-        elif kind == "DatatypeProperty" and int(row["ranges"].value) == 1 and "range" in row \
-                and row["range"].value.startswith(PREFIXES["xsd"]) \
-                and row["range"].value != PREFIXES["xsd"] + "string":
-            context[name] = {"@id": curie, "@type": _compact(row["range"].value)}
+        elif kind == "DatatypeProperty" and int(row["ranges"]) == 1 and "range" in row \
+                and row["range"].startswith(PREFIXES["xsd"]) \
+                and row["range"] != PREFIXES["xsd"] + "string":
+            context[name] = {"@id": curie, "@type": _compact(row["range"])}
         elif name not in context:
             context[name] = curie
     return {"@context": context}

@@ -22,6 +22,7 @@ from rdflib.namespace import DCAT, DCTERMS, OWL, RDF, VOID, XSD
 
 from .. import iris
 from ..query.service_description import DATA_LICENSE
+from ..api import geojson
 from .acled import acled_csv
 from .jsonld import dataset_jsonld, jsonld_context
 from .source import DatasetSource
@@ -58,6 +59,8 @@ RELEASE_FILES: tuple[ReleaseFile, ...] = (
     ReleaseFile("context.jsonld", "application/ld+json", "the JSON-LD context of the vocabulary",
                 lambda source: _json(jsonld_context(source))),
     ReleaseFile("events-acled.csv", "text/csv", "events as an ACLED-style CSV", acled_csv),
+    ReleaseFile("places.geojson", "application/geo+json", "places with coordinates and their control history",
+                lambda source: _json(geojson.places(source.select, None))),
 )
 
 

@@ -1,4 +1,4 @@
-"""What an export reads: SPARQL results and quads of a built dataset."""
+"""What an export reads: SPARQL rows and quads of a built dataset."""
 
 from __future__ import annotations
 
@@ -7,23 +7,18 @@ from typing import Protocol
 
 import pyoxigraph as ox
 
-from ..query import store
+from ..api.sparql_rows import Row, SelectRunner, store_runner
 from ..query.store import Catalogue
 
-__all__ = ["DatasetSource", "LocalSource", "Row", "Term"]
-
-Term = ox.NamedNode | ox.BlankNode | ox.Literal
-#: One solution of a SELECT query: variable name → bound term (unbound variables are absent).
-Row = dict[str, Term]
+__all__ = ["DatasetSource", "LocalSource", "Row"]
 
 
 class DatasetSource(Protocol):
     """A built dataset as the exports see it."""
 
     catalogue: Catalogue
-
-    def select(self, query: str) -> list[Row]:
-        """The solutions of a SELECT query over the default graph with OWL 2 RL entailment."""
+    #: Runs a SELECT query (text, entailment) and returns its rows as strings.
+    select: SelectRunner
 
     def quads(self, graphs: Iterable[str]) -> Iterator[ox.Quad]:
         """Every quad of the named graphs ``graphs``, in the store's index order."""
@@ -35,16 +30,7 @@ class LocalSource:
     def __init__(self, catalogue: Catalogue, opened: ox.Store) -> None:
         self.catalogue = catalogue
         self._store = opened
-        self._dataset = store.query_dataset(catalogue, "owl-rl", unions=True)
-
-    def select(self, query: str) -> list[Row]:
-        result = store.execute(self._store, query, self._dataset)
-        assert isinstance(result, ox.QuerySolutions), "exports only run SELECT queries"
-        names = [variable.value for variable in result.variables]
-        rows: list[Row] = []
-        for solution in result:
-            rows.append({name: solution[name] for name in names if solution[name] is not None})
-        return rows
+        self.select = store_runner(catalogue, opened)
 
     def quads(self, graphs: Iterable[str]) -> Iterator[ox.Quad]:
         for graph in graphs:

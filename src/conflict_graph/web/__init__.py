@@ -6,7 +6,9 @@ workers and returns an application serving
 * ``/sparql``: the SPARQL 1.1 Protocol and the service description (:mod:`.sparql`);
 * ``/health``: status, versions and workers;
 * ``/downloads/`` and ``/context.jsonld``: the release files (:mod:`.downloads`);
-* ``/``: the query page (:mod:`.ui`), when that module is present.
+* ``/``: the query page (:mod:`.ui`), when that module is present;
+* ``/map`` and ``/api/places.geojson``: the map and timeline, and the GeoJSON of places (:mod:`.map`);
+* ``/ontology``: the ontology's documentation and its RDF (:mod:`.ontology`).
 
 Tests and embedders pass their own engine (``create_app(engine=...)``), so one expensive engine
 can back many cheap applications. Nothing outside this package imports Flask.
@@ -55,12 +57,15 @@ def create_app(test_config: Mapping[str, Any] | None = None, *, engine: QuerySer
         engine = QueryService.from_settings(settings)
     app.extensions["conflict_graph"] = engine
 
-    from . import cors, downloads, errors, sparql
+    from . import cors, downloads, errors, ontology, sparql
+    from . import map as map_page
 
     errors.init_app(app)
     cors.init_app(app)
     app.register_blueprint(sparql.bp)
     app.register_blueprint(downloads.bp)
+    app.register_blueprint(map_page.bp)
+    app.register_blueprint(ontology.bp)
     if importlib.util.find_spec(f"{__name__}.ui") is not None:
         from . import ui
 

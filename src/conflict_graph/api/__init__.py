@@ -1,0 +1,1 @@
+"""The research API: answers shaped for researchers' tools (GeoJSON, ...), built on the query service."""
