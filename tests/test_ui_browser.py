@@ -36,12 +36,13 @@ from flask import Flask, Response, request
 from playwright.sync_api import Browser, ConsoleMessage, Error, Page, Request, Route, sync_playwright
 from werkzeug.serving import make_server
 
+from browser_gate import chromium_path
 from conflict_graph.query.named_queries import NamedQuery, default_folder, load_queries
 from conflict_graph.web import ui
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM = chromium_path()
 #: Without the background-networking flags Chromium phones home at start; the machine refuses it.
 CHROMIUM_ARGS = [
     "--headless",

@@ -1,0 +1,50 @@
+"""Skip the browser tests, in one line, where Chromium is missing and could not be installed.
+
+``make test`` runs ``scripts/ensure-browser.sh`` first, which installs Debian's Chromium as root.
+Without root (or apt-get) the browser stays missing; then the tests marked ``browser`` are
+deselected and the summary says so in one line, with how to enable them. Where the browser
+tests must run (CI: ``CONFLICT_GRAPH_REQUIRE_BROWSER=1``) nothing is deselected, so a missing
+browser fails them. ``conftest.py`` imports these hooks.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+__all__ = ["chromium_path", "pytest_collection_modifyitems", "pytest_terminal_summary"]
+
+_KEY = pytest.StashKey[int]()
+
+
+def chromium_path() -> Path:
+    """The browser the tests drive: ``CONFLICT_GRAPH_CHROMIUM``, else Debian's ``/usr/bin/chromium``."""
+    return Path(os.environ.get("CONFLICT_GRAPH_CHROMIUM") or "/usr/bin/chromium")
+
+
+def _required() -> bool:
+    return os.environ.get("CONFLICT_GRAPH_REQUIRE_BROWSER", "").strip().lower() in ("1", "true", "yes", "on")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Deselect the ``browser`` tests when the browser is missing and not required."""
+    if _required() or chromium_path().exists():
+        return
+    browser = [item for item in items if item.get_closest_marker("browser")]
+    if browser:
+        config.hook.pytest_deselected(items=browser)
+        items[:] = [item for item in items if not item.get_closest_marker("browser")]
+        config.stash[_KEY] = len(browser)
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter, exitstatus: int,
+                            config: pytest.Config) -> None:
+    """The one line that says the browser tests were skipped, why, and how to run them."""
+    skipped = config.stash.get(_KEY, 0)
+    if skipped:
+        terminalreporter.write_line(
+            f"browser tests skipped ({skipped}): {chromium_path()} is missing; to run them install "
+            "Debian's chromium (sudo apt-get install chromium, or sudo scripts/ensure-browser.sh), then "
+            "make test", yellow=True)
