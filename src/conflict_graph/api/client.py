@@ -32,15 +32,25 @@ from typing import TYPE_CHECKING, Any, Protocol
 from ..errors import ConflictGraphError, ParameterError, QueryError
 from ..query.named_queries import NamedQuery, Parameter
 from .catalogue import Catalogue
-from .parameters import bind
+from .parameters import bind, default_value
 from .values import Value, from_json_term, from_oxigraph_term
 
 if TYPE_CHECKING:
     import pandas
 
-__all__ = ["EmbeddedGraph", "Graph", "QueryInfo", "RemoteGraph", "Result", "open_graph"]
+__all__ = ["EmbeddedGraph", "Graph", "ParameterInfo", "QueryInfo", "RemoteGraph", "Result", "open_graph"]
 
 ParameterValue = str | int | datetime.date
+
+
+@dataclass(frozen=True)
+class ParameterInfo:
+    """A parameter as a listing shows it; ``default`` is written as a value is given (None: required)."""
+
+    name: str
+    type: str
+    description: str
+    default: str | None = None
 
 
 @dataclass(frozen=True)
@@ -50,7 +60,7 @@ class QueryInfo:
     name: str
     title: str
     description: str
-    parameters: tuple[Parameter, ...] = ()
+    parameters: tuple[ParameterInfo, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -106,7 +116,12 @@ def _as_text(parameters: Mapping[str, ParameterValue]) -> dict[str, str]:
 
 
 def _info(query: NamedQuery) -> QueryInfo:
-    return QueryInfo(query.name, query.title, query.description, query.parameters)
+    return QueryInfo(query.name, query.title, query.description,
+                     tuple(_parameter_info(p) for p in query.parameters))
+
+
+def _parameter_info(parameter: Parameter) -> ParameterInfo:
+    return ParameterInfo(parameter.name, parameter.type, parameter.description, default_value(parameter))
 
 
 class EmbeddedGraph:
@@ -182,7 +197,8 @@ class RemoteGraph:
     def queries(self) -> list[QueryInfo]:
         listing, _ = self._get("/api/queries", "application/json")
         return [QueryInfo(q["name"], q["title"], q["description"],
-                          tuple(Parameter(p["name"], p["type"], p["description"], p.get("default"))
+                          tuple(ParameterInfo(p["name"], p["type"], p["description"],
+                                              None if p.get("default") is None else str(p["default"]))
                                 for p in q["parameters"]))
                 for q in listing["queries"]]
 
