@@ -14,7 +14,19 @@ from pathlib import Path
 
 import pytest
 
-__all__ = ["chromium_path", "pytest_collection_modifyitems", "pytest_terminal_summary"]
+__all__ = ["CHROMIUM_ARGS", "chromium_path", "pytest_collection_modifyitems", "pytest_terminal_summary"]
+
+#: Without the background-networking flags Chromium phones home at start; the machine refuses it.
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
 _KEY = pytest.StashKey[int]()
 
@@ -39,12 +51,15 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         config.stash[_KEY] = len(browser)
 
 
-def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter, exitstatus: int,
-                            config: pytest.Config) -> None:
+def pytest_terminal_summary(
+    terminalreporter: pytest.TerminalReporter, exitstatus: int, config: pytest.Config
+) -> None:
     """The one line that says the browser tests were skipped, why, and how to run them."""
     skipped = config.stash.get(_KEY, 0)
     if skipped:
         terminalreporter.write_line(
             f"browser tests skipped ({skipped}): {chromium_path()} is missing; to run them install "
             "Debian's chromium (sudo apt-get install chromium, or sudo scripts/ensure-browser.sh), then "
-            "make test", yellow=True)
+            "make test",
+            yellow=True,
+        )

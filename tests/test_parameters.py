@@ -13,14 +13,14 @@ from conflict_graph.errors import InputError, ParameterError
 from conflict_graph.query.named_queries import Parameter, find_query, read_query
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
-HEADER = '''# title: Places by day
+HEADER = """# title: Places by day
 # description: A test query.
 # param: day date "The day" default=2024-07-21
 # param: place iri "The place" default=<https://example.org/place/a>
 # param: label string "A label" default="two words"
 # param: count integer "How many"
 SELECT ?day ?place ?label ?count WHERE { }
-'''
+"""
 
 
 def write(folder: Path, name: str, text: str) -> Path:
@@ -39,15 +39,22 @@ def test_header_declares_typed_parameters_with_defaults(tmp_path: Path) -> None:
     )
     assert [p.required for p in query.parameters] == [False, False, False, True]
     assert [default_value(p) for p in query.parameters] == [
-        "2024-07-21", "https://example.org/place/a", "two words", None]
+        "2024-07-21",
+        "https://example.org/place/a",
+        "two words",
+        None,
+    ]
     assert query.description == "A test query."
 
 
-@pytest.mark.parametrize(("line", "message"), [
-    ('# param: day datetime "The day"', "type 'datetime'"),
-    ("# param: day date The day", "cannot read"),
-    ('# param: 1day date "The day"', "cannot read"),
-])
+@pytest.mark.parametrize(
+    ("line", "message"),
+    [
+        ('# param: day datetime "The day"', "type 'datetime'"),
+        ("# param: day date The day", "cannot read"),
+        ('# param: 1day date "The day"', "cannot read"),
+    ],
+)
 def test_malformed_parameter_lines_name_the_file(tmp_path: Path, line: str, message: str) -> None:
     path = write(tmp_path, "bad", f"# title: T\n{line}\nSELECT ?day WHERE {{}}\n")
     with pytest.raises(InputError, match=rf"bad\.rq.*{message}"):
@@ -60,30 +67,36 @@ def test_a_parameter_declared_twice_is_refused(tmp_path: Path) -> None:
         read_query(path)
 
 
-@pytest.mark.parametrize(("kind", "text", "term"), [
-    ("date", "2024-07-21", ox.Literal("2024-07-21", datatype=ox.NamedNode(XSD + "date"))),
-    ("date", " 2024-02-29 ", ox.Literal("2024-02-29", datatype=ox.NamedNode(XSD + "date"))),
-    ("integer", "+042", ox.Literal("42", datatype=ox.NamedNode(XSD + "integer"))),
-    ("integer", "-7", ox.Literal("-7", datatype=ox.NamedNode(XSD + "integer"))),
-    ("iri", "https://w3id.org/x", ox.NamedNode("https://w3id.org/x")),
-    ("iri", "<urn:isbn:123>", ox.NamedNode("urn:isbn:123")),
-    ("string", 'a "quoted" } string', ox.Literal('a "quoted" } string')),
-])
+@pytest.mark.parametrize(
+    ("kind", "text", "term"),
+    [
+        ("date", "2024-07-21", ox.Literal("2024-07-21", datatype=ox.NamedNode(XSD + "date"))),
+        ("date", " 2024-02-29 ", ox.Literal("2024-02-29", datatype=ox.NamedNode(XSD + "date"))),
+        ("integer", "+042", ox.Literal("42", datatype=ox.NamedNode(XSD + "integer"))),
+        ("integer", "-7", ox.Literal("-7", datatype=ox.NamedNode(XSD + "integer"))),
+        ("iri", "https://w3id.org/x", ox.NamedNode("https://w3id.org/x")),
+        ("iri", "<urn:isbn:123>", ox.NamedNode("urn:isbn:123")),
+        ("string", 'a "quoted" } string', ox.Literal('a "quoted" } string')),
+    ],
+)
 def test_values_become_terms(kind: str, text: str, term: ox.NamedNode | ox.Literal) -> None:
     assert parse_value(Parameter("p", kind, "P"), text) == term
 
 
-@pytest.mark.parametrize(("kind", "text", "expected"), [
-    ("date", "2024-13-01", "a date written YYYY-MM-DD"),
-    ("date", "2023-02-29", "a date written YYYY-MM-DD"),
-    ("date", "20240721", "a date written YYYY-MM-DD"),
-    ("date", "", "a date written YYYY-MM-DD"),
-    ("integer", "1.5", "an integer"),
-    ("integer", "1" * 19, "an integer"),
-    ("iri", "relative/path", "an absolute IRI"),
-    ("iri", "https://x.org/a b", "an absolute IRI"),
-    ("iri", "https://x.org/> } ; DROP", "an absolute IRI"),
-])
+@pytest.mark.parametrize(
+    ("kind", "text", "expected"),
+    [
+        ("date", "2024-13-01", "a date written YYYY-MM-DD"),
+        ("date", "2023-02-29", "a date written YYYY-MM-DD"),
+        ("date", "20240721", "a date written YYYY-MM-DD"),
+        ("date", "", "a date written YYYY-MM-DD"),
+        ("integer", "1.5", "an integer"),
+        ("integer", "1" * 19, "an integer"),
+        ("iri", "relative/path", "an absolute IRI"),
+        ("iri", "https://x.org/a b", "an absolute IRI"),
+        ("iri", "https://x.org/> } ; DROP", "an absolute IRI"),
+    ],
+)
 def test_bad_values_are_refused_naming_the_parameter(kind: str, text: str, expected: str) -> None:
     with pytest.raises(ParameterError, match=f"parameter 'when' must be {expected}"):
         parse_value(Parameter("when", kind, "W"), text)
@@ -105,7 +118,9 @@ def test_bind_uses_defaults_and_refuses_unknown_and_missing(tmp_path: Path) -> N
     }
     with pytest.raises(ParameterError, match="parameter 'count' \\(integer\\) is required by query 'q'"):
         bind(query, {})
-    with pytest.raises(ParameterError, match="query 'q' has no parameter 'dya'; it takes: day, place, label, count"):
+    with pytest.raises(
+        ParameterError, match="query 'q' has no parameter 'dya'; it takes: day, place, label, count"
+    ):
         bind(query, {"dya": "2024-07-01", "count": "1"})
 
 
@@ -141,7 +156,8 @@ def test_a_value_is_bound_not_pasted(tmp_path: Path) -> None:
     assert rows == []
     (ok,) = bind(query, {"name": "A"})
     assert [r["s"] for r in store.query(text, substitutions={ox.Variable(ok[0]): ok[1]})] == [
-        ox.NamedNode("https://e.org/a")]
+        ox.NamedNode("https://e.org/a")
+    ]
 
 
 def test_find_query_lists_the_names_there_are(tmp_path: Path) -> None:
@@ -155,11 +171,15 @@ def test_find_query_lists_the_names_there_are(tmp_path: Path) -> None:
 
 def test_the_shipped_catalogue_loads_and_declares_the_research_parameters() -> None:
     catalogue = Catalogue.load()
-    declared = {q.name: [(p.name, p.type, default_value(p)) for p in q.parameters]
-                for q in catalogue.queries if q.parameters}
+    declared = {
+        q.name: [(p.name, p.type, default_value(p)) for p in q.parameters]
+        for q in catalogue.queries
+        if q.parameters
+    }
     assert declared == {
         "q40-control-as-of-date": [("day", "date", "2024-07-21")],
         "q41-events-in-date-range": [("start", "date", "2024-06-25"), ("end", "date", "2024-08-04")],
         "q42-what-a-source-supports": [
-            ("source", "iri", "https://w3id.org/conflict-graph/id/source/irrawaddy-2024-op1027-phase2")],
+            ("source", "iri", "https://w3id.org/conflict-graph/id/source/irrawaddy-2024-op1027-phase2")
+        ],
     }

@@ -74,7 +74,10 @@ def test_who_controlled_what_on_2024_07_21(graph: EmbeddedGraph) -> None:
     assert lashio["startLatest"] == datetime.date(2024, 8, 3)
     assert lashio["placeIri"] == IRI(ID + "place/town/lashio")
     nawnghkio = next(r for r in result if r["place"] == "Nawnghkio town")
-    assert set(str(nawnghkio["coControllers"]).split("; ")) == {"allied groups", PDF}  # GROUP_CONCAT: any order
+    assert set(str(nawnghkio["coControllers"]).split("; ")) == {
+        "allied groups",
+        PDF,
+    }  # GROUP_CONCAT: any order
     assert result.columns[:7] == ("day", "place", "controller", "coControllers", "level", "status", "holds")
 
 
@@ -116,17 +119,17 @@ def test_events_from_2024_07_18_to_2024_07_22(graph: EmbeddedGraph) -> None:
     """Events whose bounds meet the range; none lies wholly inside it."""
     result = graph.run("q41-events-in-date-range", start="2024-07-18", end="2024-07-22")
     assert {(r["event"].removeprefix(ID + "event/"), r["within"]) for r in result} == {
-        ("singu-township-attacks", "possibly"),          # ended 07-20, start not bounded
-        ("mogoke-attacks", "possibly"),                  # ended 07-25, start not bounded
+        ("singu-township-attacks", "possibly"),  # ended 07-20, start not bounded
+        ("mogoke-attacks", "possibly"),  # ended 07-25, start not bounded
         ("formation-of-lashio-commission", "possibly"),  # by 08-03, start not bounded
-        ("junta-recapture-of-mongmit", "possibly"),      # 01-01 .. 07-20
-        ("lashio-attacks", "possibly"),                  # 06-25 .. 08-03
+        ("junta-recapture-of-mongmit", "possibly"),  # 01-01 .. 07-20
+        ("lashio-attacks", "possibly"),  # 06-25 .. 08-03
         ("north-eastern-command-hq-seizure", "possibly"),
         ("mandalay-security-tightening", "possibly"),
         ("madaya-township-seizures", "possibly"),
         ("alpha-cement-factory-base-seizure", "possibly"),
-        ("mndaa-claim-north-eastern-command-hq", "possibly"),     # 07-17 .. 08-03
-        ("mndaa-announcement-lashio-commission", "possibly"),     # 07-20 .. 08-03
+        ("mndaa-claim-north-eastern-command-hq", "possibly"),  # 07-17 .. 08-03
+        ("mndaa-announcement-lashio-commission", "possibly"),  # 07-20 .. 08-03
     }
     madaya = next(r for r in result if r["event"].endswith("/madaya-township-seizures"))
     assert set(str(madaya["by"]).split("; ")) == {TNLA, PDF} and madaya["kind"] == "seizure"
@@ -141,9 +144,18 @@ def test_events_on_one_known_day_are_certainly_in_it(graph: EmbeddedGraph) -> No
 def test_everything_a_background_source_supports(graph: EmbeddedGraph) -> None:
     result = graph.run("q42-what-a-source-supports", source=ID + "source/wikidata-q836")
     assert {(r["label"], r["status"], r["predicate"], r["object"]) for r in result} == {
-        ("Myanmar is Wikidata item Q836", "background", ID.replace("id/", "ontology#") + "wikidataId", "Q836"),
-        ("Myanmar matches Wikidata item Q836", "background", "http://www.w3.org/2004/02/skos/core#exactMatch",
-         "http://www.wikidata.org/entity/Q836"),
+        (
+            "Myanmar is Wikidata item Q836",
+            "background",
+            ID.replace("id/", "ontology#") + "wikidataId",
+            "Q836",
+        ),
+        (
+            "Myanmar matches Wikidata item Q836",
+            "background",
+            "http://www.w3.org/2004/02/skos/core#exactMatch",
+            "http://www.wikidata.org/entity/Q836",
+        ),
     }
 
 
@@ -165,7 +177,9 @@ def test_what_sentence_s06_of_the_article_supports(graph: EmbeddedGraph) -> None
         (stmt + "missile-battalion-606-hq-last-remaining-position", "stated"),
     }
     assert len(rows) == 12
-    assert rows[0]["sentence"].startswith("The TNLA and allies claimed complete control of Nawnghkio Township")
+    assert rows[0]["sentence"].startswith(
+        "The TNLA and allies claimed complete control of Nawnghkio Township"
+    )
 
 
 def test_plain_sparql_answers_as_the_defaults(graph: EmbeddedGraph) -> None:
@@ -176,14 +190,20 @@ def test_plain_sparql_answers_as_the_defaults(graph: EmbeddedGraph) -> None:
         if not query.parameters:
             continue
         defaults = graph.run(query.name)
-        solutions = store.execute(graph._store, query.text,
-                                  store.query_dataset(graph._catalogue, query.entailment, unions=True))
+        solutions = store.execute(
+            graph._store, query.text, store.query_dataset(graph._catalogue, query.entailment, unions=True)
+        )
         params = {p.name for p in query.parameters}
-        plain = [{k: v for k, v in r.items() if k not in params} for r in
-                 Result(defaults.columns, [{c: s[c] and s[c].value for c in defaults.columns}
-                                           for s in solutions]).rows]
-        expected = [{k: (None if v is None else str(v)) for k, v in r.items() if k not in params}
-                    for r in defaults.rows]
+        plain = [
+            {k: v for k, v in r.items() if k not in params}
+            for r in Result(
+                defaults.columns, [{c: s[c] and s[c].value for c in defaults.columns} for s in solutions]
+            ).rows
+        ]
+        expected = [
+            {k: (None if v is None else str(v)) for k, v in r.items() if k not in params}
+            for r in defaults.rows
+        ]
         assert len(plain) == len(expected) > 0, query.name
         assert plain == expected, query.name
 

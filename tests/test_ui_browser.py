@@ -36,24 +36,13 @@ from flask import Flask, Response, request
 from playwright.sync_api import Browser, ConsoleMessage, Error, Page, Request, Route, sync_playwright
 from werkzeug.serving import make_server
 
-from browser_gate import chromium_path
+from browser_gate import CHROMIUM_ARGS, chromium_path
 from conflict_graph.query.named_queries import NamedQuery, default_folder, load_queries
 from conflict_graph.web import ui
 
 pytestmark = pytest.mark.browser
 
 CHROMIUM = chromium_path()
-#: Without the background-networking flags Chromium phones home at start; the machine refuses it.
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 QUERIES_DIR = Path(__file__).parent / "data" / "queries"
 LOOPBACK = {"127.0.0.1", "localhost", "::1", "[::1]"}
 STUB_ROWS = 3

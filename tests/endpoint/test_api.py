@@ -39,13 +39,17 @@ ON_2024_07_21 = {
 
 
 def csv_rows(text: str) -> set[tuple[str, ...]]:
-    return {(r["place"], r["controller"], r["level"], r["status"], r["holds"])
-            for r in csv.DictReader(io.StringIO(text))}
+    return {
+        (r["place"], r["controller"], r["level"], r["status"], r["holds"])
+        for r in csv.DictReader(io.StringIO(text))
+    }
 
 
 def test_who_controlled_what_on_2024_07_21_as_csv(embedded_server: LiveServer) -> None:
     """The one-line curl of the notes: GET …/q40-control-as-of-date?day=2024-07-21&format=csv."""
-    reply = requests.get(embedded_server.root + Q40, params={"day": "2024-07-21", "format": "csv"}, timeout=60)
+    reply = requests.get(
+        embedded_server.root + Q40, params={"day": "2024-07-21", "format": "csv"}, timeout=60
+    )
     assert reply.status_code == 200, reply.text
     assert reply.headers["Content-Type"] == "text/csv; charset=utf-8"
     assert csv_rows(reply.text) == ON_2024_07_21
@@ -64,15 +68,19 @@ def test_the_default_day_and_the_accept_header(embedded_server: LiveServer) -> N
     assert reply.status_code == 200 and csv_rows(reply.text) == ON_2024_07_21
 
 
-@pytest.mark.parametrize(("accept", "content_type"), [
-    ("application/sparql-results+json", "application/sparql-results+json"),
-    ("application/json", "application/sparql-results+json"),
-    ("application/sparql-results+xml", "application/sparql-results+xml"),
-    ("text/tab-separated-values", "text/tab-separated-values"),
-])
+@pytest.mark.parametrize(
+    ("accept", "content_type"),
+    [
+        ("application/sparql-results+json", "application/sparql-results+json"),
+        ("application/json", "application/sparql-results+json"),
+        ("application/sparql-results+xml", "application/sparql-results+xml"),
+        ("text/tab-separated-values", "text/tab-separated-values"),
+    ],
+)
 def test_sparql_results_formats(embedded_server: LiveServer, accept: str, content_type: str) -> None:
-    reply = requests.get(embedded_server.root + Q40, params={"day": "2024-07-01"}, headers={"Accept": accept},
-                         timeout=60)
+    reply = requests.get(
+        embedded_server.root + Q40, params={"day": "2024-07-01"}, headers={"Accept": accept}, timeout=60
+    )
     assert reply.status_code == 200, reply.text
     assert reply.headers["Content-Type"].split(";")[0] == content_type
     if content_type.endswith("+json"):
@@ -80,33 +88,49 @@ def test_sparql_results_formats(embedded_server: LiveServer, accept: str, conten
     elif content_type.endswith("+xml"):
         ns = {"r": "http://www.w3.org/2005/sparql-results#"}
         root = ET.fromstring(reply.content)
-        places = {b.findtext("r:literal", namespaces=ns) for b in root.iterfind(".//r:binding[@name='place']", ns)}
+        places = {
+            b.findtext("r:literal", namespaces=ns) for b in root.iterfind(".//r:binding[@name='place']", ns)
+        }
     else:
         header, *lines = reply.text.splitlines()
         column = header.split("\t").index("?place")
         places = {line.split("\t")[column].split('"')[1] for line in lines}
-    assert places == {"Nawnghkio town", "Nawnghkio Township", "Kyaukme town", "Monglon town",
-                      "Mongmit Township", "Mongmit town"}
+    assert places == {
+        "Nawnghkio town",
+        "Nawnghkio Township",
+        "Kyaukme town",
+        "Monglon town",
+        "Mongmit Township",
+        "Mongmit town",
+    }
 
 
 def test_etag_revalidation(embedded_server: LiveServer) -> None:
     url = embedded_server.root + Q40
     first = requests.get(url, params={"day": "2024-07-21"}, timeout=60)
-    again = requests.get(url, params={"day": "2024-07-21"}, headers={"If-None-Match": first.headers["ETag"]},
-                         timeout=60)
+    again = requests.get(
+        url, params={"day": "2024-07-21"}, headers={"If-None-Match": first.headers["ETag"]}, timeout=60
+    )
     assert again.status_code == 304 and again.content == b""
-    other_day = requests.get(url, params={"day": "2024-07-22"}, headers={"If-None-Match": first.headers["ETag"]},
-                             timeout=60)
+    other_day = requests.get(
+        url, params={"day": "2024-07-22"}, headers={"If-None-Match": first.headers["ETag"]}, timeout=60
+    )
     assert other_day.status_code == 200  # the ETag covers the parameter values
 
 
-@pytest.mark.parametrize(("query", "message"), [
-    ("day=2024-13-01", "parameter 'day' must be a date written YYYY-MM-DD, such as 2024-07-21, not '2024-13-01'"),
-    ("day=yesterday", "parameter 'day' must be a date written YYYY-MM-DD"),
-    ("dya=2024-07-21", "query 'q40-control-as-of-date' has no parameter 'dya'; it takes: day"),
-    ("day=2024-07-21&day=2024-07-22", "parameter 'day' is given 2 times; give it once"),
-    ("format=pdf", "unknown result format 'pdf'"),
-])
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        (
+            "day=2024-13-01",
+            "parameter 'day' must be a date written YYYY-MM-DD, such as 2024-07-21, not '2024-13-01'",
+        ),
+        ("day=yesterday", "parameter 'day' must be a date written YYYY-MM-DD"),
+        ("dya=2024-07-21", "query 'q40-control-as-of-date' has no parameter 'dya'; it takes: day"),
+        ("day=2024-07-21&day=2024-07-22", "parameter 'day' is given 2 times; give it once"),
+        ("format=pdf", "unknown result format 'pdf'"),
+    ],
+)
 def test_bad_parameters_are_400_naming_them(embedded_server: LiveServer, query: str, message: str) -> None:
     reply = embedded_server.get(f"{Q40}?{query}", headers={"Accept": "application/json"})
     assert reply.status == 400
@@ -127,12 +151,16 @@ def test_an_unknown_query_is_404(embedded_server: LiveServer) -> None:
 
 
 def test_a_source_iri_parameter(embedded_server: LiveServer) -> None:
-    reply = requests.get(embedded_server.root + "/api/queries/q42-what-a-source-supports",
-                         params={"source": "https://w3id.org/conflict-graph/id/source/wikidata-q836"},
-                         timeout=60)
+    reply = requests.get(
+        embedded_server.root + "/api/queries/q42-what-a-source-supports",
+        params={"source": "https://w3id.org/conflict-graph/id/source/wikidata-q836"},
+        timeout=60,
+    )
     assert reply.status_code == 200
     assert sorted(b["label"]["value"] for b in reply.json()["results"]["bindings"]) == [
-        "Myanmar is Wikidata item Q836", "Myanmar matches Wikidata item Q836"]
+        "Myanmar is Wikidata item Q836",
+        "Myanmar matches Wikidata item Q836",
+    ]
 
 
 def test_listing_names_every_query_with_its_parameters(embedded_server: LiveServer) -> None:
@@ -141,10 +169,20 @@ def test_listing_names_every_query_with_its_parameters(embedded_server: LiveServ
     q41 = next(q for q in listing["queries"] if q["name"] == "q41-events-in-date-range")
     assert q41["url"] == "/api/queries/q41-events-in-date-range"
     assert q41["parameters"] == [
-        {"name": "start", "type": "date", "description": "First day of the range, YYYY-MM-DD",
-         "required": False, "default": "2024-06-25"},
-        {"name": "end", "type": "date", "description": "Last day of the range, YYYY-MM-DD",
-         "required": False, "default": "2024-08-04"},
+        {
+            "name": "start",
+            "type": "date",
+            "description": "First day of the range, YYYY-MM-DD",
+            "required": False,
+            "default": "2024-06-25",
+        },
+        {
+            "name": "end",
+            "type": "date",
+            "description": "Last day of the range, YYYY-MM-DD",
+            "required": False,
+            "default": "2024-08-04",
+        },
     ]
 
 
@@ -165,12 +203,20 @@ def test_openapi_description_is_valid_and_complete(embedded_server: LiveServer) 
     operation = document["paths"][Q40]["get"]
     assert operation["summary"] == "Q40 Who controlled what on a given day"
     day, fmt = operation["parameters"]
-    assert day == {"name": "day", "in": "query", "required": False, "description": "The day to ask about, YYYY-MM-DD",
-                   "schema": {"type": "string", "format": "date", "default": "2024-07-21"}}
+    assert day == {
+        "name": "day",
+        "in": "query",
+        "required": False,
+        "description": "The day to ask about, YYYY-MM-DD",
+        "schema": {"type": "string", "format": "date", "default": "2024-07-21"},
+    }
     assert fmt["name"] == "format" and fmt["schema"]["enum"] == ["json", "xml", "csv", "tsv"]
     assert set(operation["responses"]["200"]["content"]) == {
-        "application/sparql-results+json", "application/sparql-results+xml", "text/csv",
-        "text/tab-separated-values"}
+        "application/sparql-results+json",
+        "application/sparql-results+xml",
+        "text/csv",
+        "text/tab-separated-values",
+    }
     assert len({op["get"]["operationId"] for op in document["paths"].values()}) == len(document["paths"])
 
 
@@ -179,15 +225,21 @@ def test_the_api_page_and_its_vendored_assets(embedded_server: LiveServer) -> No
     assert page.status_code == 200 and "text/html" in page.headers["Content-Type"]
     assert "script-src 'self'" in page.headers["Content-Security-Policy"]
     assert 'data-openapi-url="/api/openapi.json"' in page.text
-    assets = ["/api/assets/vendor/swagger-ui/swagger-ui-bundle.js", "/api/assets/vendor/swagger-ui/swagger-ui.css",
-              "/api/assets/api/api.js"]
+    assets = [
+        "/api/assets/vendor/swagger-ui/swagger-ui-bundle.js",
+        "/api/assets/vendor/swagger-ui/swagger-ui.css",
+        "/api/assets/api/api.js",
+    ]
     for asset in assets:
         assert asset in page.text
         reply = requests.get(embedded_server.root + asset, timeout=60)
         assert reply.status_code == 200 and len(reply.content) > 100, asset
     vendored = Path(__file__).resolve().parents[2] / "src/conflict_graph/web/static/vendor/swagger-ui"
-    assert (vendored / "VERSION").read_text().split() == ["swagger-ui-dist", json.loads(
-        (Path(__file__).resolve().parents[2] / "scripts/vendor/swagger-ui/package.json").read_text()
-    )["dependencies"]["swagger-ui-dist"]]
+    assert (vendored / "VERSION").read_text().split() == [
+        "swagger-ui-dist",
+        json.loads(
+            (Path(__file__).resolve().parents[2] / "scripts/vendor/swagger-ui/package.json").read_text()
+        )["dependencies"]["swagger-ui-dist"],
+    ]
     assert (vendored / "LICENSE").is_file()
     assert "http" not in page.text.split("<body>", 1)[1].replace(embedded_server.root, "")  # no CDN

@@ -11,17 +11,13 @@ from collections.abc import Iterator
 from urllib.parse import urlsplit
 
 import pytest
-from browser_gate import chromium_path
 from live_server import LiveServer
 from playwright.sync_api import Browser, Page, Route, sync_playwright
 
+from browser_gate import CHROMIUM_ARGS, chromium_path
 from conflict_graph.query.named_queries import load_queries
 
 pytestmark = pytest.mark.browser
-
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
-
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
@@ -29,7 +25,7 @@ def browser() -> Iterator[Browser]:
     if not chromium.exists():
         pytest.fail(f"{chromium} is missing: run scripts/ensure-browser.sh (as root)")
     with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=str(chromium), args=ARGS)
+        launched = playwright.chromium.launch(executable_path=str(chromium), args=CHROMIUM_ARGS)
         try:
             yield launched
         finally:
@@ -55,31 +51,38 @@ def page(browser: Browser) -> Iterator[tuple[Page, list[str], list[str]]]:
     opened.route("**/*", route)
     opened.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
     opened.on("pageerror", lambda e: errors.append(str(e)))
-    opened.add_init_script("document.addEventListener('securitypolicyviolation', e =>"
-                           " console.error('CSP violation: ' + e.violatedDirective + ' ' + e.blockedURI));")
+    opened.add_init_script(
+        "document.addEventListener('securitypolicyviolation', e =>"
+        " console.error('CSP violation: ' + e.violatedDirective + ' ' + e.blockedURI));"
+    )
     try:
         yield opened, remote, errors
     finally:
         context.close()
 
 
-def test_one_operation_per_named_query(page: tuple[Page, list[str], list[str]],
-                                       embedded_server: LiveServer) -> None:
+def test_one_operation_per_named_query(
+    page: tuple[Page, list[str], list[str]], embedded_server: LiveServer
+) -> None:
     opened, remote, errors = page
     opened.goto(embedded_server.root + "/api/")
     opened.wait_for_selector(".opblock")
     paths = opened.locator(".opblock .opblock-summary-path").evaluate_all(
-        "nodes => nodes.map(n => n.getAttribute('data-path'))")
+        "nodes => nodes.map(n => n.getAttribute('data-path'))"
+    )
     assert paths == ["/api/queries"] + [f"/api/queries/{q.name}" for q in load_queries()]
     assert remote == [] and errors == []
 
 
-def test_execute_runs_a_query_with_its_parameter(page: tuple[Page, list[str], list[str]],
-                                                 embedded_server: LiveServer) -> None:
+def test_execute_runs_a_query_with_its_parameter(
+    page: tuple[Page, list[str], list[str]], embedded_server: LiveServer
+) -> None:
     opened, remote, errors = page
     opened.goto(embedded_server.root + "/api/")
-    operation = opened.locator(".opblock", has=opened.locator(
-        ".opblock-summary-path[data-path='/api/queries/q40-control-as-of-date']"))
+    operation = opened.locator(
+        ".opblock",
+        has=opened.locator(".opblock-summary-path[data-path='/api/queries/q40-control-as-of-date']"),
+    )
     operation.locator(".opblock-summary").click()
     day = operation.locator("tr[data-param-name='day'] input")
     day.fill("2024-07-01")

@@ -22,8 +22,12 @@ from .parameters import Term, default_value, parse_value
 __all__ = ["Catalogue", "check_query"]
 
 #: A value of each type, to check a query whose parameter has no default.
-_SAMPLES = {"iri": "https://example.org/sample", "date": datetime.date(2024, 1, 1).isoformat(),
-            "integer": "0", "string": "sample"}
+_SAMPLES = {
+    "iri": "https://example.org/sample",
+    "date": datetime.date(2024, 1, 1).isoformat(),
+    "integer": "0",
+    "string": "sample",
+}
 
 
 def _sample(parameter: Parameter) -> Term:
@@ -43,7 +47,9 @@ def check_query(query: NamedQuery) -> NamedQuery:
     if not query.parameters:
         return query
     try:
-        substitutions = {ox.Variable(p.name): _sample(p) for p in query.parameters}
+        substitutions: dict[ox.Variable, ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple] = {
+            ox.Variable(p.name): _sample(p) for p in query.parameters
+        }
     except InputError as exc:
         raise InputError(f"{query.path}: {exc}") from exc
     try:
@@ -52,8 +58,10 @@ def check_query(query: NamedQuery) -> NamedQuery:
         raise InputError(f"{query.path}: the query does not parse: {exc}") from exc
     except RuntimeError as exc:  # pyoxigraph: a substituted variable the query does not project
         names = ", ".join(f"?{p.name}" for p in query.parameters)
-        raise InputError(f"{query.path}: its parameters ({names}) must be projected by the query "
-                         f"(SELECT ... {names} ...): {exc}") from exc
+        raise InputError(
+            f"{query.path}: its parameters ({names}) must be projected by the query "
+            f"(SELECT ... {names} ...): {exc}"
+        ) from exc
     return query
 
 
@@ -88,8 +96,9 @@ class Catalogue:
         """
         query = self.find(name)
         if query is None:
-            raise InputError(f"there is no named query {name!r}; the named queries are: "
-                             f"{', '.join(self.names())}")
+            raise InputError(
+                f"there is no named query {name!r}; the named queries are: {', '.join(self.names())}"
+            )
         return query
 
 

@@ -109,15 +109,17 @@ def _as_text(parameters: Mapping[str, ParameterValue]) -> dict[str, str]:
     text: dict[str, str] = {}
     for name, value in parameters.items():
         if isinstance(value, bool) or not isinstance(value, str | int | datetime.date):
-            raise ParameterError(f"parameter {name!r} must be given as a str, an int or a date, "
-                                 f"not {type(value).__name__}")
+            raise ParameterError(
+                f"parameter {name!r} must be given as a str, an int or a date, not {type(value).__name__}"
+            )
         text[name] = value.isoformat() if isinstance(value, datetime.date) else str(value)
     return text
 
 
 def _info(query: NamedQuery) -> QueryInfo:
-    return QueryInfo(query.name, query.title, query.description,
-                     tuple(_parameter_info(p) for p in query.parameters))
+    return QueryInfo(
+        query.name, query.title, query.description, tuple(_parameter_info(p) for p in query.parameters)
+    )
 
 
 def _parameter_info(parameter: Parameter) -> ParameterInfo:
@@ -137,8 +139,14 @@ class EmbeddedGraph:
         DataLoadError, ValidationFailed, ReasoningError: the build failed.
     """
 
-    def __init__(self, data: Sequence[Path | str] = (), *, include_embedded: bool = True,
-                 cache_dir: Path | str | None = None, queries_dir: Path | str | None = None) -> None:
+    def __init__(
+        self,
+        data: Sequence[Path | str] = (),
+        *,
+        include_embedded: bool = True,
+        cache_dir: Path | str | None = None,
+        queries_dir: Path | str | None = None,
+    ) -> None:
         from .. import settings
         from ..pipeline import build, inputs
         from ..query import store
@@ -159,15 +167,21 @@ class EmbeddedGraph:
             InputError: no query has that name.
             ParameterError: a parameter is unknown, missing or not of its type.
         """
+        import pyoxigraph as ox
+
         from ..query import store
 
         query = self._queries.get(name)
         bindings = bind(query, _as_text(parameters))
         dataset = store.query_dataset(self._catalogue, query.entailment, unions=True)
-        solutions = store.execute(self._store, query.text, dataset, bindings=bindings)
-        columns = tuple(v.value for v in getattr(solutions, "variables", ()))
-        rows = [{column: from_oxigraph_term(solution[column]) for column in columns}
-                for solution in solutions]
+        answer = store.execute(self._store, query.text, dataset, bindings=bindings)
+        if isinstance(answer, ox.QueryBoolean):
+            return Result(("boolean",), [{"boolean": bool(answer)}], self._catalogue.data_version)
+        if not isinstance(answer, ox.QuerySolutions):
+            raise QueryError(f"query {name!r} is a CONSTRUCT or DESCRIBE: the Python API answers "
+                             "SELECT and ASK queries (use /sparql for graphs)")
+        columns = tuple(v.value for v in answer.variables)
+        rows = [{column: from_oxigraph_term(solution[column]) for column in columns} for solution in answer]
         return Result(columns, rows, self._catalogue.data_version)
 
 
@@ -196,11 +210,23 @@ class RemoteGraph:
 
     def queries(self) -> list[QueryInfo]:
         listing, _ = self._get("/api/queries", "application/json")
-        return [QueryInfo(q["name"], q["title"], q["description"],
-                          tuple(ParameterInfo(p["name"], p["type"], p["description"],
-                                              None if p.get("default") is None else str(p["default"]))
-                                for p in q["parameters"]))
-                for q in listing["queries"]]
+        return [
+            QueryInfo(
+                q["name"],
+                q["title"],
+                q["description"],
+                tuple(
+                    ParameterInfo(
+                        p["name"],
+                        p["type"],
+                        p["description"],
+                        None if p.get("default") is None else str(p["default"]),
+                    )
+                    for p in q["parameters"]
+                ),
+            )
+            for q in listing["queries"]
+        ]
 
     def run(self, name: str, /, **parameters: ParameterValue) -> Result:
         """Run a named query on the server.
@@ -212,9 +238,13 @@ class RemoteGraph:
         query = urllib.parse.urlencode(_as_text(parameters))
         path = f"/api/queries/{urllib.parse.quote(name, safe='')}" + (f"?{query}" if query else "")
         answer, version = self._get(path, "application/sparql-results+json")
+        if "boolean" in answer:
+            return Result(("boolean",), [{"boolean": bool(answer["boolean"])}], version)
         columns = tuple(answer["head"].get("vars", ()))
-        rows = [{column: from_json_term(binding.get(column)) for column in columns}
-                for binding in answer.get("results", {}).get("bindings", [])]
+        rows = [
+            {column: from_json_term(binding.get(column)) for column in columns}
+            for binding in answer.get("results", {}).get("bindings", [])
+        ]
         return Result(columns, rows, version)
 
 

@@ -32,7 +32,8 @@ _HEADERS = {
     "ETag": "A weak tag of the answer; send it in If-None-Match to get 304 while the data is unchanged.",
 }
 _ERRORS = {
-    "400": "A parameter is unknown, missing or not of its type (the message names it), or the format is unknown.",
+    "400": "A parameter is unknown, missing or not of its type (the message names it), "
+    "or the format is unknown.",
     "404": "No named query has this name.",
     "406": "No format in Accept can carry the answer.",
     "429": "This client already has as many queries running as it may.",
@@ -47,54 +48,107 @@ def operation_id(query: NamedQuery) -> str:
 
 def listing(catalogue: Catalogue) -> dict[str, Any]:
     """The body of ``GET /api/queries``: every query with its parameters and URL."""
-    return {"queries": [
-        {"name": q.name, "title": q.title, "description": q.description, "entailment": q.entailment,
-         "url": f"{API_PREFIX}/queries/{q.name}",
-         "parameters": [{"name": p.name, "type": p.type, "description": p.description,
-                         "required": p.required, "default": json_schema(p).get("default")}
-                        for p in q.parameters]}
-        for q in catalogue.queries]}
+    return {
+        "queries": [
+            {
+                "name": q.name,
+                "title": q.title,
+                "description": q.description,
+                "entailment": q.entailment,
+                "url": f"{API_PREFIX}/queries/{q.name}",
+                "parameters": [
+                    {
+                        "name": p.name,
+                        "type": p.type,
+                        "description": p.description,
+                        "required": p.required,
+                        "default": json_schema(p).get("default"),
+                    }
+                    for p in q.parameters
+                ],
+            }
+            for q in catalogue.queries
+        ]
+    }
 
 
 def _parameter(query: NamedQuery) -> list[dict[str, Any]]:
-    declared = [{"name": p.name, "in": "query", "required": p.required, "description": p.description,
-                 "schema": json_schema(p)} for p in query.parameters]
+    declared = [
+        {
+            "name": p.name,
+            "in": "query",
+            "required": p.required,
+            "description": p.description,
+            "schema": json_schema(p),
+        }
+        for p in query.parameters
+    ]
     names = [name for f in formats_for("results") for name in f.names[:1]]
-    declared.append({"name": "format", "in": "query", "required": False,
-                     "description": "The answer format (else the Accept header; else SPARQL Results JSON).",
-                     "schema": {"type": "string", "enum": names}})
+    declared.append(
+        {
+            "name": "format",
+            "in": "query",
+            "required": False,
+            "description": "The answer format (else the Accept header; else SPARQL Results JSON).",
+            "schema": {"type": "string", "enum": names},
+        }
+    )
     return declared
 
 
 def _operation(query: NamedQuery) -> dict[str, Any]:
-    content = {f.media_type: {"schema": {"$ref": "#/components/schemas/SparqlResults"}}
-               if f.name == "json" else {"schema": {"type": "string"}} for f in formats_for("results")}
-    return {"get": {
-        "operationId": operation_id(query),
-        "summary": query.title,
-        "description": f"{query.description}\n\nEntailment: {query.entailment}. SPARQL: "
-                       f"`queries/{query.name}.rq`.".strip(),
-        "tags": ["named queries"],
-        "parameters": _parameter(query),
-        "responses": {
-            "200": {"description": "The answer.", "content": content,
-                    "headers": {name: {"$ref": f"#/components/headers/{name}"} for name in _HEADERS}},
-            "304": {"description": "Not modified: the If-None-Match tag is still the answer."},
-            **{status: {"$ref": f"#/components/responses/Error{status}"} for status in _ERRORS},
-        },
-    }}
+    content = {
+        f.media_type: {"schema": {"$ref": "#/components/schemas/SparqlResults"}}
+        if f.name == "json"
+        else {"schema": {"type": "string"}}
+        for f in formats_for("results")
+    }
+    return {
+        "get": {
+            "operationId": operation_id(query),
+            "summary": query.title,
+            "description": f"{query.description}\n\nEntailment: {query.entailment}. SPARQL: "
+            f"`queries/{query.name}.rq`.".strip(),
+            "tags": ["named queries"],
+            "parameters": _parameter(query),
+            "responses": {
+                "200": {
+                    "description": "The answer.",
+                    "content": content,
+                    "headers": {name: {"$ref": f"#/components/headers/{name}"} for name in _HEADERS},
+                },
+                "304": {"description": "Not modified: the If-None-Match tag is still the answer."},
+                **{status: {"$ref": f"#/components/responses/Error{status}"} for status in _ERRORS},
+            },
+        }
+    }
 
 
 def describe(catalogue: Catalogue, server_url: str) -> dict[str, Any]:
     """The OpenAPI 3.1 document of the API served at ``server_url`` (the server's root URL)."""
-    error = {"description": "", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}},
-                                            "text/plain": {"schema": {"type": "string"}}}}
+    error = {
+        "description": "",
+        "content": {
+            "application/json": {"schema": {"$ref": "#/components/schemas/Error"}},
+            "text/plain": {"schema": {"type": "string"}},
+        },
+    }
     paths: dict[str, Any] = {
-        f"{API_PREFIX}/queries": {"get": {
-            "operationId": "list_queries", "summary": "Every named query with its parameters",
-            "tags": ["named queries"],
-            "responses": {"200": {"description": "The named queries.", "content": {
-                "application/json": {"schema": {"$ref": "#/components/schemas/QueryList"}}}}}}},
+        f"{API_PREFIX}/queries": {
+            "get": {
+                "operationId": "list_queries",
+                "summary": "Every named query with its parameters",
+                "tags": ["named queries"],
+                "responses": {
+                    "200": {
+                        "description": "The named queries.",
+                        "content": {
+                            "application/json": {"schema": {"$ref": "#/components/schemas/QueryList"}}
+                        },
+                    }
+                },
+            }
+        },
     }
     for query in catalogue.queries:
         paths[f"{API_PREFIX}/queries/{query.name}"] = _operation(query)
@@ -105,8 +159,8 @@ def describe(catalogue: Catalogue, server_url: str) -> dict[str, Any]:
             "version": __version__,
             "summary": "The named questions of the conflict-graph knowledge graph, with typed parameters.",
             "description": "Each named query (a `.rq` file in `queries/`) is one GET operation. Parameters "
-                           "are bound to query variables by SPARQL substitution, never pasted into the "
-                           "query. Answers carry the data version to cite.",
+            "are bound to query variables by SPARQL substitution, never pasted into the "
+            "query. Answers carry the data version to cite.",
             "license": {"name": "CC-BY-4.0 (data and queries)", "identifier": "CC-BY-4.0"},
         },
         "servers": [{"url": server_url.rstrip("/") or "/"}],
@@ -114,24 +168,58 @@ def describe(catalogue: Catalogue, server_url: str) -> dict[str, Any]:
         "components": {
             "schemas": {
                 "SparqlResults": {
-                    "type": "object", "description": "SPARQL 1.1 Query Results JSON (https://www.w3.org/TR/sparql11-results-json/).",
+                    "type": "object",
+                    "description": "SPARQL 1.1 Query Results JSON (https://www.w3.org/TR/sparql11-results-json/).",
                     "required": ["head"],
-                    "properties": {"head": {"type": "object", "properties": {"vars": {"type": "array", "items": {"type": "string"}}}},
-                                   "results": {"type": "object", "properties": {"bindings": {"type": "array", "items": {"type": "object"}}}},
-                                   "boolean": {"type": "boolean"}},
+                    "properties": {
+                        "head": {
+                            "type": "object",
+                            "properties": {"vars": {"type": "array", "items": {"type": "string"}}},
+                        },
+                        "results": {
+                            "type": "object",
+                            "properties": {"bindings": {"type": "array", "items": {"type": "object"}}},
+                        },
+                        "boolean": {"type": "boolean"},
+                    },
                 },
-                "Error": {"type": "object", "required": ["ok", "status", "error"],
-                          "properties": {"ok": {"const": False}, "status": {"type": "integer"},
-                                         "title": {"type": "string"}, "error": {"type": "string"}}},
-                "QueryList": {"type": "object", "required": ["queries"], "properties": {"queries": {
-                    "type": "array", "items": {"type": "object", "required": ["name", "title", "parameters", "url"],
-                                               "properties": {"name": {"type": "string"}, "title": {"type": "string"},
-                                                              "description": {"type": "string"},
-                                                              "entailment": {"enum": ["simple", "owl-rl"]},
-                                                              "url": {"type": "string"},
-                                                              "parameters": {"type": "array", "items": {"type": "object"}}}}}}},
+                "Error": {
+                    "type": "object",
+                    "required": ["ok", "status", "error"],
+                    "properties": {
+                        "ok": {"const": False},
+                        "status": {"type": "integer"},
+                        "title": {"type": "string"},
+                        "error": {"type": "string"},
+                    },
+                },
+                "QueryList": {
+                    "type": "object",
+                    "required": ["queries"],
+                    "properties": {
+                        "queries": {
+                            "type": "array",
+                            "items": {
+                                "type": "object",
+                                "required": ["name", "title", "parameters", "url"],
+                                "properties": {
+                                    "name": {"type": "string"},
+                                    "title": {"type": "string"},
+                                    "description": {"type": "string"},
+                                    "entailment": {"enum": ["simple", "owl-rl"]},
+                                    "url": {"type": "string"},
+                                    "parameters": {"type": "array", "items": {"type": "object"}},
+                                },
+                            },
+                        }
+                    },
+                },
             },
-            "headers": {name: {"description": text, "schema": {"type": "string"}} for name, text in _HEADERS.items()},
-            "responses": {f"Error{status}": {**error, "description": text} for status, text in _ERRORS.items()},
+            "headers": {
+                name: {"description": text, "schema": {"type": "string"}} for name, text in _HEADERS.items()
+            },
+            "responses": {
+                f"Error{status}": {**error, "description": text} for status, text in _ERRORS.items()
+            },
         },
     }

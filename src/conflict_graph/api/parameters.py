@@ -53,6 +53,7 @@ def parse_value(parameter: Parameter, text: str) -> Term:
         ParameterError: the text is not a value of the parameter's type; the message names the
             parameter and says what is expected.
     """
+
     def refuse(expected: str) -> ParameterError:
         shown = text if len(text) <= 80 else text[:80] + "…"
         return ParameterError(f"parameter {parameter.name!r} must be {expected}, not {shown!r}")
@@ -80,8 +81,10 @@ def parse_value(parameter: Parameter, text: str) -> Term:
         return ox.Literal(str(int(value)), datatype=ox.NamedNode(_XSD + "integer"))
     if parameter.type == "string":
         if len(text) > MAX_STRING_LENGTH:
-            raise ParameterError(f"parameter {parameter.name!r} is {len(text):,} characters long; "
-                                 f"at most {MAX_STRING_LENGTH:,} are accepted")
+            raise ParameterError(
+                f"parameter {parameter.name!r} is {len(text):,} characters long; "
+                f"at most {MAX_STRING_LENGTH:,} are accepted"
+            )
         return ox.Literal(text)
     raise ParameterError(f"parameter {parameter.name!r} has an unknown type {parameter.type!r}")
 
@@ -114,8 +117,10 @@ def bind(query: NamedQuery, given: Mapping[str, str]) -> tuple[tuple[str, Term],
     for parameter in query.parameters:
         text = given.get(parameter.name, default_value(parameter))
         if text is None:
-            raise ParameterError(f"parameter {parameter.name!r} ({parameter.type}) is required by query "
-                                 f"{query.name!r}: {parameter.description}")
+            raise ParameterError(
+                f"parameter {parameter.name!r} ({parameter.type}) is required by query "
+                f"{query.name!r}: {parameter.description}"
+            )
         bound.append((parameter.name, parse_value(parameter, text)))
     return tuple(bound)
 

@@ -32,9 +32,21 @@ from typing import Any
 __all__ = ["IRI", "Value", "from_json_term", "from_oxigraph_term", "to_python"]
 
 _XSD = "http://www.w3.org/2001/XMLSchema#"
-_INTEGER_TYPES = ("integer", "int", "long", "short", "byte", "nonNegativeInteger", "positiveInteger",
-                  "nonPositiveInteger", "negativeInteger", "unsignedLong", "unsignedInt",
-                  "unsignedShort", "unsignedByte")
+_INTEGER_TYPES = (
+    "integer",
+    "int",
+    "long",
+    "short",
+    "byte",
+    "nonNegativeInteger",
+    "positiveInteger",
+    "nonPositiveInteger",
+    "negativeInteger",
+    "unsignedLong",
+    "unsignedInt",
+    "unsignedShort",
+    "unsignedByte",
+)
 
 
 class IRI(str):

@@ -8,9 +8,9 @@ SPARQL text. ``--param NAME=VALUE`` gives a named query's parameters
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-import re
 from pathlib import Path
 
 from ..api.catalogue import Catalogue, load_one
@@ -81,8 +81,9 @@ def resolve(argument: str, params: dict[str, str]) -> ResolvedQuery:
             return ResolvedQuery(text, origin, query.entailment, bind(query, params))
     if params:
         where = "SPARQL text" if origin == "query" else origin
-        raise ParameterError(f"--param needs a named query, and {where} is not one "
-                             "(see `conflict-graph queries`)")
+        raise ParameterError(
+            f"--param needs a named query, and {where} is not one (see `conflict-graph queries`)"
+        )
     return ResolvedQuery(text, origin, named_queries.declared_entailment(text))
 
 
@@ -91,8 +92,10 @@ def listing(catalogue: Catalogue | None = None) -> str:
     catalogue = catalogue or Catalogue.load()
     rows = []
     for query in catalogue.queries:
-        params = ", ".join(f"{p.name} {p.type}" + (f" = {default_value(p)}" if not p.required else "")
-                           for p in query.parameters)
+        params = ", ".join(
+            f"{p.name} {p.type}" + (f" = {default_value(p)}" if not p.required else "")
+            for p in query.parameters
+        )
         rows.append([query.name, query.title, params or "-"])
     if not rows:
         raise InputError("there are no named queries")

@@ -357,7 +357,8 @@ def execute(store: ox.Store, text: str, dataset: QueryDataset, *, base_iri: str 
             except ValueError:  # an IRI oxigraph rejects: its parser reports it below
                 pass
     try:
-        substitutions = {ox.Variable(name): value for name, value in bindings} or None
+        substitutions: dict[ox.Variable, ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple] | None = {
+            ox.Variable(name): value for name, value in bindings} or None
         return store.query(text, base_iri=base_iri, default_graph=default_graph, named_graphs=named_graphs,
                            substitutions=substitutions)
     except SyntaxError as exc:

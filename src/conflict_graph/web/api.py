@@ -26,16 +26,19 @@ from .sparql import engine, etag_matches, not_modified_response, result_response
 
 __all__ = ["bp", "catalogue"]
 
-bp = Blueprint("api", __name__, url_prefix=openapi.API_PREFIX, static_folder="static",
-               static_url_path="/assets")
+bp = Blueprint(
+    "api", __name__, url_prefix=openapi.API_PREFIX, static_folder="static", static_url_path="/assets"
+)
 
 _EXTENSION = "conflict_graph.api.catalogue"
 #: Parameters every named query takes besides its own.
 _RESERVED = ("format",)
 #: Same origin only; Swagger UI sets inline styles and shows data: images.
-_CONTENT_SECURITY_POLICY = ("default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
-                            "img-src 'self' data:; connect-src 'self'; base-uri 'none'; "
-                            "form-action 'self'; frame-ancestors 'none'")
+_CONTENT_SECURITY_POLICY = (
+    "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+    "img-src 'self' data:; connect-src 'self'; base-uri 'none'; "
+    "form-action 'self'; frame-ancestors 'none'"
+)
 
 
 def catalogue() -> Catalogue:
@@ -45,12 +48,13 @@ def catalogue() -> Catalogue:
         folder = current_app.config.get("QUERIES_DIR")
         loaded = Catalogue.load(Path(folder) if folder else None)
         current_app.extensions[_EXTENSION] = loaded
-    return loaded  # type: ignore[no-any-return]
+    return loaded
 
 
 def _json(body: object) -> Response:
-    response = Response(json.dumps(body, indent=2, ensure_ascii=False) + "\n",
-                        content_type="application/json")
+    response = Response(
+        json.dumps(body, indent=2, ensure_ascii=False) + "\n", content_type="application/json"
+    )
     response.headers["Cache-Control"] = "no-cache"
     return response
 
@@ -70,9 +74,14 @@ def openapi_json() -> Response:
 @bp.get("/")
 def page() -> Response:
     """Swagger UI over the OpenAPI description."""
-    response = make_response(render_template(
-        "api/index.html", openapi_url=url_for("api.openapi_json"), listing_url=url_for("api.queries"),
-        sparql_url=f"{request.script_root}/sparql"))
+    response = make_response(
+        render_template(
+            "api/index.html",
+            openapi_url=url_for("api.openapi_json"),
+            listing_url=url_for("api.queries"),
+            sparql_url=f"{request.script_root}/sparql",
+        )
+    )
     response.headers["Content-Security-Policy"] = _CONTENT_SECURITY_POLICY
     response.headers["X-Content-Type-Options"] = "nosniff"
     return response
