@@ -105,6 +105,29 @@ def test_sparql_results_formats(embedded_server: LiveServer, accept: str, conten
     }
 
 
+def test_records_are_plain_json_with_typed_values(embedded_server: LiveServer) -> None:
+    url = embedded_server.root + Q40
+    reply = requests.get(url, params={"day": "2024-07-21", "format": "records"}, timeout=60)
+    assert reply.status_code == 200
+    assert reply.headers["Content-Type"] == "application/json; charset=utf-8"
+    rows = reply.json()
+    assert {(r["place"], r["controller"], r["level"], r["status"], r["holds"]) for r in rows} == ON_2024_07_21
+    lashio = next(r for r in rows if r["place"] == "Lashio town")
+    assert lashio["day"] == "2024-07-21" and lashio["startEarliest"] == "2024-07-17"
+    assert lashio["endEarliest"] is None
+    assert lashio["placeIri"] == "https://w3id.org/conflict-graph/id/place/town/lashio"
+    assert reply.headers["Conflict-Graph-Rows"] == "9"
+    sparql_json = requests.get(url, params={"day": "2024-07-21"}, timeout=60)
+    assert sparql_json.headers["ETag"] != reply.headers["ETag"]  # a cache never mixes the two
+    again = requests.get(
+        url,
+        params={"day": "2024-07-21", "format": "records"},
+        headers={"If-None-Match": reply.headers["ETag"]},
+        timeout=60,
+    )
+    assert again.status_code == 304
+
+
 def test_etag_revalidation(embedded_server: LiveServer) -> None:
     url = embedded_server.root + Q40
     first = requests.get(url, params={"day": "2024-07-21"}, timeout=60)
@@ -210,12 +233,13 @@ def test_openapi_description_is_valid_and_complete(embedded_server: LiveServer) 
         "description": "The day to ask about, YYYY-MM-DD",
         "schema": {"type": "string", "format": "date", "default": "2024-07-21"},
     }
-    assert fmt["name"] == "format" and fmt["schema"]["enum"] == ["json", "xml", "csv", "tsv"]
+    assert fmt["name"] == "format" and fmt["schema"]["enum"] == ["json", "xml", "csv", "tsv", "records"]
     assert set(operation["responses"]["200"]["content"]) == {
         "application/sparql-results+json",
         "application/sparql-results+xml",
         "text/csv",
         "text/tab-separated-values",
+        "application/json",
     }
     assert len({op["get"]["operationId"] for op in document["paths"].values()}) == len(document["paths"])
 

@@ -178,8 +178,10 @@ class EmbeddedGraph:
         if isinstance(answer, ox.QueryBoolean):
             return Result(("boolean",), [{"boolean": bool(answer)}], self._catalogue.data_version)
         if not isinstance(answer, ox.QuerySolutions):
-            raise QueryError(f"query {name!r} is a CONSTRUCT or DESCRIBE: the Python API answers "
-                             "SELECT and ASK queries (use /sparql for graphs)")
+            raise QueryError(
+                f"query {name!r} is a CONSTRUCT or DESCRIBE: the Python API answers "
+                "SELECT and ASK queries (use /sparql for graphs)"
+            )
         columns = tuple(v.value for v in answer.variables)
         rows = [{column: from_oxigraph_term(solution[column]) for column in columns} for solution in answer]
         return Result(columns, rows, self._catalogue.data_version)

@@ -15,6 +15,7 @@ from typing import Any
 from .. import __version__
 from ..query.conneg import formats_for
 from ..query.named_queries import NamedQuery
+from . import records
 from .catalogue import Catalogue
 from .parameters import json_schema
 
@@ -83,7 +84,7 @@ def _parameter(query: NamedQuery) -> list[dict[str, Any]]:
         }
         for p in query.parameters
     ]
-    names = [name for f in formats_for("results") for name in f.names[:1]]
+    names = [name for f in formats_for("results") for name in f.names[:1]] + [records.NAME]
     declared.append(
         {
             "name": "format",
@@ -97,11 +98,18 @@ def _parameter(query: NamedQuery) -> list[dict[str, Any]]:
 
 
 def _operation(query: NamedQuery) -> dict[str, Any]:
-    content = {
+    content: dict[str, Any] = {
         f.media_type: {"schema": {"$ref": "#/components/schemas/SparqlResults"}}
         if f.name == "json"
         else {"schema": {"type": "string"}}
         for f in formats_for("results")
+    }
+    content[records.MEDIA_TYPE] = {
+        "schema": {
+            "type": "array",
+            "items": {"type": "object"},
+            "description": "format=records: one object per row",
+        }
     }
     return {
         "get": {

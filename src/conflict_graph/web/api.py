@@ -4,20 +4,22 @@
 * ``GET /api/queries/{name}?param=value&format=csv``: run one; its declared parameters
   (:mod:`conflict_graph.api.parameters`) are checked (400 naming the parameter) and bound by
   SPARQL substitution; the answer goes through the endpoint's engine, so it has the same formats,
-  limits, ETag and citation headers as ``/sparql``;
+  limits, ETag and citation headers as ``/sparql``; ``format=records`` gives plain JSON records
+  (:mod:`conflict_graph.api.records`);
 * ``GET /api/openapi.json``: the OpenAPI 3.1 description (:mod:`conflict_graph.api.openapi`);
 * ``GET /api/``: Swagger UI (vendored by ``scripts/vendor-swagger-ui.sh``) over that description.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from pathlib import Path
 
 from flask import Blueprint, Response, current_app, make_response, render_template, request, url_for
 from werkzeug.exceptions import NotFound
 
-from ..api import openapi
+from ..api import openapi, records
 from ..api.catalogue import Catalogue
 from ..api.parameters import bind
 from ..errors import ParameterError
@@ -105,6 +107,9 @@ def run(name: str) -> Response:
         raise NotFound(f"there is no named query {name!r}; the list is at {url_for('api.queries')}")
     given = _single_values()
     hints = (given.pop("format"),) if "format" in given else ()
+    as_records = hints == (records.NAME,)
+    if as_records:  # records are written from SPARQL Results JSON
+        hints = ("json",)
     reserved = [p.name for p in query.parameters if p.name in _RESERVED]
     if reserved:  # a query file may not shadow the API's own parameters
         raise ParameterError(f"query {name!r} declares the reserved parameter {reserved[0]!r}")
@@ -119,7 +124,14 @@ def run(name: str) -> Response:
     )
     service = engine()
     prepared = service.prepare(prepared_request)
+    if as_records:
+        prepared = dataclasses.replace(prepared, etag=prepared.etag[:-1] + '-records"')
     description = url_for("api.openapi_json", _external=True)
     if etag_matches(prepared.etag):
         return not_modified_response(prepared, description)
-    return result_response(service.execute(prepared), description)
+    answer = service.execute(prepared)
+    response = result_response(answer, description)
+    if as_records:
+        response.set_data(records.records(answer.body))
+        response.content_type = f"{records.MEDIA_TYPE}; charset=utf-8"
+    return response
