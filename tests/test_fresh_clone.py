@@ -42,22 +42,28 @@ def test_browser_tests_are_skipped_in_one_line_without_chromium(tmp_path: Path) 
 
 
 def test_browser_tests_fail_without_chromium_when_required(tmp_path: Path) -> None:
-    env = _env(CONFLICT_GRAPH_CHROMIUM=MISSING, CONFLICT_GRAPH_REQUIRE_BROWSER="1",
-               CONFLICT_GRAPH_CACHE_DIR=str(tmp_path))
+    env = _env(
+        CONFLICT_GRAPH_CHROMIUM=MISSING,
+        CONFLICT_GRAPH_REQUIRE_BROWSER="1",
+        CONFLICT_GRAPH_CACHE_DIR=str(tmp_path),
+    )
     result = run_pytest(ROOT, env, "-x", "tests/test_ui_browser.py", "-k", "one_tab_per_named_query")
     assert result.returncode == 1, result.stdout
     assert f"{MISSING} is missing" in result.stdout
     assert "browser tests skipped" not in result.stdout
 
 
-def _ensure_browser(tmp_path: Path, **env: str) -> subprocess.CompletedProcess[str]:
-    """scripts/ensure-browser.sh where apt-get cannot be found (PATH holds only bash, id and env)."""
+def _ensure_browser(tmp_path: Path, uid: int, **env: str) -> subprocess.CompletedProcess[str]:
+    """scripts/ensure-browser.sh run by user ``uid`` where apt-get cannot be found (PATH holds only
+    bash, env, dirname and an ``id`` that answers ``uid``)."""
     bin_dir = tmp_path / "bin"
     bin_dir.mkdir(exist_ok=True)
-    for tool in ("bash", "id", "env", "dirname"):
+    for tool in ("bash", "env", "dirname"):
         found = shutil.which(tool)
         assert found is not None
         (bin_dir / tool).symlink_to(found)
+    (bin_dir / "id").write_text(f"#!{bin_dir / 'bash'}\necho {uid}\n", encoding="utf-8")
+    (bin_dir / "id").chmod(0o755)
     return subprocess.run(
         [str(bin_dir / "bash"), str(ROOT / "scripts" / "ensure-browser.sh")],
         capture_output=True,
@@ -68,17 +74,20 @@ def _ensure_browser(tmp_path: Path, **env: str) -> subprocess.CompletedProcess[s
     )
 
 
-def test_ensure_browser_says_in_one_line_that_it_cannot_install(tmp_path: Path) -> None:
-    result = _ensure_browser(tmp_path)
+@pytest.mark.parametrize(
+    ("uid", "why"), [(1000, "installing it needs root"), (0, "there is no apt-get to install it with")]
+)
+def test_ensure_browser_says_in_one_line_that_it_cannot_install(tmp_path: Path, uid: int, why: str) -> None:
+    result = _ensure_browser(tmp_path, uid)
     assert result.returncode == 0, result.stderr
     (line,) = result.stdout.splitlines()
-    assert line.startswith(f"ensure-browser: {MISSING} is missing and ")
+    assert line.startswith(f"ensure-browser: {MISSING} is missing and {why}; ")
     assert "the browser tests will be skipped" in line and "sudo apt-get install chromium" in line
     assert result.stderr == ""
 
 
 def test_ensure_browser_fails_when_the_browser_is_required(tmp_path: Path) -> None:
-    result = _ensure_browser(tmp_path, CONFLICT_GRAPH_REQUIRE_BROWSER="1")
+    result = _ensure_browser(tmp_path, 1000, CONFLICT_GRAPH_REQUIRE_BROWSER="1")
     assert result.returncode == 1
     (line,) = result.stderr.splitlines()
     assert "CONFLICT_GRAPH_REQUIRE_BROWSER=1 requires the browser tests" in line
@@ -149,7 +158,8 @@ def test_sdist_carries_the_whole_repository(sdist: Path) -> None:
 
 def test_tests_run_from_the_unpacked_sdist(sdist: Path, tmp_path: Path) -> None:
     env = _env(PYTHONPATH=str(sdist / "src"), CONFLICT_GRAPH_CACHE_DIR=str(tmp_path))
-    result = run_pytest(sdist, env, "tests/test_named_queries.py", "tests/test_parameters.py",
-                        "tests/test_article_data.py")
+    result = run_pytest(
+        sdist, env, "tests/test_named_queries.py", "tests/test_parameters.py", "tests/test_article_data.py"
+    )
     assert result.returncode == 0, result.stdout[-3000:]
     assert " passed" in result.stdout.splitlines()[-1]
