@@ -10,11 +10,18 @@ browser fails them. ``conftest.py`` imports these hooks.
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
-__all__ = ["CHROMIUM_ARGS", "chromium_path", "pytest_collection_modifyitems", "pytest_terminal_summary"]
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser
+
+__all__ = ["CHROMIUM_ARGS", "chromium", "chromium_path", "pytest_collection_modifyitems",
+           "pytest_terminal_summary"]
 
 #: Without the background-networking flags Chromium phones home at start; the machine refuses it.
 CHROMIUM_ARGS = [
@@ -34,6 +41,25 @@ _KEY = pytest.StashKey[int]()
 def chromium_path() -> Path:
     """The browser the tests drive: ``CONFLICT_GRAPH_CHROMIUM``, else Debian's ``/usr/bin/chromium``."""
     return Path(os.environ.get("CONFLICT_GRAPH_CHROMIUM") or "/usr/bin/chromium")
+
+
+@contextmanager
+def chromium() -> Iterator[Browser]:
+    """Debian's Chromium (or ``CONFLICT_GRAPH_CHROMIUM``) driven by Playwright, closed afterwards.
+
+    Fails the test, naming the fix, when the browser is missing (it is then required: see above).
+    """
+    from playwright.sync_api import sync_playwright
+
+    path = chromium_path()
+    if not path.exists():
+        pytest.fail(f"{path} is missing: run scripts/ensure-browser.sh (as root)")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(path), args=CHROMIUM_ARGS)
+        try:
+            yield browser
+        finally:
+            browser.close()
 
 
 def _required() -> bool:

@@ -12,24 +12,17 @@ from urllib.parse import urlsplit
 
 import pytest
 from live_server import LiveServer
-from playwright.sync_api import Browser, Page, Route, sync_playwright
+from playwright.sync_api import Browser, Page, Route
 
-from browser_gate import CHROMIUM_ARGS, chromium_path
+from browser_gate import chromium
 from conflict_graph.query.named_queries import load_queries
 
 pytestmark = pytest.mark.browser
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
-    chromium = chromium_path()
-    if not chromium.exists():
-        pytest.fail(f"{chromium} is missing: run scripts/ensure-browser.sh (as root)")
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=str(chromium), args=CHROMIUM_ARGS)
-        try:
-            yield launched
-        finally:
-            launched.close()
+    with chromium() as launched:
+        yield launched
 
 
 @pytest.fixture
