@@ -144,6 +144,12 @@ def test_a_default_of_the_wrong_type_fails_at_load(tmp_path: Path) -> None:
         check_query(read_query(path))
 
 
+def test_a_reserved_parameter_name_fails_at_load(tmp_path: Path) -> None:
+    write(tmp_path, "fmt", '# title: T\n# param: format string "F"\nSELECT ?format {}\n')
+    with pytest.raises(InputError, match=r"fmt\.rq: parameter 'format' is reserved"):
+        Catalogue.load(tmp_path)
+
+
 def test_a_value_is_bound_not_pasted(tmp_path: Path) -> None:
     """A value that would change the query if pasted into its text is just a string literal."""
     store = ox.Store()

@@ -19,7 +19,10 @@ from ..errors import InputError, ParameterError
 from ..query.named_queries import NamedQuery, Parameter, find_query, load_queries
 from .parameters import Term, default_value, parse_value
 
-__all__ = ["Catalogue", "check_query"]
+__all__ = ["RESERVED_PARAMETERS", "Catalogue", "check_query"]
+
+#: Names the API itself uses in a query string, which no query may declare as its own parameter.
+RESERVED_PARAMETERS = ("format",)
 
 #: A value of each type, to check a query whose parameter has no default.
 _SAMPLES = {
@@ -42,10 +45,16 @@ def check_query(query: NamedQuery) -> NamedQuery:
     """Check that ``query``'s parameters can be bound; return it.
 
     Raises:
-        InputError: a default is not of its type, or a parameter is not projected; names the file.
+        InputError: a default is not of its type, a parameter is not projected or has a reserved
+            name (:data:`RESERVED_PARAMETERS`); names the file.
     """
     if not query.parameters:
         return query
+    reserved = [p.name for p in query.parameters if p.name in RESERVED_PARAMETERS]
+    if reserved:
+        raise InputError(
+            f"{query.path}: parameter {reserved[0]!r} is reserved for the API's own use; rename it"
+        )
     try:
         substitutions: dict[ox.Variable, ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple] = {
             ox.Variable(p.name): _sample(p) for p in query.parameters

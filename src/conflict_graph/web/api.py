@@ -33,8 +33,6 @@ bp = Blueprint(
 )
 
 _EXTENSION = "conflict_graph.api.catalogue"
-#: Parameters every named query takes besides its own.
-_RESERVED = ("format",)
 #: Same origin only; Swagger UI sets inline styles and shows data: images.
 _CONTENT_SECURITY_POLICY = (
     "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
@@ -110,9 +108,6 @@ def run(name: str) -> Response:
     as_records = hints == (records.NAME,)
     if as_records:  # records are written from SPARQL Results JSON
         hints = ("json",)
-    reserved = [p.name for p in query.parameters if p.name in _RESERVED]
-    if reserved:  # a query file may not shadow the API's own parameters
-        raise ParameterError(f"query {name!r} declares the reserved parameter {reserved[0]!r}")
     prepared_request = QueryRequest(
         text=query.text,
         accept=request.headers.get("Accept"),
@@ -125,6 +120,10 @@ def run(name: str) -> Response:
     service = engine()
     prepared = service.prepare(prepared_request)
     if as_records:
+        if prepared.format.kind != "results":
+            raise ParameterError(
+                f"format=records is for SELECT and ASK queries; {name!r} answers with a graph"
+            )
         prepared = dataclasses.replace(prepared, etag=prepared.etag[:-1] + '-records"')
     description = url_for("api.openapi_json", _external=True)
     if etag_matches(prepared.etag):
