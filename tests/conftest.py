@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from browser_gate import pytest_collection_modifyitems, pytest_terminal_summary  # noqa: F401  (hooks)
 from conflict_graph.pipeline import build, inputs
 from conflict_graph.pipeline.build import BuildResult
 from pipeline_support import project_files

@@ -33,26 +33,15 @@ from urllib.parse import quote, urlsplit
 
 import pytest
 from flask import Flask, Response, request
-from playwright.sync_api import Browser, ConsoleMessage, Error, Page, Request, Route, sync_playwright
+from playwright.sync_api import Browser, ConsoleMessage, Error, Page, Request, Route
 from werkzeug.serving import make_server
 
+from browser_gate import chromium
 from conflict_graph.query.named_queries import NamedQuery, default_folder, load_queries
 from conflict_graph.web import ui
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = Path("/usr/bin/chromium")
-#: Without the background-networking flags Chromium phones home at start; the machine refuses it.
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 QUERIES_DIR = Path(__file__).parent / "data" / "queries"
 LOOPBACK = {"127.0.0.1", "localhost", "::1", "[::1]"}
 STUB_ROWS = 3
@@ -100,14 +89,8 @@ def served() -> Iterator[tuple[str, list[dict[str, str]]]]:
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
     """Debian's Chromium; Playwright gives each launch a fresh, empty profile (user data dir)."""
-    if not CHROMIUM.exists():
-        pytest.fail(f"{CHROMIUM} is missing: run scripts/ensure-browser.sh (as root)")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        try:
-            yield browser
-        finally:
-            browser.close()
+    with chromium() as browser:
+        yield browser
 
 
 class Recorder:

@@ -12,6 +12,7 @@
         ├── QuerySyntaxError    the query does not parse (message carries line and column)
         ├── QueryRefused        the query is well formed but not allowed (update, SERVICE, remote graph)
         ├── QueryTooLarge       the request exceeds the size limit
+        ├── ParameterError      a named query's parameter is missing, unknown or not of its type
         ├── QueryTimeout        the query ran past its time limit and was stopped
         ├── NotAcceptable       no result format satisfies the client's Accept header
         ├── WorkerLost          (workers.py) the process running the query died
@@ -34,6 +35,7 @@ __all__ = [
     "DataLoadError",
     "InputError",
     "NotAcceptable",
+    "ParameterError",
     "QueryError",
     "QueryRefused",
     "QuerySyntaxError",
@@ -91,6 +93,11 @@ class QueryRefused(QueryError):
 
 class QueryTooLarge(QueryError):
     """The query or request body exceeds the configured size limit."""
+
+
+class ParameterError(QueryError):
+    """A named query's parameter value is missing, unknown or not of its declared type; the
+    message names the parameter."""
 
 
 class QueryTimeout(QueryError):

@@ -141,8 +141,11 @@ def read_query(query: str) -> tuple[str, str]:
 
 
 def run_query(catalogue: Catalogue, opened: ox.Store, text: str, *, entailment: str = "owl-rl",
-              fmt: str = "table", origin: str = "query") -> bytes:
+              fmt: str = "table", origin: str = "query",
+              bindings: Sequence[tuple[str, ox.NamedNode | ox.Literal]] = ()) -> bytes:
     """Run a query over the default dataset of ``entailment`` and serialize its result.
+
+    ``bindings`` (variable name → term) are bound by SPARQL substitution (a named query's parameters).
 
     Raises:
         QuerySyntaxError: the query does not parse (the message names ``origin``, line and column).
@@ -151,7 +154,8 @@ def run_query(catalogue: Catalogue, opened: ox.Store, text: str, *, entailment: 
     if fmt not in render.FORMATS:
         raise InputError(f"unknown format {fmt!r}; expected one of {', '.join(render.FORMATS)}")
     try:
-        result = store.execute(opened, text, store.query_dataset(catalogue, entailment, unions=True))
+        result = store.execute(opened, text, store.query_dataset(catalogue, entailment, unions=True),
+                               bindings=bindings)
     except QuerySyntaxError as exc:
         raise QuerySyntaxError(f"{origin}: {exc}") from exc
     return render.query_result(result, fmt, declared_prefixes(text))

@@ -22,9 +22,9 @@ import click
 import pyoxigraph as ox
 
 from .. import __version__, iris, settings
-from . import commands
+from . import commands, named
 from ..pipeline import inputs
-from ..query import named_queries as queries, store
+from ..query import store
 from ..pipeline.build import BuildResult, build
 from ..errors import ConflictGraphError, InputError, QueryError, ValidationFailed
 from ..pipeline.inputs import InputFile
@@ -172,8 +172,16 @@ def stats_command(options: Options) -> None:
     _write(commands.stats_report(*options.open()))
 
 
+@main.command("queries")
+def queries_command() -> None:
+    """List the named queries: name, title and parameters (run one with `query NAME`)."""
+    _write(named.listing())
+
+
 @main.command("query")
 @click.argument("query")
+@click.option("--param", "-p", "params", multiple=True, metavar="NAME=VALUE",
+              help="A parameter of a named query (repeatable); see `conflict-graph queries`.")
 @click.option("--entailment", type=click.Choice(ENTAILMENTS), default=None,
               help="simple: asserted triples only; owl-rl: with the OWL 2 RL closure. Default: the "
                    "query's '# entailment:' header if it has one, else owl-rl.")
@@ -182,15 +190,17 @@ def stats_command(options: Options) -> None:
               help="table (Turtle for CONSTRUCT/DESCRIBE), csv, or json (SPARQL JSON / JSON-LD).")
 @data_options
 @pass_options
-def query_command(options: Options, query: str, entailment: str | None, no_inference: bool, fmt: str) -> None:
-    """Run QUERY: SPARQL text, a path to a .rq file, or - for standard input."""
-    text, origin = commands.read_query(query)
+def query_command(options: Options, query: str, params: tuple[str, ...], entailment: str | None,
+                  no_inference: bool, fmt: str) -> None:
+    """Run QUERY: a named query's name, a path to a .rq file, SPARQL text, or - for standard input."""
+    resolved = named.resolve(query, named.parse_params(params))
     if no_inference:
         entailment = "simple"
     elif entailment is None:
-        entailment = queries.declared_entailment(text) or "owl-rl"
+        entailment = resolved.declared_entailment or "owl-rl"
     catalogue, opened = options.open()
-    _write(commands.run_query(catalogue, opened, text, entailment=entailment, fmt=fmt, origin=origin))
+    _write(commands.run_query(catalogue, opened, resolved.text, entailment=entailment, fmt=fmt,
+                              origin=resolved.origin, bindings=resolved.bindings))
 
 
 @main.command("export")

@@ -202,7 +202,7 @@ class QueryService:
                  or bool(shape.from_graphs or shape.from_named_graphs))
         job = QueryJob(request.text, dataset, chosen.name, self.max_rows, request.base_iri,
                        dict(shape.prefixes), self.max_response_bytes, self.service_allowlist,
-                       shape.services)
+                       shape.services, bindings=request.bindings)
         return PreparedQuery(request, shape, chosen, self._etag(request, chosen),
                              self.provenance(NAMED_GRAPHS if named else request.entailment), job, timeout)
 
@@ -254,7 +254,8 @@ class QueryService:
         for part in (self.catalogue.data_version, self.catalogue.ontology_version or "",
                      request.entailment, chosen.name, str(self.max_rows), str(self.max_response_bytes),
                      request.base_iri or "", graphs(request.default_graph_uris),
-                     graphs(request.named_graph_uris), request.text):
+                     graphs(request.named_graph_uris), request.text,
+                     "".join(f"{name}\x1f{value}\x1e" for name, value in request.bindings)):
             digest.update(part.encode("utf-8") + b"\0")
         return f'W/"{self.catalogue.data_version[:12]}-{digest.hexdigest()[:20]}"'
 

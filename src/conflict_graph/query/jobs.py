@@ -39,6 +39,7 @@ class QueryJob:
         check_only: parse and check the query, but do not evaluate it (a ``SELECT``,
             ``CONSTRUCT`` or ``DESCRIBE`` is not evaluated at all; an ``ASK`` is); the answer is
             None.
+        bindings: variable name → pyoxigraph term, bound by SPARQL substitution.
     """
 
     text: str
@@ -51,6 +52,7 @@ class QueryJob:
     service_allowlist: tuple[str, ...] = ()
     services: tuple[str | None, ...] = ()
     check_only: bool = False
+    bindings: tuple[tuple[str, Any], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -136,7 +138,7 @@ def perform(store: Any, job: QueryJob) -> Outcome | None:
 
     service_check.check(job.text, job.base_iri, job.service_allowlist)
     try:
-        result = execute(store, job.text, job.dataset, base_iri=job.base_iri)
+        result = execute(store, job.text, job.dataset, base_iri=job.base_iri, bindings=job.bindings)
         if job.check_only:
             return None
         return _write(result, job)

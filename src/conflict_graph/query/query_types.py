@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from .conneg import Format
 from ..errors import QueryError
@@ -77,6 +78,9 @@ class QueryRequest:
         base_iri: what relative IRIs in the query resolve against (the endpoint's URL).
         timeout: a shorter time limit the client asks for, in seconds (None: the server's).
         client: who sent it (the remote address), for the per-client limit; None: not counted.
+        bindings: values bound to query variables by SPARQL substitution (variable name without
+            ``?`` → a pyoxigraph term), for the parameters of a named query; never pasted into
+            the text.
     """
 
     text: str
@@ -88,6 +92,7 @@ class QueryRequest:
     base_iri: str | None = None
     timeout: float | None = None
     client: str | None = None
+    bindings: tuple[tuple[str, Any], ...] = ()
 
 
 @dataclass(frozen=True)

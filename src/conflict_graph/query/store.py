@@ -313,7 +313,8 @@ def query_dataset(catalogue: Catalogue, entailment: str = "owl-rl",
     )
 
 
-def execute(store: ox.Store, text: str, dataset: QueryDataset, *, base_iri: str | None = None) -> Result:
+def execute(store: ox.Store, text: str, dataset: QueryDataset, *, base_iri: str | None = None,
+            bindings: Sequence[tuple[str, ox.NamedNode | ox.Literal]] = ()) -> Result:
     """Run a SPARQL query over ``dataset`` in ``store``.
 
     If the protocol did not name graphs and the query has ``FROM``/``FROM NAMED`` clauses, those
@@ -332,6 +333,9 @@ def execute(store: ox.Store, text: str, dataset: QueryDataset, *, base_iri: str 
         text: the query (updates are rejected as syntax errors).
         dataset: from :func:`query_dataset`.
         base_iri: resolves relative IRIs in the query (None: relative IRIs are an error).
+        bindings: variable name → value, bound by substitution (RDF-dev SEP-0007, pyoxigraph's
+            ``substitutions=``): the value replaces the variable throughout the query, which must
+            project it.
 
     Returns:
         ``QuerySolutions`` (SELECT), ``QueryBoolean`` (ASK) or ``QueryTriples`` (CONSTRUCT/DESCRIBE).
@@ -353,6 +357,9 @@ def execute(store: ox.Store, text: str, dataset: QueryDataset, *, base_iri: str 
             except ValueError:  # an IRI oxigraph rejects: its parser reports it below
                 pass
     try:
-        return store.query(text, base_iri=base_iri, default_graph=default_graph, named_graphs=named_graphs)
+        substitutions: dict[ox.Variable, ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple] | None = {
+            ox.Variable(name): value for name, value in bindings} or None
+        return store.query(text, base_iri=base_iri, default_graph=default_graph, named_graphs=named_graphs,
+                           substitutions=substitutions)
     except SyntaxError as exc:
         raise QuerySyntaxError(f"query syntax {exc}") from exc

@@ -5,6 +5,7 @@ workers and returns an application serving
 
 * ``/sparql``: the SPARQL 1.1 Protocol and the service description (:mod:`.sparql`);
 * ``/health``: status, versions and workers;
+* ``/api/...``: the named queries as an API with its OpenAPI description (:mod:`.api`);
 * ``/downloads/`` and ``/context.jsonld``: the release files (:mod:`.downloads`);
 * ``/``: the query page (:mod:`.ui`), when that module is present;
 * ``/map`` and ``/api/places.geojson``: the map and timeline, and the GeoJSON of places (:mod:`.map`);
@@ -57,7 +58,7 @@ def create_app(test_config: Mapping[str, Any] | None = None, *, engine: QuerySer
         engine = QueryService.from_settings(settings)
     app.extensions["conflict_graph"] = engine
 
-    from . import cors, downloads, errors, ontology, sparql
+    from . import api, cors, downloads, errors, ontology, sparql
     from . import map as map_page
 
     errors.init_app(app)
@@ -66,6 +67,7 @@ def create_app(test_config: Mapping[str, Any] | None = None, *, engine: QuerySer
     app.register_blueprint(downloads.bp)
     app.register_blueprint(map_page.bp)
     app.register_blueprint(ontology.bp)
+    app.register_blueprint(api.bp)
     if importlib.util.find_spec(f"{__name__}.ui") is not None:
         from . import ui
 

@@ -38,7 +38,7 @@ from ..errors import QueryRefused, QueryTooLarge
 from ..query.query_types import Provenance, QueryRequest, QueryResponse, entailment_of
 from .errors import PreconditionFailed, ProtocolError, UnsupportedMediaType
 
-__all__ = ["bp", "engine", "max_body_bytes"]
+__all__ = ["bp", "engine", "etag_matches", "max_body_bytes", "not_modified_response", "result_response"]
 
 bp = Blueprint("sparql", __name__)
 
@@ -168,7 +168,9 @@ def _hints(params: MultiDict[str, str]) -> tuple[str, ...]:
 
 # --- writing a response -----------------------------------------------------------------------------
 
-def _provenance_headers(response: Response, provenance: Provenance) -> None:
+def _provenance_headers(response: Response, provenance: Provenance, service_desc: str | None = None) -> None:
+    """Versions, entailment and ``Link`` (ontology, dataset, and ``service_desc``: the URL of the
+    service's description, by default this endpoint's Turtle service description)."""
     response.headers["Conflict-Graph-Data-Version"] = provenance.data_version
     response.headers["Conflict-Graph-Entailment"] = provenance.entailment
     links = [f'<{iris.dataset_version(provenance.data_version)}>; '
@@ -176,22 +178,25 @@ def _provenance_headers(response: Response, provenance: Provenance) -> None:
     if provenance.ontology_version:
         response.headers["Conflict-Graph-Ontology-Version"] = provenance.ontology_version
         links.insert(0, f'<{provenance.ontology_version}>; rel="describedby"')
-    links.append(f'<{request.base_url}>; rel="service-desc"; type="text/turtle"')
+    links.append(f'<{service_desc}>; rel="service-desc"; type="application/openapi+json"' if service_desc
+                 else f'<{request.base_url}>; rel="service-desc"; type="text/turtle"')
     response.headers["Link"] = ", ".join(links)
     response.vary.add("Accept")
 
 
-def _not_modified(prepared: PreparedQuery) -> Response:
+def not_modified_response(prepared: PreparedQuery, service_desc: str | None = None) -> Response:
+    """304 for a client whose ``If-None-Match`` holds the current answer."""
     response = Response(status=304)
     response.headers["ETag"] = prepared.etag
-    _provenance_headers(response, prepared.provenance)
+    _provenance_headers(response, prepared.provenance, service_desc)
     return response
 
 
-def _result(answer: QueryResponse) -> Response:
+def result_response(answer: QueryResponse, service_desc: str | None = None) -> Response:
+    """An answer with its provenance, ETag, row count and cap headers."""
     response = Response(answer.body, status=200, content_type=answer.format.content_type)
     response.headers["ETag"] = answer.etag
-    _provenance_headers(response, answer.provenance)
+    _provenance_headers(response, answer.provenance, service_desc)
     response.headers["Conflict-Graph-Rows"] = str(answer.rows)
     response.headers["Conflict-Graph-Row-Limit"] = str(answer.row_limit)
     response.headers["Conflict-Graph-Byte-Limit"] = str(answer.byte_limit)
@@ -201,7 +206,8 @@ def _result(answer: QueryResponse) -> Response:
     return response
 
 
-def _matches(etag: str) -> bool:
+def etag_matches(etag: str) -> bool:
+    """True when the request's ``If-None-Match`` holds ``etag`` (weak comparison)."""
     return request.if_none_match.contains_weak(etag.removeprefix("W/").strip('"'))
 
 
@@ -229,14 +235,14 @@ def sparql() -> Response:
     )
     service = engine()
     prepared = service.prepare(query)
-    if _matches(prepared.etag):
+    if etag_matches(prepared.etag):
         service.check(prepared)  # a malformed query is a 400, whatever the client holds
         if request.method in ("GET", "HEAD"):
-            return _not_modified(prepared)
+            return not_modified_response(prepared)
         raise PreconditionFailed("If-None-Match matches the current answer to this query, and a POST "
                                  "cannot be answered 304 (RFC 9110 §13.1.2); send the query with GET "
                                  "to revalidate, or without If-None-Match")
-    return _result(service.execute(prepared))
+    return result_response(service.execute(prepared))
 
 
 def _wants_html(accept: str | None) -> bool:
