@@ -7,6 +7,8 @@ errors for bad parameters; ``to_dataframe()`` gives pandas what a notebook expec
 from __future__ import annotations
 
 import datetime
+import io
+import json
 from pathlib import Path
 
 import pandas
@@ -15,7 +17,7 @@ from live_server import LiveServer
 
 from conflict_graph.api.client import EmbeddedGraph, RemoteGraph, open_graph
 from conflict_graph.api.values import IRI
-from conflict_graph.errors import ConflictGraphError, ParameterError, QueryError
+from conflict_graph.errors import ConflictGraphError, InputError, ParameterError, QueryError
 from conflict_graph.pipeline.build import BuildResult
 from conflict_graph.query.named_queries import load_queries
 
@@ -144,3 +146,34 @@ def test_ask_is_a_boolean_row_and_construct_is_refused(
     assert answer.columns == ("boolean",) and answer.rows == [{"boolean": True}]
     with pytest.raises(QueryError, match="'graph' is a CONSTRUCT or DESCRIBE"):
         graph.run("graph")
+
+
+@pytest.mark.parametrize("fmt", ["acled", "geojson", "context"])
+def test_exports_are_the_same_embedded_and_downloaded(embedded: EmbeddedGraph, remote: RemoteGraph,
+                                                      fmt: str) -> None:
+    assert embedded.export(fmt) == remote.export(fmt)
+
+
+def test_quads_are_the_same_embedded_and_downloaded(embedded: EmbeddedGraph, remote: RemoteGraph) -> None:
+    """The same quads; blank nodes may carry other labels in another opening of the store."""
+    import pyoxigraph as ox
+
+    def ground(data: bytes) -> tuple[set[ox.Quad], int]:
+        quads = list(ox.parse(data, format=ox.RdfFormat.N_QUADS))
+        return {q for q in quads if not isinstance(q.subject, ox.BlankNode)
+                and not isinstance(q.object, ox.BlankNode)}, len(quads)
+
+    assert ground(embedded.export("nquads")) == ground(remote.export("nquads"))
+
+
+def test_exports_read_back_in_the_consumers_library(embedded: EmbeddedGraph) -> None:
+    frame = pandas.read_csv(io.BytesIO(embedded.export("acled")))
+    assert {"event_date", "event_type", "notes"} <= set(frame.columns) and len(frame) > 0
+    collection = json.loads(embedded.export("geojson"))
+    assert collection["type"] == "FeatureCollection" and collection["features"]
+
+
+def test_an_unknown_export_format_names_the_known_ones(embedded: EmbeddedGraph, remote: RemoteGraph) -> None:
+    for graph in (embedded, remote):
+        with pytest.raises(InputError, match="acled"):
+            graph.export("xlsx")

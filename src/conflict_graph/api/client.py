@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
-from ..errors import ConflictGraphError, ParameterError, QueryError
+from ..errors import ConflictGraphError, InputError, ParameterError, QueryError
 from ..query.named_queries import NamedQuery, Parameter
 from .catalogue import Catalogue
 from .parameters import bind, default_value
@@ -102,6 +102,19 @@ class Graph(Protocol):
     def run(self, name: str, /, **parameters: ParameterValue) -> Result:
         """Run the named query ``name`` with ``parameters`` (the others take their defaults)."""
         ...
+
+    def export(self, fmt: str) -> bytes:
+        """The whole dataset in an export format: ``nquads``, ``trig``, ``jsonld``, ``context``,
+        ``acled`` (the ACLED-style events CSV) or ``geojson`` (see docs/exports.md)."""
+        ...
+
+
+def _export_file(fmt: str) -> str:
+    from ..exports.release import FILE_OF_FORMAT
+
+    if fmt not in FILE_OF_FORMAT:
+        raise InputError(f"unknown export format {fmt!r}; expected one of {', '.join(FILE_OF_FORMAT)}")
+    return FILE_OF_FORMAT[fmt]
 
 
 def _as_text(parameters: Mapping[str, ParameterValue]) -> dict[str, str]:
@@ -186,6 +199,17 @@ class EmbeddedGraph:
         rows = [{column: from_oxigraph_term(solution[column]) for column in columns} for solution in answer]
         return Result(columns, rows, self._catalogue.data_version)
 
+    def export(self, fmt: str) -> bytes:
+        """The dataset as ``fmt`` (the bytes ``conflict-graph export --format FMT`` writes).
+
+        Raises:
+            InputError: an unknown format.
+        """
+        from ..cli import commands
+
+        _export_file(fmt)
+        return commands.export(self._catalogue, self._store, fmt=fmt)
+
 
 class RemoteGraph:
     """A running ``conflict-graph serve``, queried over its API (``/api/queries/{name}``).
@@ -200,15 +224,20 @@ class RemoteGraph:
         self.url = root.removesuffix("/sparql")
         self.timeout = timeout
 
-    def _get(self, path: str, accept: str) -> tuple[Any, str]:
+    def _fetch(self, path: str, accept: str) -> tuple[bytes, str]:
+        """The body of ``GET path`` and its data version, or the server's error as ours."""
         request = urllib.request.Request(self.url + path, headers={"Accept": accept})
         try:
             with urllib.request.urlopen(request, timeout=self.timeout) as response:  # noqa: S310
-                return json.loads(response.read()), response.headers.get("Conflict-Graph-Data-Version", "")
+                return bytes(response.read()), response.headers.get("Conflict-Graph-Data-Version", "")
         except urllib.error.HTTPError as exc:
             raise _server_error(exc) from None
         except urllib.error.URLError as exc:
             raise ConflictGraphError(f"{self.url}: cannot reach the server ({exc.reason})") from exc
+
+    def _get(self, path: str, accept: str) -> tuple[Any, str]:
+        body, version = self._fetch(path, accept)
+        return json.loads(body), version
 
     def queries(self) -> list[QueryInfo]:
         listing, _ = self._get("/api/queries", "application/json")
@@ -248,6 +277,16 @@ class RemoteGraph:
             for binding in answer.get("results", {}).get("bindings", [])
         ]
         return Result(columns, rows, version)
+
+
+    def export(self, fmt: str) -> bytes:
+        """The dataset as ``fmt``, downloaded from the server's ``/downloads/``.
+
+        Raises:
+            InputError: an unknown format.
+            QueryError: the server could not answer.
+        """
+        return self._fetch(f"/downloads/{_export_file(fmt)}", "*/*")[0]
 
 
 def _server_error(error: urllib.error.HTTPError) -> QueryError:

@@ -6,7 +6,6 @@ prints, exits or knows about click, so tests and other front ends can call them 
 
 from __future__ import annotations
 
-import json
 import time
 from collections.abc import Sequence
 from pathlib import Path
@@ -23,7 +22,7 @@ from ..errors import DataLoadError, InputError, QuerySyntaxError
 from ..exports import LocalSource
 from ..exports.acled import acled_csv
 from ..exports.jsonld import dataset_jsonld, jsonld_context
-from ..exports.release import release_files, write_release
+from ..exports.release import json_bytes, release_files, write_release
 from ..pipeline.inputs import InputFile
 from ..query.sparql_dataset import declared_prefixes
 from ..query.store import Catalogue
@@ -187,7 +186,7 @@ def export(catalogue: Catalogue, opened: ox.Store, graphs: str = "all", fmt: str
     if fmt == "acled":
         return acled_csv(source)
     if fmt == "context":
-        return json.dumps(jsonld_context(source), ensure_ascii=False, indent=1).encode("utf-8")
+        return json_bytes(jsonld_context(source))
     inferred = catalogue.inferred_iri()
     chosen = {"asserted": catalogue.asserted_iris(),
               "inferred": (inferred,) if inferred else (),
@@ -217,4 +216,4 @@ def export_geojson(catalogue: Catalogue, opened: ox.Store, day: str | None = Non
 
     chosen = geojson.parse_date(day) if day is not None else None
     collection = geojson.places(store_runner(catalogue, opened), chosen)
-    return (json.dumps(collection, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
+    return json_bytes(collection)

@@ -27,7 +27,7 @@ from .acled import acled_csv
 from .jsonld import dataset_jsonld, jsonld_context
 from .source import DatasetSource
 
-__all__ = ["RELEASE_FILES", "ReleaseFile", "release_files", "write_release"]
+__all__ = ["FILE_OF_FORMAT", "RELEASE_FILES", "ReleaseFile", "json_bytes", "release_files", "write_release"]
 
 SPDX = Namespace("http://spdx.org/rdf/terms#")
 
@@ -57,17 +57,25 @@ RELEASE_FILES: tuple[ReleaseFile, ...] = (
     ReleaseFile("dataset.jsonld", "application/ld+json", "every named graph as JSON-LD, context inline",
                 lambda source: dataset_jsonld(source, source.catalogue.iris())),
     ReleaseFile("context.jsonld", "application/ld+json", "the JSON-LD context of the vocabulary",
-                lambda source: _json(jsonld_context(source))),
+                lambda source: json_bytes(jsonld_context(source))),
     ReleaseFile("events-acled.csv", "text/csv", "events as an ACLED-style CSV", acled_csv),
     ReleaseFile("places.geojson", "application/geo+json", "places with coordinates and their control history",
-                lambda source: _json(geojson.places(source.select, None))),
+                lambda source: json_bytes(geojson.places(source.select, None))),
 )
 
 
-def _json(value: object) -> bytes:
+#: The release file that holds each ``export`` format (what a server serves at ``/downloads/NAME``).
+FILE_OF_FORMAT: dict[str, str] = {
+    "nquads": "dataset.nq", "trig": "dataset.trig", "jsonld": "dataset.jsonld", "context": "context.jsonld",
+    "acled": "events-acled.csv", "geojson": "places.geojson",
+}
+
+
+def json_bytes(value: object) -> bytes:
+    """A JSON export as UTF-8: non-ASCII kept, one-space indent, a final newline."""
     import json
 
-    return json.dumps(value, ensure_ascii=False, indent=1).encode("utf-8")
+    return (json.dumps(value, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
 
 
 def release_files() -> tuple[str, ...]:
