@@ -143,6 +143,14 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("cors_origins", ("*",), _list,
             "Comma-separated origins allowed to call the endpoint from a browser (* for any; "
             "empty to send no CORS headers).", "--cors-origins"),
+    # serve: linked-data pages (docs/linked-data.md)
+    Setting("public_base_url", "", str,
+            "Public address of this deployment (https://example.org/), where the w3id.org IRIs "
+            "redirect; used in Link headers. Empty: the address each request came to.",
+            "--public-base-url"),
+    Setting("page_max_triples", 500, _positive(int),
+            "Triples shown per direction on a resource page (more via a SPARQL link).",
+            "--page-max-triples"),
 )
 
 
