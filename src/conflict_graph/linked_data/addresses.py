@@ -13,9 +13,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..iris import BASE
-from ..query.conneg import FORMATS, Format
+from ..errors import NotAcceptable
+from ..query.conneg import FORMATS, Format, best_match
 
-__all__ = ["RDF_FORMATS", "SUFFIXES", "Address", "iri_of_path", "local_path", "parse_path"]
+__all__ = ["RDF_FORMATS", "SUFFIXES", "Address", "iri_of_path", "is_acceptable_iri", "local_path", "parse_path",
+           "choose_format", "quote_anchor"]
 
 #: Path suffix → the RDF format it asks for (Cool URIs §4.3: one URL per representation).
 SUFFIXES: dict[str, str] = {".ttl": "turtle", ".jsonld": "jsonld", ".nt": "ntriples", ".rdf": "rdfxml"}
@@ -67,3 +69,45 @@ def parse_path(path: str) -> Address:
             fmt = next(f for f in RDF_FORMATS if f.name == name)
             return Address(iri_of_path(bare), bare, fmt)
     return Address(iri_of_path(path), path)
+
+
+_NOT_IN_IRI = frozenset('<>"{}|^`\\ \t\r\n')
+
+
+def is_acceptable_iri(iri: str) -> bool:
+    """True when ``iri`` can be written between ``<`` and ``>`` in SPARQL (RFC 3987 excludes these
+    characters), so a page query can name it safely."""
+    return not any(ch in _NOT_IN_IRI or ord(ch) < 0x20 for ch in iri)
+
+
+def quote_anchor(path: str) -> str | None:
+    """Where a quote path points a browser: ``/id/quote/<source>/s06`` → ``/id/source/<source>#s06``."""
+    parts = path.strip("/").split("/")
+    if len(parts) == 4 and parts[:2] == ["id", "quote"]:
+        return f"/id/source/{parts[2]}#{parts[3]}"
+    return None
+
+
+#: What a resource is offered as, for content negotiation: HTML first (a browser, or no preference).
+HTML = "text/html"
+
+
+def choose_format(accept: str | None, address: Address) -> Format | None:
+    """The representation to answer with: an RDF format, or None for HTML.
+
+    A format suffix wins; else ``Accept`` (q-values honoured; HTML on a tie or no preference).
+
+    Raises:
+        NotAcceptable: ``Accept`` lists nothing the server can write (406).
+    """
+    if address.format is not None:
+        return address.format
+    if accept is None or not accept.strip():
+        return None
+    offers = [HTML] + [media for fmt in RDF_FORMATS for media in fmt.media_types()]
+    best = best_match(accept, offers)
+    if best is None:
+        available = ", ".join([HTML] + [f.media_type for f in RDF_FORMATS])
+        raise NotAcceptable(f"none of the media types in Accept: {accept[:120]!r} can be produced for "
+                            f"{address.path}; available: {available}")
+    return None if best == HTML else next(f for f in RDF_FORMATS if best in f.media_types())

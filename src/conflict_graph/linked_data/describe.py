@@ -152,6 +152,13 @@ _LABEL = """OPTIONAL {{ {var} skos:prefLabel ?{name}_pref FILTER(LANG(?{name}_pr
   OPTIONAL {{ {var} rdfs:label ?{name}_rdfs FILTER(LANG(?{name}_rdfs) IN ("en", "")) }}"""
 
 
+#: The parts of one ``cg:Evidence`` node ``?e``: its quote, status (and label), wording, source.
+_EVIDENCE = """?e prov:entity ?quote ; cg:epistemicStatus ?status .
+  OPTIONAL { ?e cg:wording ?wording } OPTIONAL { ?e rdfs:comment ?comment }
+  OPTIONAL { ?quote cg:sentenceId ?sid } OPTIONAL { ?quote prov:wasQuotedFrom ?doc }
+  OPTIONAL { ?status skos:prefLabel ?stl_pref } OPTIONAL { ?status rdfs:label ?stl_rdfs }"""
+
+
 def _label(var: str, name: str) -> str:
     return _LABEL.format(var=var, name=name)
 
@@ -183,32 +190,29 @@ SELECT ?s ?p ?g ?event {_sample("pl")} {_sample("sl")} WHERE {{
   {_label("?s", "sl")}
 }} GROUP BY ?s ?p ?g ?event ORDER BY ?p ?s LIMIT {limit + 1}""")
     evidence_rows = reader.select(f"""
-SELECT ?stmt ?s ?p ?o ?quote ?sid ?status ?wording ?doc ?comment
+SELECT ?s ?p ?o ?quote ?sid ?status ?wording ?doc ?comment
        {_sample("sl")} {_sample("pl")} {_sample("ol")} {_sample("stl")} WHERE {{
-  {{ ?stmt a cg:TripleStatement ; rdf:subject {node} }} UNION {{ ?stmt a cg:TripleStatement ; rdf:object {node} }}
-  UNION {{ BIND({node} AS ?stmt) }}
-  ?stmt cg:evidence ?e .
-  OPTIONAL {{ ?stmt rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o }}
-  ?e prov:entity ?quote ; cg:epistemicStatus ?status .
-  OPTIONAL {{ ?e cg:wording ?wording }} OPTIONAL {{ ?e rdfs:comment ?comment }}
-  OPTIONAL {{ ?quote cg:sentenceId ?sid }} OPTIONAL {{ ?quote prov:wasQuotedFrom ?doc }}
+  {{ ?stmt rdf:subject {node} }} UNION {{ ?stmt rdf:object {node} }}
+  ?stmt a cg:TripleStatement ; rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o ; cg:evidence ?e .
+  {_EVIDENCE}
   {_label("?s", "sl")}
   {_label("?p", "pl")}
   {_label("?o", "ol")}
-  {_label("?status", "stl")}
-}} GROUP BY ?stmt ?s ?p ?o ?quote ?sid ?status ?wording ?doc ?comment
+}} GROUP BY ?s ?p ?o ?quote ?sid ?status ?wording ?doc ?comment
 ORDER BY ?sid LIMIT {4 * limit}""")
+    own_rows = reader.select(f"""
+SELECT ?quote ?sid ?status ?wording ?doc ?comment {_sample("stl")} WHERE {{
+  {node} cg:evidence ?e .
+  {_EVIDENCE}
+}} GROUP BY ?quote ?sid ?status ?wording ?doc ?comment ORDER BY ?sid LIMIT {limit}""")
     subject = Term("uri", iri)
     outgoing = _statements(
         (subject, row["p"], row["o"], row, {"predicate": "pl", "object": "ol"}) for row in outgoing_rows[:limit])
     incoming = _statements(
         (row["s"], row["p"], subject, row, {"predicate": "pl", "subject": "sl"}) for row in incoming_rows[:limit])
-    own_evidence: list[Evidence] = []
+    own_evidence = [_evidence(row) for row in own_rows]
     for row in evidence_rows:
         evidence = _evidence(row)
-        if "s" not in row:
-            own_evidence.append(evidence)
-            continue
         key = (row["s"], row["p"], row["o"])
         table = outgoing if row["s"].value == iri else incoming
         statement = table.get(key)
@@ -217,7 +221,8 @@ ORDER BY ?sid LIMIT {4 * limit}""")
             statement.labels = _labels(row, {"subject": "sl", "predicate": "pl", "object": "ol"})
         if evidence not in statement.evidence:
             statement.evidence.append(evidence)
-    truncated = len(outgoing_rows) > limit or len(incoming_rows) > limit or len(evidence_rows) >= 4 * limit
+    truncated = (len(outgoing_rows) > limit or len(incoming_rows) > limit or len(evidence_rows) >= 4 * limit
+                 or len(own_rows) >= limit)
     return Description(iri, list(outgoing.values()), list(incoming.values()), own_evidence, limit, truncated)
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-__all__ = ["XSD_STRING", "Term", "ntriples"]
+__all__ = ["DISPLAY_PREFIXES", "XSD_STRING", "Term", "compact", "ntriples"]
 
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 _ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t"}
@@ -62,3 +62,31 @@ def ntriples(term: Term) -> str:
     if term.datatype:
         return f"{text}^^<{term.datatype}>"
     return text
+
+
+#: Prefixes used to show IRIs compactly on pages (the query page offers the same ones).
+DISPLAY_PREFIXES: tuple[tuple[str, str], ...] = (
+    ("cg", "https://w3id.org/conflict-graph/ontology#"),
+    ("id", "https://w3id.org/conflict-graph/id/"),
+    ("rdf", "http://www.w3.org/1999/02/22-rdf-syntax-ns#"),
+    ("rdfs", "http://www.w3.org/2000/01/rdf-schema#"),
+    ("owl", "http://www.w3.org/2002/07/owl#"),
+    ("skos", "http://www.w3.org/2004/02/skos/core#"),
+    ("xsd", "http://www.w3.org/2001/XMLSchema#"),
+    ("prov", "http://www.w3.org/ns/prov#"),
+    ("org", "http://www.w3.org/ns/org#"),
+    ("oa", "http://www.w3.org/ns/oa#"),
+    ("geo", "http://www.opengis.net/ont/geosparql#"),
+    ("sem", "http://semanticweb.cs.vu.nl/2009/11/sem/"),
+    ("dct", "http://purl.org/dc/terms/"),
+    ("schema", "http://schema.org/"),
+    ("time", "http://www.w3.org/2006/time#"),
+)
+
+
+def compact(iri: str) -> str:
+    """``rdf:type`` for ``http://www.w3.org/1999/02/22-rdf-syntax-ns#type``; the IRI if no prefix fits."""
+    for prefix, namespace in DISPLAY_PREFIXES:
+        if iri.startswith(namespace) and len(iri) > len(namespace):
+            return f"{prefix}:{iri[len(namespace):]}"
+    return iri

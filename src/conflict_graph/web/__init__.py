@@ -5,7 +5,9 @@ workers and returns an application serving
 
 * ``/sparql``: the SPARQL 1.1 Protocol and the service description (:mod:`.sparql`);
 * ``/health``: status, versions and workers;
-* ``/``: the query page (:mod:`.ui`), when that module is present.
+* ``/query``: the query page (:mod:`.ui`);
+* ``/``, ``/id/…``, ``/graph/…``, ``/dataset/…``: the landing page and every project IRI
+  (:mod:`.pages`).
 
 Tests and embedders pass their own engine (``create_app(engine=...)``), so one expensive engine
 can back many cheap applications. Nothing outside this package imports Flask.
@@ -60,7 +62,8 @@ def create_app(test_config: Mapping[str, Any] | None = None, *, engine: QuerySer
     cors.init_app(app)
     app.register_blueprint(sparql.bp)
     if importlib.util.find_spec(f"{__name__}.ui") is not None:
-        from . import ui
+        from . import pages, ui
 
         app.register_blueprint(ui.bp)
+        app.register_blueprint(pages.bp)
     return app

@@ -1,4 +1,4 @@
-"""The query page at ``/``: YASGUI on the same origin's ``/sparql``, one tab per named query.
+"""The query page at ``/query``: YASGUI on the same origin's ``/sparql``, one tab per named query.
 
 YASGUI is vendored into ``static/vendor/yasgui/`` by ``scripts/vendor-yasgui.sh``; the page loads
 nothing from another host, and its Content-Security-Policy forbids it to. The named queries come
@@ -77,7 +77,7 @@ def named_queries() -> list[NamedQuery]:
     return queries
 
 
-@bp.get("/")
+@bp.get("/query")
 def index() -> Response:
     """The query page."""
     root = request.script_root
