@@ -163,19 +163,20 @@ def page(browser: Browser) -> Iterator[Page]:
 
 
 def tab_names(page: Page) -> list[str]:
-    return page.locator(".yasgui .tabsList .tab a > span").all_inner_texts()
+    """The tabs as the side menu lists them (YASGUI's own row of tabs is hidden)."""
+    return [text.strip() for text in page.locator("#cg-tab-list a[data-tab]").all_inner_texts()]
 
 
 def open_tab(page: Page, query: NamedQuery) -> None:
-    page.locator(".yasgui .tabsList .tab a > span", has_text=query.title).click()
+    page.locator(f'#cg-tab-list a[data-tab="query-{query.name}"]').click()
     page.wait_for_selector(f"#query-{query.name}.tabPanel.active")
 
 
 def test_one_tab_per_named_query(page: Page, served: tuple[str, list[dict[str, str]]]) -> None:
     base, _ = served
     recorder = Recorder(page)
-    page.goto(base + "/")
-    page.wait_for_selector(".yasgui .tabsList .tab")
+    page.goto(base + "/query")
+    page.wait_for_selector("#cg-tab-list a[data-tab]")
     queries = load_queries(QUERIES_DIR)
     assert len(queries) >= 2, "the fixture folder should exercise more than one tab"
     assert tab_names(page) == [q.title for q in queries]
@@ -192,8 +193,8 @@ def test_running_a_tab_renders_rows_with_its_entailment(
 ) -> None:
     base, received = served
     recorder = Recorder(page)
-    page.goto(base + "/")
-    page.wait_for_selector(".yasgui .tabsList .tab")
+    page.goto(base + "/query")
+    page.wait_for_selector("#cg-tab-list a[data-tab]")
     for query in load_queries(QUERIES_DIR):
         open_tab(page, query)
         panel = page.locator(f"#query-{query.name}")
@@ -204,7 +205,7 @@ def test_running_a_tab_renders_rows_with_its_entailment(
         assert rows.count() == STUB_ROWS
         assert rows.first.inner_text().split() == ["1", "row", "1", query.entailment]
         assert [(r["query"], r.get("entailment")) for r in received] == [(query.text, query.entailment)]
-    assert all(urlsplit(url).path in {"/", "/sparql"} or "/assets/" in url for url in recorder.urls)
+    assert all(urlsplit(url).path in {"/query", "/sparql"} or "/assets/" in url for url in recorder.urls)
     assert recorder.remote() == []
     assert recorder.console_errors == []
 
@@ -217,9 +218,9 @@ def test_editing_contacts_no_other_host(page: Page, served: tuple[str, list[dict
     """
     base, _ = served
     recorder = Recorder(page)
-    page.goto(base + "/")
-    page.wait_for_selector(".yasgui .tabsList .tab")
-    page.locator(".yasgui .addTab").click()
+    page.goto(base + "/query")
+    page.wait_for_selector("#cg-tab-list a[data-tab]")
+    page.locator("#cg-new-tab").click()
     page.locator(".tabPanel.active .CodeMirror").click()
     page.keyboard.press("Control+A")
     page.keyboard.press("Delete")
@@ -240,9 +241,9 @@ def test_shared_link_queries_this_server(page: Page, served: tuple[str, list[dic
     recorder = Recorder(page)
     received.clear()
     shared = "ASK { ?s ?p ?o }"
-    page.goto(f"{base}/#query={quote(shared)}&endpoint={quote('http://example.org/sparql')}&tabTitle=Shared")
-    page.wait_for_selector(".yasgui .tabsList .tab.active")
-    assert page.locator(".yasgui .tabsList .tab.active a > span").inner_text() == "Shared"
+    page.goto(f"{base}/query#query={quote(shared)}&endpoint={quote('http://example.org/sparql')}&tabTitle=Shared")
+    page.wait_for_selector("#cg-tab-list a[data-tab].active")
+    assert page.locator("#cg-tab-list a[data-tab].active").inner_text() == "Shared"
     page.locator(".tabPanel.active .yasr table.dataTable tbody tr").first.wait_for()
     assert [r["query"] for r in received] == [shared]
     assert recorder.remote() == []
@@ -314,8 +315,8 @@ def _stop(process: subprocess.Popen[str]) -> None:
 def test_real_server_runs_every_named_query(page: Page, real_server: str) -> None:
     """The project's page on ``serve``: a tab per ``queries/*.rq``, and each query shows rows."""
     recorder = Recorder(page)
-    page.goto(real_server + "/")
-    page.wait_for_selector(".yasgui .tabsList .tab")
+    page.goto(real_server + "/query")
+    page.wait_for_selector("#cg-tab-list a[data-tab]")
     queries = load_queries(default_folder())
     assert tab_names(page) == [q.title for q in queries]
     for query in queries:
