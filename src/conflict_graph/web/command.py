@@ -122,7 +122,7 @@ def run_server(values: dict[str, Any]) -> None:
         click.echo(f"conflict-graph: {triples:,} triples in {len(catalogue.graphs)} graphs "
                    f"(data version {catalogue.data_version}); {engine.pool.size} query worker(s)")
         click.echo(f"conflict-graph: serving SPARQL on http://{host}:{port}/sparql "
-                   f"(query page http://{host}:{port}/)")
+                   f"(home page http://{host}:{port}/, query page http://{host}:{port}/query)")
         sys.stdout.flush()
         signal.signal(signal.SIGTERM, _stop)  # a service manager's stop: close cleanly
         try:
