@@ -20,14 +20,15 @@
   Yasgui.Yasqe.defaults.prefixCcApi = null;
   Yasgui.Yasqe.defaults.createShortLink = undefined;
 
-  // Results: project IRIs link to the local page, in the same window; cells are not ellipsed.
+  // Results: project IRIs link to their local page, in the same window; cells are not ellipsed.
   var Table = Yasgui.Yasr.plugins.table;
-  Table.defaults.openIriInNewWindow = false;
   var iriLink = Table.prototype.getUriLinkFromBinding;
-  var localHref = "href='" + config.localRoot + "/";
+  var projectHref = new RegExp("href=([\"'])" + config.iriBase.replace(/[.*+?^${}()|[\]\\\/]/g, "\\$&"), "g");
   Table.prototype.getUriLinkFromBinding = function (binding, prefixes) {
     var html = iriLink.call(this, binding, prefixes);
-    return html.split("href='" + config.iriBase).join(localHref);
+    if (binding.value.indexOf(config.iriBase) !== 0) return html;
+    return html.replace(projectHref, "href=$1" + config.localRoot + "/")
+      .replace(/ target=(["'])_blank\1/, "").replace(/ rel=(["'])noopener noreferrer\1/, "");
   };
   var drawTable = Table.prototype.draw;
   Table.prototype.draw = function (settings) {
