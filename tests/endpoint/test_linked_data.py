@@ -185,4 +185,5 @@ def test_landing_page_orients(embedded_server: LiveServer) -> None:
                  'href="https://creativecommons.org/licenses/by/4.0/"'):
         assert link in page.text, link
     assert "Operation 1027" in page.text and "The Irrawaddy" in page.text
+    assert "from one news article" in " ".join(page.text.split())
     assert str(embedded_server.health()["data_version"]) in page.text

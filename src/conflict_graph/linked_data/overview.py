@@ -20,7 +20,8 @@ COUNTED = (
 
 @dataclass(frozen=True)
 class Source:
-    """A source document: IRI, title, publisher (IRI, label), where it was published."""
+    """A source document: IRI, title, publisher (IRI, label), address, publication date bounds, and
+    whether the graph holds its text (an article) or only cites it (a background reference)."""
 
     iri: str
     title: str
@@ -28,31 +29,44 @@ class Source:
     url: str | None
     earliest: str | None
     latest: str | None
+    has_text: bool
 
 
 @dataclass(frozen=True)
 class Overview:
+    """Sources, counts and licence; ``documents`` are the sources whose text the graph holds."""
+
     sources: tuple[Source, ...]
     counts: tuple[tuple[str, int], ...]
     licence: str | None
+
+    @property
+    def documents(self) -> tuple[Source, ...]:
+        return tuple(s for s in self.sources if s.has_text)
+
+    @property
+    def references(self) -> tuple[Source, ...]:
+        return tuple(s for s in self.sources if not s.has_text)
 
 
 def overview(reader: Reader, limit: int = 100) -> Overview:
     """Sources (at most ``limit``), counts of the main kinds of things, and the data licence."""
     rows = reader.select(f"""
-SELECT ?doc ?title ?publisher ?plabel ?url ?earliest ?latest WHERE {{
+SELECT ?doc ?title ?publisher ?plabel ?url ?earliest ?latest ?text WHERE {{
   ?doc a cg:SourceDocument .
+  BIND(EXISTS {{ ?snapshot a cg:SourceText ; prov:wasQuotedFrom ?doc }} AS ?text)
   OPTIONAL {{ ?doc dct:title ?title }} OPTIONAL {{ ?doc <http://schema.org/url> ?url }}
   OPTIONAL {{ ?doc cg:publishedBy ?publisher OPTIONAL {{ ?publisher skos:prefLabel ?plabel }} }}
   OPTIONAL {{ ?doc cg:earliestPublicationDate ?earliest }} OPTIONAL {{ ?doc cg:latestPublicationDate ?latest }}
-}} ORDER BY ?doc LIMIT {limit}""")
+}} ORDER BY DESC(?text) ?doc LIMIT {limit}""")
     sources = tuple(Source(
         row["doc"].value, row["title"].value if "title" in row else row["doc"].value,
         (row["publisher"].value, row["plabel"].value if "plabel" in row else row["publisher"].value)
         if "publisher" in row else None,
         row["url"].value if "url" in row else None,
         row["earliest"].value if "earliest" in row else None,
-        row["latest"].value if "latest" in row else None) for row in rows)
+        row["latest"].value if "latest" in row else None,
+        row["text"].value in ("true", "1")) for row in rows)
     counts_query = "SELECT " + " ".join(f"?n{i}" for i in range(len(COUNTED))) + " WHERE {\n" + "\n".join(
         f"  {{ SELECT (COUNT(DISTINCT ?x{i}) AS ?n{i}) WHERE {{ ?x{i} a {cls} }} }}"
         for i, (_, cls) in enumerate(COUNTED)) + "\n}"
