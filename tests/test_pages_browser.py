@@ -1,5 +1,5 @@
 """The linked-data pages in a real browser: Debian's Chromium, driven by Playwright, against
-``conflict-graph serve`` on the project's own data (the ``real_server`` of ``test_ui_browser``).
+``conflict-graph serve`` on the project's own data (the ``real_server`` of ``browser_support``).
 
 From the landing page to the query page, from a result to an entity page, from a statement to
 its sentence on the source page, and back; no page has a console error or asks another host.
@@ -12,8 +12,8 @@ from urllib.parse import urlsplit
 import pytest
 from playwright.sync_api import Page
 
+from browser_support import Recorder
 from conflict_graph.query.named_queries import default_folder, load_queries
-from test_ui_browser import Recorder, browser, page, real_server  # noqa: F401  (fixtures)
 
 pytestmark = pytest.mark.browser
 
