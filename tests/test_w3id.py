@@ -28,12 +28,16 @@ def rules() -> list[tuple[re.Pattern[str], str, str]]:
     return found
 
 
+def _substitute(target: str, groups: tuple[str | None, ...]) -> str:
+    """``$1``… in a rule's target replaced by the pattern's groups (an unmatched group is empty)."""
+    return re.sub(r"\$(\d)", lambda m: groups[int(m.group(1)) - 1] or "", target)
+
+
 def redirect(path: str) -> tuple[str, str] | None:
     for pattern, target, flags in rules():
         match = pattern.match(path)
         if match:
-            location = re.sub(r"\$(\d)", lambda m: match.group(int(m.group(1))) or "", target)
-            return location, flags
+            return _substitute(target, match.groups()), flags
     return None
 
 

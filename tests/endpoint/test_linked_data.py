@@ -83,8 +83,9 @@ def test_a_browser_gets_html_with_alternates(embedded_server: LiveServer) -> Non
     assert "Accept" in reply.headers["Vary"]
     links = reply.headers["Link"]
     for suffix, media_type in SUFFIXES.items():
-        assert re.search(rf'<http://[^>]+/id/org/mndaa{re.escape(suffix)}>; rel="alternate"; type="{re.escape(media_type)}"',
-                         links), links
+        alternate = (rf'<http://[^>]+/id/org/mndaa{re.escape(suffix)}>; rel="alternate"; '
+                     rf'type="{re.escape(media_type)}"')
+        assert re.search(alternate, links), links
     assert f'<{BASE}id/org/mndaa>; rel="canonical"' in links
     assert "Myanmar Nationalities Democratic Alliance Army" in reply.text
 
@@ -132,7 +133,8 @@ def test_source_page_lists_each_sentences_facts(embedded_server: LiveServer, fac
     assert page.text.count('class="cg-sentence-text') == len(set(re.findall(r'id="([sh]\d+)"', page.text)))
 
 
-def test_lashio_page_shows_control_with_ranges_and_evidence(embedded_server: LiveServer, facts: Graph) -> None:
+def test_lashio_page_shows_control_with_ranges_and_evidence(embedded_server: LiveServer,
+                                                            facts: Graph) -> None:
     page = embedded_server.get("/id/place/town/lashio", headers={"Accept": "text/html"})
     assert page.status == 200
     timeline = page.text.split('<table class="cg-timeline">', 1)[1].split("</table>", 1)[0]
@@ -158,12 +160,15 @@ def test_claims_are_marked_apart_from_facts(embedded_server: LiveServer) -> None
     page = embedded_server.get("/id/event/north-eastern-command-hq-seizure", headers={"Accept": "text/html"})
     assert page.status == 200
     rows = re.findall(r'<tr class="cg-row-(\w+)">(.*?)</tr>', page.text, re.S)
-    perpetrator = [(mark, row) for mark, row in rows if 'href="/id/org/mndaa"' in row and "perpetrator" in row]
+    perpetrator = [(mark, row) for mark, row in rows
+                   if 'href="/id/org/mndaa"' in row and "perpetrator" in row]
     assert [mark for mark, _ in perpetrator] == ["reported"]
-    assert ">claimed<" in perpetrator[0][1] and 'href="/id/source/irrawaddy-2024-op1027-phase2#s28"' in perpetrator[0][1]
+    assert ">claimed<" in perpetrator[0][1]
+    assert f'href="{SOURCE}#s28"' in perpetrator[0][1]
 
 
-@pytest.mark.parametrize("path", ["/graph/inferred", "/graph/all", "/graph/source/irrawaddy-2024-op1027-phase2"])
+@pytest.mark.parametrize("path", ["/graph/inferred", "/graph/all",
+                                  "/graph/source/irrawaddy-2024-op1027-phase2"])
 def test_graph_iris_resolve(embedded_server: LiveServer, path: str) -> None:
     assert embedded_server.get(path, headers={"Accept": "text/html"}).status == 200
     graph = parse(embedded_server.get(path, headers={"Accept": "text/turtle"}), "text/turtle")
@@ -173,7 +178,8 @@ def test_graph_iris_resolve(embedded_server: LiveServer, path: str) -> None:
 
 def test_dataset_iri_resolves_to_the_service_description(embedded_server: LiveServer) -> None:
     version = str(embedded_server.health()["data_version"])
-    graph = parse(embedded_server.get(f"/dataset/{version}", headers={"Accept": "text/turtle"}), "text/turtle")
+    reply = embedded_server.get(f"/dataset/{version}", headers={"Accept": "text/turtle"})
+    graph = parse(reply, "text/turtle")
     assert (None, None, URIRef(f"{BASE}dataset/{version}")) in graph
     assert embedded_server.get("/dataset/0000", headers={"Accept": "text/html"}).status == 404
 

@@ -12,11 +12,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..iris import BASE
 from ..errors import NotAcceptable
+from ..iris import BASE
 from ..query.conneg import FORMATS, Format, best_match
 
-__all__ = ["RDF_FORMATS", "SUFFIXES", "Address", "iri_of_path", "is_acceptable_iri", "local_path", "parse_path",
+__all__ = ["RDF_FORMATS", "SUFFIXES", "Address", "iri_of_path", "is_acceptable_iri", "local_path",
+           "parse_path",
            "choose_format", "quote_anchor"]
 
 #: Path suffix → the RDF format it asks for (Cool URIs §4.3: one URL per representation).

@@ -207,9 +207,11 @@ SELECT ?quote ?sid ?status ?wording ?doc ?comment {_sample("stl")} WHERE {{
 }} GROUP BY ?quote ?sid ?status ?wording ?doc ?comment ORDER BY ?sid LIMIT {limit}""")
     subject = Term("uri", iri)
     outgoing = _statements(
-        (subject, row["p"], row["o"], row, {"predicate": "pl", "object": "ol"}) for row in outgoing_rows[:limit])
+        (subject, row["p"], row["o"], row, {"predicate": "pl", "object": "ol"})
+        for row in outgoing_rows[:limit])
     incoming = _statements(
-        (row["s"], row["p"], subject, row, {"predicate": "pl", "subject": "sl"}) for row in incoming_rows[:limit])
+        (row["s"], row["p"], subject, row, {"predicate": "pl", "subject": "sl"})
+        for row in incoming_rows[:limit])
     own_evidence = [_evidence(row) for row in own_rows]
     for row in evidence_rows:
         evidence = _evidence(row)
@@ -236,7 +238,8 @@ def _statements(rows: Iterable[tuple[Term, Term, Term, dict[str, Term], dict[str
     for subject, predicate, obj, row, names in rows:
         statement = found.get((subject, predicate, obj))
         if statement is None:
-            statement = found[(subject, predicate, obj)] = Statement(subject, predicate, obj, _labels(row, names))
+            statement = Statement(subject, predicate, obj, _labels(row, names))
+            found[(subject, predicate, obj)] = statement
         statement.graphs.add(row["g"].value)
         if "event" in row and row["event"].value in ("true", "1"):
             statement.about_event = True

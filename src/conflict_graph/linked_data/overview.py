@@ -57,7 +57,8 @@ SELECT ?doc ?title ?publisher ?plabel ?url ?earliest ?latest ?text WHERE {{
   BIND(EXISTS {{ ?snapshot a cg:SourceText ; prov:wasQuotedFrom ?doc }} AS ?text)
   OPTIONAL {{ ?doc dct:title ?title }} OPTIONAL {{ ?doc <http://schema.org/url> ?url }}
   OPTIONAL {{ ?doc cg:publishedBy ?publisher OPTIONAL {{ ?publisher skos:prefLabel ?plabel }} }}
-  OPTIONAL {{ ?doc cg:earliestPublicationDate ?earliest }} OPTIONAL {{ ?doc cg:latestPublicationDate ?latest }}
+  OPTIONAL {{ ?doc cg:earliestPublicationDate ?earliest }}
+  OPTIONAL {{ ?doc cg:latestPublicationDate ?latest }}
 }} ORDER BY DESC(?text) ?doc LIMIT {limit}""")
     sources = tuple(Source(
         row["doc"].value, row["title"].value if "title" in row else row["doc"].value,

@@ -17,10 +17,12 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import quote, urlencode
 
-from flask import Blueprint, Response, current_app, redirect, render_template, request
+from flask import Blueprint, Response, current_app, render_template, request
 
 from .. import iris
-from ..linked_data import addresses, describe as describing, graphs, overview as overviews, sections
+from ..linked_data import addresses, graphs, sections
+from ..linked_data import describe as describing
+from ..linked_data import overview as overviews
 from ..linked_data.addresses import RDF_FORMATS, Address
 from ..linked_data.reader import Reader
 from ..linked_data.source_document import read_source
@@ -102,7 +104,8 @@ def _negotiated(response: Response, address: Address, chosen: Format | None) -> 
     """``Vary``, ``Link: rel=alternate`` for every format, and ``Content-Location`` when negotiated."""
     response.vary.add("Accept")
     links = [f'<{_absolute(address.path)}>; rel="alternate"; type="text/html"']
-    links += [f'<{_absolute(address.suffixed(f))}>; rel="alternate"; type="{f.media_type}"' for f in RDF_FORMATS]
+    links += [f'<{_absolute(address.suffixed(f))}>; rel="alternate"; type="{f.media_type}"'
+              for f in RDF_FORMATS]
     links.append(f'<{address.iri}>; rel="canonical"')
     response.headers["Link"] = ", ".join(links)
     if chosen is not None and address.format is None:
@@ -117,8 +120,9 @@ def _not_found(address: Address, chosen: Format | None) -> Response:
                             content_type="text/plain; charset=utf-8")
     else:
         words = address.path.strip("/").rsplit("/", 1)[-1].replace("-", " ")
+        needle = _sparql_string(words.lower()[:60])
         search = (f'SELECT DISTINCT ?thing ?label WHERE {{\n  ?thing rdfs:label ?label .\n'
-                  f'  FILTER(CONTAINS(LCASE(STR(?label)), "{_sparql_string(words.lower()[:60])}"))\n}} LIMIT 50')
+                  f'  FILTER(CONTAINS(LCASE(STR(?label)), "{needle}"))\n}} LIMIT 50')
         response = _html(render_template("pages/not_found.html", address=address,
                                          search_link=_query_link(_PREFIXES + search)), 404)
     response.headers["Cache-Control"] = "no-store"
@@ -149,8 +153,9 @@ def resource(rest: str) -> Response:
         return _negotiated(response, address, chosen)
     anchor = addresses.quote_anchor(address.path)
     if anchor is not None:
-        response = redirect(request.script_root + anchor, 303)
-        return _negotiated(response, address, None)
+        moved = Response(status=303)
+        moved.headers["Location"] = request.script_root + anchor
+        return _negotiated(moved, address, None)
     if address.path.startswith(_SOURCE_PREFIX) and address.path.count("/") == 3:
         document = read_source(reader, address.iri, 4 * _limit())
         if document is not None:
@@ -183,8 +188,8 @@ def graph(rest: str) -> Response:
     if page is None:
         return _not_found(address, chosen)
     if chosen is not None:
-        body = service_description.serialize(graphs.graph_rdf(page, _absolute("/sparql")), chosen.name)
-        return _negotiated(Response(body, content_type=chosen.content_type), address, chosen)
+        rdf = service_description.serialize(graphs.graph_rdf(page, _absolute("/sparql")), chosen.name)
+        return _negotiated(Response(rdf, content_type=chosen.content_type), address, chosen)
     sample = f"SELECT ?s ?p ?o WHERE {{ GRAPH <{page.iri}> {{ ?s ?p ?o }} }} LIMIT 100"
     if page.members:
         sample = f"SELECT ?s ?p ?o FROM <{page.iri}> WHERE {{ ?s ?p ?o }} LIMIT 100"
@@ -206,8 +211,8 @@ def dataset(rest: str) -> Response:
             _absolute("/sparql"), catalogue, service.statistics(), max_rows=service.max_rows,
             query_timeout=service.query_timeout, max_query_bytes=service.max_query_bytes,
             service_allowlist=service.service_allowlist, max_response_bytes=service.max_response_bytes)
-        body = service_description.serialize(description, chosen.name)
-        return _negotiated(Response(body, content_type=chosen.content_type), address, chosen)
+        rdf = service_description.serialize(description, chosen.name)
+        return _negotiated(Response(rdf, content_type=chosen.content_type), address, chosen)
     body = render_template("pages/dataset.html", catalogue=catalogue,
                            pages=[graphs.graph_page(catalogue, i) for i in catalogue.iris()])
     return _negotiated(_html(body), address, None)
