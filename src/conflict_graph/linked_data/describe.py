@@ -113,7 +113,8 @@ class Description:
     incoming: list[Statement]
     evidence: list[Evidence]
     limit: int
-    truncated: bool
+    outgoing_truncated: bool
+    incoming_truncated: bool
 
     @property
     def exists(self) -> bool:
@@ -169,7 +170,8 @@ def _sample(name: str) -> str:
 
 def describe(reader: Reader, iri: str, limit: int) -> Description:
     """Read what the graph says about ``iri``: at most ``limit`` outgoing and ``limit`` incoming
-    triples (``truncated`` says when there were more), and every evidence sentence.
+    triples (``outgoing_truncated``/``incoming_truncated`` say when there were more), and their
+    evidence sentences (at most ``4 * limit``; the resource's own, at most ``limit``).
 
     Raises:
         QueryError (and subclasses): from the query service (time limit, busy, ...).
@@ -213,19 +215,22 @@ SELECT ?quote ?sid ?status ?wording ?doc ?comment {_sample("stl")} WHERE {{
         (row["s"], row["p"], subject, row, {"predicate": "pl", "subject": "sl"})
         for row in incoming_rows[:limit])
     own_evidence = [_evidence(row) for row in own_rows]
+    outgoing_cut, incoming_cut = len(outgoing_rows) > limit, len(incoming_rows) > limit
     for row in evidence_rows:
         evidence = _evidence(row)
         key = (row["s"], row["p"], row["o"])
-        table = outgoing if row["s"].value == iri else incoming
+        is_outgoing = row["s"].value == iri
+        table = outgoing if is_outgoing else incoming
         statement = table.get(key)
+        if statement is None and (outgoing_cut if is_outgoing else incoming_cut):
+            continue  # past the limit: asserted or not, it is not shown
         if statement is None:  # reported only: the article says it, the graph does not assert it
             statement = table[key] = Statement(*key)
             statement.labels = _labels(row, {"subject": "sl", "predicate": "pl", "object": "ol"})
         if evidence not in statement.evidence:
             statement.evidence.append(evidence)
-    truncated = (len(outgoing_rows) > limit or len(incoming_rows) > limit or len(evidence_rows) >= 4 * limit
-                 or len(own_rows) >= limit)
-    return Description(iri, list(outgoing.values()), list(incoming.values()), own_evidence, limit, truncated)
+    return Description(iri, list(outgoing.values()), list(incoming.values()), own_evidence, limit,
+                       outgoing_cut, incoming_cut)
 
 
 def _labels(row: dict[str, Term], names: dict[str, str]) -> dict[str, str]:
