@@ -31,7 +31,8 @@ REQUESTS = (
     ("MNDAA (JSON-LD)", "/id/org/mndaa.jsonld", "*/*"),
     ("unknown IRI (404 HTML)", "/id/place/town/nowhere", "text/html"),
     ("/sparql DESCRIBE Lashio",
-     "/sparql?query=" + quote("DESCRIBE <https://w3id.org/conflict-graph/id/place/town/lashio>"), "text/turtle"),
+     "/sparql?query=" + quote("DESCRIBE <https://w3id.org/conflict-graph/id/place/town/lashio>"),
+     "text/turtle"),
 )
 
 
