@@ -184,7 +184,7 @@ def test_dataset_iri_resolves_to_the_service_description(embedded_server: LiveSe
     assert embedded_server.get("/dataset/0000", headers={"Accept": "text/html"}).status == 404
 
 
-def test_landing_page_orients(embedded_server: LiveServer) -> None:
+def test_landing_page_orients(embedded_server: LiveServer, facts: Graph) -> None:
     page = embedded_server.get("/", headers={"Accept": "text/html"})
     assert page.status == 200
     for link in ('href="/map"', 'href="/ontology"', 'href="/query"', 'href="/api/"', f'href="{SOURCE}"',
@@ -193,3 +193,6 @@ def test_landing_page_orients(embedded_server: LiveServer) -> None:
     assert "Operation 1027" in page.text and "The Irrawaddy" in page.text
     assert "from one news article" in " ".join(page.text.split())
     assert str(embedded_server.health()["data_version"]) in page.text
+    start = page.text.split("start with a place:", 1)[1].split("</p>", 1)[0]
+    controlled = {str(place) for place in facts.objects(None, CG.controlledPlace)}
+    assert {BASE + href.lstrip("/") for href in re.findall(r'href="([^"]+)"', start)} == controlled

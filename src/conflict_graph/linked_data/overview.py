@@ -39,6 +39,7 @@ class Overview:
     sources: tuple[Source, ...]
     counts: tuple[tuple[str, int], ...]
     licence: str | None
+    contested: tuple[tuple[str, str, int], ...] = ()
 
     @property
     def documents(self) -> tuple[Source, ...]:
@@ -50,7 +51,8 @@ class Overview:
 
 
 def overview(reader: Reader, limit: int = 100) -> Overview:
-    """Sources (at most ``limit``), counts of the main kinds of things, and the data licence."""
+    """Sources (at most ``limit``), counts of the main kinds of things, the data licence, and the
+    places with the most control assertions, at most 12 (where to start reading)."""
     rows = reader.select(f"""
 SELECT ?doc ?title ?publisher ?plabel ?url ?earliest ?latest ?text WHERE {{
   ?doc a cg:SourceDocument .
@@ -77,4 +79,9 @@ SELECT ?doc ?title ?publisher ?plabel ?url ?earliest ?latest ?text WHERE {{
                    for i, (label, _) in enumerate(COUNTED))
     licence = reader.select("""
 SELECT ?licence WHERE { <https://w3id.org/conflict-graph/ontology> dct:license ?licence } LIMIT 1""")
-    return Overview(sources, counts, licence[0]["licence"].value if licence else None)
+    contested = reader.select("""
+SELECT ?place ?label (COUNT(DISTINCT ?a) AS ?n) WHERE {
+  ?a a cg:ControlAssertion ; cg:controlledPlace ?place . ?place skos:prefLabel ?label
+} GROUP BY ?place ?label ORDER BY DESC(?n) ?label LIMIT 12""")
+    return Overview(sources, counts, licence[0]["licence"].value if licence else None,
+                    tuple((row["place"].value, row["label"].value, int(row["n"].value)) for row in contested))
