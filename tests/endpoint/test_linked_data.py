@@ -196,3 +196,32 @@ def test_landing_page_orients(embedded_server: LiveServer, facts: Graph) -> None
     start = page.text.split("start with a place:", 1)[1].split("</p>", 1)[0]
     controlled = {str(place) for place in facts.objects(None, CG.controlledPlace)}
     assert {BASE + href.lstrip("/") for href in re.findall(r'href="([^"]+)"', start)} == controlled
+
+
+def group(page: str, title: str) -> set[str]:
+    """The local paths a page's group (``<h2>title</h2>``) links to, first link of each item."""
+    section = page.split(f"<h2>{title}</h2>", 1)[1].split("</section>", 1)[0]
+    return set(re.findall(r'<li><a href="([^"]+)"', section))
+
+
+def local(iri: object) -> str:
+    return "/" + str(iri).removeprefix(BASE)
+
+
+def test_organisation_page_groups_memberships_and_events(embedded_server: LiveServer, facts: Graph) -> None:
+    page = embedded_server.get("/id/org/mndaa", headers={"Accept": "text/html"}).text
+    mndaa = URIRef(BASE + "id/org/mndaa")
+    assert group(page, "Member of") == {local(o) for o in facts.objects(mndaa, URIRef(
+        "http://www.w3.org/ns/org#memberOf"))}
+    perpetrated = {local(event) for event in facts.subjects(CG.perpetrator, mndaa)}
+    assert perpetrated and perpetrated <= group(page, "Events it took part in")
+    assert local(BASE + "id/assertion/control/lashio-town-almost-all") in group(page, "Control it asserts")
+
+
+def test_event_page_shows_participants_targets_and_time_ranges(embedded_server: LiveServer) -> None:
+    page = embedded_server.get("/id/event/lashio-attacks", headers={"Accept": "text/html"}).text
+    assert {"/id/org/mndaa", "/id/org/myanmar-junta"} <= group(page, "Participants")
+    assert group(page, "Targets") == {"/id/site/lashio-frontline-junta-bases-and-battalion-hqs"}
+    when = page.split('<p class="cg-when">', 1)[1].split("</p>", 1)[0]
+    assert "2024-06-25 – 2024-07-11" in when and "2024-07-17 – 2024-08-03" in when
+    assert "after 23 days of attacks" in when
