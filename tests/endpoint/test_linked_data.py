@@ -225,3 +225,17 @@ def test_event_page_shows_participants_targets_and_time_ranges(embedded_server: 
     when = page.split('<p class="cg-when">', 1)[1].split("</p>", 1)[0]
     assert "2024-06-25 – 2024-07-11" in when and "2024-07-17 – 2024-08-03" in when
     assert "after 23 days of attacks" in when
+
+
+def test_a_client_holding_the_page_gets_304(embedded_server: LiveServer) -> None:
+    tags = set()
+    for accept in ("text/html", "text/turtle"):
+        first = embedded_server.get("/id/org/tnla", headers={"Accept": accept})
+        tag = first.headers["ETag"]
+        assert first.status == 200 and tag.startswith('W/"')
+        again = embedded_server.get("/id/org/tnla", headers={"Accept": accept, "If-None-Match": tag})
+        assert again.status == 304 and again.body == b"" and again.headers["ETag"] == tag
+        tags.add(tag)
+    assert len(tags) == 2
+    other = embedded_server.get("/id/org/mndaa", headers={"Accept": "text/html", "If-None-Match": tags.pop()})
+    assert other.status == 200

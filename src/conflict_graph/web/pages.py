@@ -14,6 +14,7 @@ The RDF of an ``/id/`` IRI is exactly what ``DESCRIBE <iri>`` answers on ``/spar
 
 from __future__ import annotations
 
+import hashlib
 from typing import Any
 from urllib.parse import quote, urlencode
 
@@ -100,8 +101,28 @@ def _html(body: str, status: int = 200) -> Response:
     return response
 
 
+def _etag(address: Address, chosen: Format | None) -> str:
+    """A weak tag over what a page depends on: data version, path, format, limit, addresses."""
+    version = engine().catalogue.data_version
+    parts = (version, address.path, chosen.name if chosen else "html", str(_limit()),
+             request.script_root, _public_root() or request.host_url)
+    digest = hashlib.sha256("\0".join(parts).encode("utf-8")).hexdigest()
+    return f'W/"{version[:12]}-{digest[:20]}"'
+
+
+def _unchanged(address: Address, chosen: Format | None) -> Response | None:
+    """304 when the client holds the current representation (``If-None-Match``), before any query."""
+    tag = _etag(address, chosen)
+    if not request.if_none_match.contains_weak(tag.removeprefix("W/").strip('"')):
+        return None
+    return _negotiated(Response(status=304), address, chosen)
+
+
 def _negotiated(response: Response, address: Address, chosen: Format | None) -> Response:
-    """``Vary``, ``Link: rel=alternate`` for every format, and ``Content-Location`` when negotiated."""
+    """``ETag`` (on 200 and 304), ``Vary``, ``Link: rel=alternate`` for every format, and
+    ``Content-Location`` when negotiated."""
+    if response.status_code in (200, 304):
+        response.headers["ETag"] = _etag(address, chosen)
     response.vary.add("Accept")
     links = [f'<{_absolute(address.path)}>; rel="alternate"; type="text/html"']
     links += [f'<{_absolute(address.suffixed(f))}>; rel="alternate"; type="{f.media_type}"'
@@ -141,6 +162,8 @@ def resource(rest: str) -> Response:
     """Any ``/id/`` IRI: entity, source document or quote."""
     address = addresses.parse_path("/id/" + rest)
     chosen = addresses.choose_format(request.headers.get("Accept"), address)
+    if (unchanged := _unchanged(address, chosen)) is not None:
+        return unchanged
     if not addresses.is_acceptable_iri(address.iri):
         return _not_found(address, chosen)
     reader = _reader()
@@ -148,9 +171,7 @@ def resource(rest: str) -> Response:
         if not reader.ask(f"ASK {{ {{ <{address.iri}> ?p ?o }} UNION {{ ?s ?p <{address.iri}> }} }}"):
             return _not_found(address, chosen)
         answer = reader.describe(address.iri, chosen)
-        response = Response(answer.body, content_type=chosen.content_type)
-        response.headers["ETag"] = answer.etag
-        return _negotiated(response, address, chosen)
+        return _negotiated(Response(answer.body, content_type=chosen.content_type), address, chosen)
     anchor = addresses.quote_anchor(address.path)
     if anchor is not None:
         moved = Response(status=303)
@@ -184,6 +205,8 @@ def graph(rest: str) -> Response:
     """A named graph (real or virtual): what it holds and how to query it."""
     address = addresses.parse_path("/graph/" + rest)
     chosen = addresses.choose_format(request.headers.get("Accept"), address)
+    if (unchanged := _unchanged(address, chosen)) is not None:
+        return unchanged
     page = graphs.graph_page(engine().catalogue, address.iri)
     if page is None:
         return _not_found(address, chosen)
@@ -202,6 +225,8 @@ def dataset(rest: str) -> Response:
     """One version of the dataset: this server's if the version is current."""
     address = addresses.parse_path("/dataset/" + rest)
     chosen = addresses.choose_format(request.headers.get("Accept"), address)
+    if (unchanged := _unchanged(address, chosen)) is not None:
+        return unchanged
     service = engine()
     catalogue = service.catalogue
     if address.iri != str(iris.dataset_version(catalogue.data_version)):
