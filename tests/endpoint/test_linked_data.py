@@ -239,3 +239,14 @@ def test_a_client_holding_the_page_gets_304(embedded_server: LiveServer) -> None
     assert len(tags) == 2
     other = embedded_server.get("/id/org/mndaa", headers={"Accept": "text/html", "If-None-Match": tags.pop()})
     assert other.status == 200
+
+
+def test_parts_of_a_claimed_fact_are_marked_claimed(embedded_server: LiveServer) -> None:
+    """S06: the TNLA and allies *claimed* complete control of Nawnghkio Township."""
+    page = embedded_server.get("/id/assertion/control/nawnghkio-township-complete",
+                               headers={"Accept": "text/html"}).text
+    rows = dict((row.split("</td>", 1)[0], mark) for mark, row in
+                re.findall(r'<tr class="cg-row-(\w+)"><td>(.*?)</tr>', page, re.S))
+    parts = {label: mark for cell, mark in rows.items()
+             for label in ("controller", "control level", "controlled place") if f">{label}<" in cell}
+    assert parts == {"controller": "claimed", "control level": "claimed", "controlled place": "claimed"}

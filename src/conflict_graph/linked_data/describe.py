@@ -8,8 +8,9 @@ A :class:`Description` holds every triple with the resource as subject (outgoing
   ``cg:TripleStatement`` evidence) say so in the article's own voice (stated, evaluative,
   implied), attribute it to an actor or hedge it (claimed, announced, not yet claimed, hedged,
   heading), or take it from outside the article (background, name-based);
-* ``asserted``: asserted with no statement-level evidence (labels, types, the parts of an
-  n-ary fact, whose evidence is the fact's own);
+* a part of an n-ary fact (a ``cg:`` property of a control assertion, an event, a quantity)
+  without evidence of its own takes the marking of the fact's ``cg:epistemicStatus``;
+* ``asserted``: asserted with no evidence (labels, types, comments);
 * ``reported``: not asserted at all: a claim or hedge the article reports, kept only as a
   ``cg:TripleStatement`` (docs/modelling.md, "Claims are never facts").
 
@@ -42,6 +43,9 @@ STATUS_ORDER: tuple[tuple[str, str], ...] = (
     (CG + "Background", "background"), (CG + "NameBased", "background"),
 )
 _RANK = {iri: rank for rank, (iri, _) in enumerate(STATUS_ORDER)}
+_STATUS = CG + "epistemicStatus"
+#: ``cg:`` properties of an n-ary fact that are about its evidence or its modelling, not its parts.
+_NOT_PARTS = frozenset({_STATUS, CG + "evidence", CG + "timeNote", CG + "statedIn"})
 _MARK = dict(STATUS_ORDER)
 
 
@@ -74,6 +78,7 @@ class Statement:
     graphs: set[str] = field(default_factory=set)
     evidence: list[Evidence] = field(default_factory=list)
     about_event: bool = False
+    fact_status: str | None = None
 
     @property
     def key(self) -> tuple[Term, Term, Term]:
@@ -90,7 +95,8 @@ class Statement:
             return "reported"
         if self.inferred:
             return "inferred"
-        return marking_of(e.status for e in self.evidence) or "asserted"
+        own = [e.status for e in self.evidence]
+        return marking_of(own or ([self.fact_status] if self.fact_status else [])) or "asserted"
 
     def label(self, role: str) -> str:
         """A human label for ``subject``, ``predicate`` or ``object`` (the IRI if none)."""
@@ -229,6 +235,11 @@ SELECT ?quote ?sid ?status ?wording ?doc ?comment {_sample("stl")} WHERE {{
             statement.labels = _labels(row, {"subject": "sl", "predicate": "pl", "object": "ol"})
         if evidence not in statement.evidence:
             statement.evidence.append(evidence)
+    status = next((s.object.value for s in outgoing.values() if s.predicate.value == _STATUS), None)
+    if status is not None:
+        for statement in outgoing.values():
+            if statement.predicate.value.startswith(CG) and statement.predicate.value not in _NOT_PARTS:
+                statement.fact_status = status
     return Description(iri, list(outgoing.values()), list(incoming.values()), own_evidence, limit,
                        outgoing_cut, incoming_cut)
 
