@@ -15,6 +15,9 @@ from conflict_graph.pipeline import build, inputs
 from conflict_graph.pipeline.build import BuildResult
 from pipeline_support import project_files
 
+#: Browser fixtures (Chromium, page recorder, a live server on the project's data).
+pytest_plugins = ("browser_support",)
+
 
 @pytest.fixture(autouse=True)
 def _private_cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:

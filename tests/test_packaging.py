@@ -38,6 +38,14 @@ def test_wheel_embeds_ontology_data_and_queries(wheel: Path) -> None:
         assert expected and expected <= set(names), folder
 
 
+def test_wheel_carries_the_web_templates_and_assets(wheel: Path) -> None:
+    names = set(_names(wheel))
+    web = ROOT / "src" / "conflict_graph" / "web"
+    expected = {f"conflict_graph/web/{p.relative_to(web).as_posix()}"
+                for folder in ("templates", "static") for p in (web / folder).rglob("*") if p.is_file()}
+    assert expected and expected <= names
+
+
 def test_wheel_metadata(wheel: Path) -> None:
     with zipfile.ZipFile(wheel) as archive:
         metadata_name = next(n for n in archive.namelist() if n.endswith(".dist-info/METADATA"))

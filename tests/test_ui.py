@@ -34,7 +34,7 @@ def page_config(html: str) -> dict[str, Any]:
 
 
 def test_page_lists_every_named_query(client: FlaskClient) -> None:
-    response = client.get("/")
+    response = client.get("/query")
     assert response.status_code == 200
     assert response.mimetype == "text/html"
     config = page_config(response.get_data(as_text=True))
@@ -46,7 +46,7 @@ def test_page_lists_every_named_query(client: FlaskClient) -> None:
 
 
 def test_page_links_and_explains_entailment(client: FlaskClient) -> None:
-    html = client.get("/").get_data(as_text=True)
+    html = client.get("/query").get_data(as_text=True)
     assert "conflict-graph" in html
     assert 'href="/sparql"' in html
     assert 'href="/health"' in html
@@ -55,7 +55,7 @@ def test_page_links_and_explains_entailment(client: FlaskClient) -> None:
 
 
 def test_page_loads_only_local_scripts_and_styles(client: FlaskClient) -> None:
-    html = client.get("/").get_data(as_text=True)
+    html = client.get("/query").get_data(as_text=True)
     sources = re.findall(r'<(?:script|link)[^>]+(?:src|href)="([^"]+)"', html)
     assert sources, "the page loads its assets"
     remote = [src for src in sources if not src.startswith(("/", "data:")) or src.startswith("//")]
@@ -72,7 +72,7 @@ def test_page_loads_only_local_scripts_and_styles(client: FlaskClient) -> None:
 
 
 def test_content_security_policy_forbids_other_hosts(client: FlaskClient) -> None:
-    csp = client.get("/").headers["Content-Security-Policy"]
+    csp = client.get("/query").headers["Content-Security-Policy"]
     directives = dict(d.strip().split(" ", 1) for d in csp.split(";"))
     assert directives["default-src"] == "'none'"
     for name in ("script-src", "connect-src", "style-src", "img-src", "font-src"):
@@ -83,7 +83,7 @@ def test_content_security_policy_forbids_other_hosts(client: FlaskClient) -> Non
 
 
 def test_script_root_prefixes_the_endpoint(client: FlaskClient) -> None:
-    html = client.get("/", environ_overrides={"SCRIPT_NAME": "/graph"}).get_data(as_text=True)
+    html = client.get("/query", environ_overrides={"SCRIPT_NAME": "/graph"}).get_data(as_text=True)
     assert page_config(html)["endpoint"] == "/graph/sparql"
     assert 'href="/graph/health"' in html
 
@@ -93,7 +93,7 @@ def test_bad_query_file_is_a_server_error(tmp_path: Path) -> None:
     app = Flask(__name__)
     app.config.update(QUERIES_DIR=str(tmp_path))
     app.register_blueprint(ui.bp)
-    assert app.test_client().get("/").status_code == 500
+    assert app.test_client().get("/query").status_code == 500
 
 
 def test_vendored_yasgui_is_complete() -> None:

@@ -10,8 +10,9 @@ Two servers, each on a free loopback port:
 * ``real_server``: ``python -m conflict_graph serve --port 0`` as a subprocess with a temporary
   ``CONFLICT_GRAPH_CACHE_DIR``: the project's own data, queries and endpoint, end to end.
 
-Needs ``/usr/bin/chromium`` (``scripts/ensure-browser.sh`` installs it) and the ``playwright``
-package; Playwright never downloads a browser of its own here. Deselect with ``-m "not browser"``.
+The browser, the page recorder and ``real_server`` are fixtures of ``browser_support.py``. Needs
+``/usr/bin/chromium`` (``scripts/ensure-browser.sh`` installs it) and the ``playwright`` package.
+Deselect with ``-m "not browser"``.
 Set ``CONFLICT_GRAPH_SCREENSHOT=/tmp/ui.png`` to keep a screenshot of the page with results
 (of the real server's page).
 """
@@ -20,33 +21,25 @@ from __future__ import annotations
 
 import json
 import os
-import queue
 import re
-import signal
-import subprocess
-import sys
 import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import quote, urlsplit
 
 import pytest
 from flask import Flask, Response, request
-from playwright.sync_api import Browser, ConsoleMessage, Error, Page, Request, Route
+from playwright.sync_api import Page
 from werkzeug.serving import make_server
 
-from browser_gate import chromium
+from browser_support import Recorder
 from conflict_graph.query.named_queries import NamedQuery, default_folder, load_queries
 from conflict_graph.web import ui
 
 pytestmark = pytest.mark.browser
 
 QUERIES_DIR = Path(__file__).parent / "data" / "queries"
-LOOPBACK = {"127.0.0.1", "localhost", "::1", "[::1]"}
 STUB_ROWS = 3
-#: How long ``serve`` may take to build the graph (OWL 2 RL closure, SHACL) before it listens.
-SERVE_TIMEOUT = 600
 
 
 def stub_app(queries_dir: Path, received: list[dict[str, str]]) -> Flask:
@@ -86,79 +79,21 @@ def served() -> Iterator[tuple[str, list[dict[str, str]]]]:
         thread.join(timeout=10)
 
 
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    """Debian's Chromium; Playwright gives each launch a fresh, empty profile (user data dir)."""
-    with chromium() as browser:
-        yield browser
-
-
-class Recorder:
-    """Every URL the page asks for, with requests to other hosts blocked as well as recorded."""
-
-    def __init__(self, page: Page) -> None:
-        self.urls: list[str] = []
-        self.console_errors: list[str] = []
-        page.on("request", self._request)
-        page.on("console", self._console)
-        page.on("pageerror", self._page_error)
-        page.route("**/*", self._route)
-
-    def _request(self, req: Request) -> None:
-        self.urls.append(req.url)
-
-    def _console(self, message: ConsoleMessage) -> None:
-        if message.type == "error":
-            self.console_errors.append(message.text)
-
-    def _page_error(self, error: Error) -> None:
-        self.console_errors.append(str(error))
-
-    @staticmethod
-    def _route(route: Route, req: Request) -> None:
-        if is_local(req.url):
-            route.continue_()
-        else:
-            route.abort()
-
-    def remote(self) -> list[str]:
-        return [url for url in self.urls if not is_local(url)]
-
-
-def is_local(url: str) -> bool:
-    parts = urlsplit(url)
-    return parts.scheme in {"data", "blob", "about"} or parts.hostname in LOOPBACK
-
-
-@pytest.fixture
-def page(browser: Browser) -> Iterator[Page]:
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    page = context.new_page()
-    # Report Content-Security-Policy violations as console errors.
-    page.add_init_script(
-        "document.addEventListener('securitypolicyviolation', e =>"
-        " console.error('CSP violation: ' + e.violatedDirective + ' ' + e.blockedURI));"
-    )
-    try:
-        yield page
-    finally:
-        context.close()
-
-
 def tab_names(page: Page) -> list[str]:
-    return page.locator(".yasgui .tabsList .tab a > span").all_inner_texts()
+    """The tabs as the side menu lists them (YASGUI's own row of tabs is hidden)."""
+    return [text.strip() for text in page.locator("#cg-tab-list a[data-tab]").all_inner_texts()]
 
 
 def open_tab(page: Page, query: NamedQuery) -> None:
-    page.locator(".yasgui .tabsList .tab a > span", has_text=query.title).click()
+    page.locator(f'#cg-tab-list a[data-tab="query-{query.name}"]').click()
     page.wait_for_selector(f"#query-{query.name}.tabPanel.active")
 
 
 def test_one_tab_per_named_query(page: Page, served: tuple[str, list[dict[str, str]]]) -> None:
     base, _ = served
     recorder = Recorder(page)
-    page.goto(base + "/")
-    page.wait_for_selector(".yasgui .tabsList .tab")
+    page.goto(base + "/query")
+    page.wait_for_selector("#cg-tab-list a[data-tab]")
     queries = load_queries(QUERIES_DIR)
     assert len(queries) >= 2, "the fixture folder should exercise more than one tab"
     assert tab_names(page) == [q.title for q in queries]
@@ -175,8 +110,8 @@ def test_running_a_tab_renders_rows_with_its_entailment(
 ) -> None:
     base, received = served
     recorder = Recorder(page)
-    page.goto(base + "/")
-    page.wait_for_selector(".yasgui .tabsList .tab")
+    page.goto(base + "/query")
+    page.wait_for_selector("#cg-tab-list a[data-tab]")
     for query in load_queries(QUERIES_DIR):
         open_tab(page, query)
         panel = page.locator(f"#query-{query.name}")
@@ -187,7 +122,7 @@ def test_running_a_tab_renders_rows_with_its_entailment(
         assert rows.count() == STUB_ROWS
         assert rows.first.inner_text().split() == ["1", "row", "1", query.entailment]
         assert [(r["query"], r.get("entailment")) for r in received] == [(query.text, query.entailment)]
-    assert all(urlsplit(url).path in {"/", "/sparql"} or "/assets/" in url for url in recorder.urls)
+    assert all(urlsplit(url).path in {"/query", "/sparql"} or "/assets/" in url for url in recorder.urls)
     assert recorder.remote() == []
     assert recorder.console_errors == []
 
@@ -200,9 +135,9 @@ def test_editing_contacts_no_other_host(page: Page, served: tuple[str, list[dict
     """
     base, _ = served
     recorder = Recorder(page)
-    page.goto(base + "/")
-    page.wait_for_selector(".yasgui .tabsList .tab")
-    page.locator(".yasgui .addTab").click()
+    page.goto(base + "/query")
+    page.wait_for_selector("#cg-tab-list a[data-tab]")
+    page.locator("#cg-new-tab").click()
     page.locator(".tabPanel.active .CodeMirror").click()
     page.keyboard.press("Control+A")
     page.keyboard.press("Delete")
@@ -223,82 +158,20 @@ def test_shared_link_queries_this_server(page: Page, served: tuple[str, list[dic
     recorder = Recorder(page)
     received.clear()
     shared = "ASK { ?s ?p ?o }"
-    page.goto(f"{base}/#query={quote(shared)}&endpoint={quote('http://example.org/sparql')}&tabTitle=Shared")
-    page.wait_for_selector(".yasgui .tabsList .tab.active")
-    assert page.locator(".yasgui .tabsList .tab.active a > span").inner_text() == "Shared"
+    page.goto(f"{base}/query#query={quote(shared)}&endpoint={quote('http://example.org/sparql')}&tabTitle=Shared")
+    page.wait_for_selector("#cg-tab-list a[data-tab].active")
+    assert page.locator("#cg-tab-list a[data-tab].active").inner_text() == "Shared"
     page.locator(".tabPanel.active .yasr table.dataTable tbody tr").first.wait_for()
     assert [r["query"] for r in received] == [shared]
     assert recorder.remote() == []
     assert recorder.console_errors == []
 
 
-@pytest.fixture(scope="module")
-def real_server(real_cache_dir: Path) -> Iterator[str]:
-    """The base URL of ``conflict-graph serve`` on the project's own data, in a subprocess."""
-    env = {**os.environ, "CONFLICT_GRAPH_CACHE_DIR": str(real_cache_dir)}
-    process = subprocess.Popen(
-        [sys.executable, "-m", "conflict_graph", "serve", "--host", "127.0.0.1", "--port", "0"],
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        start_new_session=True,
-    )
-    lines: queue.Queue[str | None] = queue.Queue()
-    output: list[str] = []
-
-    def read() -> None:
-        assert process.stdout is not None
-        for line in process.stdout:
-            lines.put(line)
-        lines.put(None)
-
-    reader = threading.Thread(target=read, daemon=True)
-    reader.start()
-    try:
-        base = _wait_for_url(lines, output, time.monotonic() + SERVE_TIMEOUT)
-        if base is None:
-            pytest.fail("conflict-graph serve did not start:\n" + "".join(output[-40:]))
-        yield base
-    finally:
-        _stop(process)
-        reader.join(timeout=10)
-        assert process.stdout is not None
-        process.stdout.close()
-
-
-def _wait_for_url(lines: queue.Queue[str | None], output: list[str], deadline: float) -> str | None:
-    """Read ``serve``'s output until it prints the URL it listens on (or stops, or time runs out)."""
-    while (remaining := deadline - time.monotonic()) > 0:
-        try:
-            line = lines.get(timeout=remaining)
-        except queue.Empty:
-            break
-        if line is None:
-            break
-        output.append(line)
-        match = re.search(r"serving SPARQL on (http://[^/\s]+)/sparql", line)
-        if match:
-            return match.group(1)
-    return None
-
-
-def _stop(process: subprocess.Popen[str]) -> None:
-    """Interrupt ``serve`` as Ctrl-C would (it then stops its workers); kill its group if it hangs."""
-    if process.poll() is None:
-        process.send_signal(signal.SIGINT)
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait(timeout=10)
-
-
 def test_real_server_runs_every_named_query(page: Page, real_server: str) -> None:
     """The project's page on ``serve``: a tab per ``queries/*.rq``, and each query shows rows."""
     recorder = Recorder(page)
-    page.goto(real_server + "/")
-    page.wait_for_selector(".yasgui .tabsList .tab")
+    page.goto(real_server + "/query")
+    page.wait_for_selector("#cg-tab-list a[data-tab]")
     queries = load_queries(default_folder())
     assert tab_names(page) == [q.title for q in queries]
     for query in queries:

@@ -95,6 +95,13 @@ def _port(text: str) -> int:
     return value
 
 
+def _base_url(text: str) -> str:
+    text = text.strip()
+    if text and not (text.startswith(("http://", "https://")) and text.split("://", 1)[1]):
+        raise ValueError(f"expected an http:// or https:// address, got {text!r}")
+    return text
+
+
 def _list(text: str) -> tuple[str, ...]:
     return tuple(item.strip() for item in text.split(",") if item.strip())
 
@@ -143,6 +150,14 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("cors_origins", ("*",), _list,
             "Comma-separated origins allowed to call the endpoint from a browser (* for any; "
             "empty to send no CORS headers).", "--cors-origins"),
+    # serve: linked-data pages (docs/linked-data.md)
+    Setting("public_base_url", "", _base_url,
+            "Public address of this deployment (https://example.org/), where the w3id.org IRIs "
+            "redirect; used in Link headers. Empty: the address each request came to.",
+            "--public-base-url"),
+    Setting("page_max_triples", 500, _positive(int),
+            "Triples shown per direction on a resource page (more via a SPARQL link).",
+            "--page-max-triples"),
 )
 
 

@@ -50,7 +50,8 @@ def test_query_in_process(client: FlaskClient) -> None:
 
 def test_query_page_is_registered(client: FlaskClient) -> None:
     rules = {rule.rule: rule.endpoint for rule in client.application.url_map.iter_rules()}
-    assert rules["/"] == "ui.index"
+    assert rules["/query"] == "ui.index"
+    assert rules["/"] == "pages.landing"
     assert rules["/sparql"].startswith("sparql.")
 
 

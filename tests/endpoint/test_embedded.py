@@ -107,7 +107,7 @@ def test_service_description_gives_the_data_licence(embedded_server: LiveServer)
 
 
 def test_query_page_is_served_beside_the_endpoint(embedded_server: LiveServer) -> None:
-    page = embedded_server.get("/", headers={"Accept": "text/html"})
+    page = embedded_server.get("/query", headers={"Accept": "text/html"})
     assert page.status == 200 and page.content_type == "text/html"
     assert "Access-Control-Allow-Origin" not in page.headers
     assert page.headers["Content-Security-Policy"]

@@ -20,7 +20,7 @@ from live_server import LiveServer
 from playwright.sync_api import Page, Route
 
 # The query page's browser fixtures; tests name ``page`` as a parameter, hence F811.
-from test_ui_browser import Recorder, browser, page  # noqa: F401
+from browser_support import Recorder
 
 pytestmark = pytest.mark.browser
 

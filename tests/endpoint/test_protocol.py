@@ -324,7 +324,7 @@ def test_errors_carry_cors_headers(fixture_server: LiveServer, method: str, path
 
 
 def test_the_query_page_has_no_cors_headers(fixture_server: LiveServer) -> None:
-    reply = fixture_server.request("GET", "/", headers={"Origin": "https://example.net"})
+    reply = fixture_server.request("GET", "/query", headers={"Origin": "https://example.net"})
     assert reply.status == 200 and "Access-Control-Allow-Origin" not in reply.headers
 
 

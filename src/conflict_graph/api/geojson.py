@@ -28,7 +28,7 @@ from typing import Any
 
 from .. import iris
 from ..errors import InputError
-from ..linked_data.local_paths import local_path
+from ..linked_data.addresses import local_path
 from .sparql_rows import Row, SelectRunner
 
 __all__ = ["CRS84", "Bounds", "holds_on", "parse_date", "places", "point_coordinates"]

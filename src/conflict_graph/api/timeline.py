@@ -13,7 +13,7 @@ from datetime import date
 from typing import Any
 
 from .. import iris
-from ..linked_data.local_paths import local_path
+from ..linked_data.addresses import local_path
 from .sparql_rows import Row, SelectRunner
 
 __all__ = ["events", "period"]

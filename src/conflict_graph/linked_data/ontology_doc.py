@@ -27,7 +27,7 @@ from .. import iris
 from ..api.sparql_rows import SelectRunner
 from ..errors import QueryError
 from ..query.query_types import QueryRequest, QueryResponse
-from .local_paths import local_path
+from .addresses import local_path
 
 if TYPE_CHECKING:
     from ..query.engine import QueryService

@@ -7,9 +7,11 @@ workers and returns an application serving
 * ``/health``: status, versions and workers;
 * ``/api/...``: the named queries as an API with its OpenAPI description (:mod:`.api`);
 * ``/downloads/`` and ``/context.jsonld``: the release files (:mod:`.downloads`);
-* ``/``: the query page (:mod:`.ui`), when that module is present;
 * ``/map`` and ``/api/places.geojson``: the map and timeline, and the GeoJSON of places (:mod:`.map`);
-* ``/ontology``: the ontology's documentation and its RDF (:mod:`.ontology`).
+* ``/ontology``: the ontology's documentation and its RDF (:mod:`.ontology`);
+* ``/query``: the query page (:mod:`.ui`);
+* ``/``, ``/id/…``, ``/graph/…``, ``/dataset/…``: the landing page and every project IRI
+  (:mod:`.pages`).
 
 Tests and embedders pass their own engine (``create_app(engine=...)``), so one expensive engine
 can back many cheap applications. Nothing outside this package imports Flask.
@@ -69,7 +71,8 @@ def create_app(test_config: Mapping[str, Any] | None = None, *, engine: QuerySer
     app.register_blueprint(ontology.bp)
     app.register_blueprint(api.bp)
     if importlib.util.find_spec(f"{__name__}.ui") is not None:
-        from . import ui
+        from . import pages, ui
 
         app.register_blueprint(ui.bp)
+        app.register_blueprint(pages.bp)
     return app

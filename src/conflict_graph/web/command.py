@@ -26,7 +26,7 @@ __all__ = ["SERVE_SETTINGS", "run_server", "serve"]
 SERVE_SETTINGS = (
     "host", "port", "data", "no_default_data", "cache_dir", "workers", "threads", "query_timeout",
     "max_query_bytes", "max_rows", "max_response_bytes", "max_waiting", "max_client_queries",
-    "service_allowlist", "cors_origins",
+    "service_allowlist", "cors_origins", "public_base_url", "page_max_triples",
 )
 _BY_NAME = {setting.name: setting for setting in SETTINGS}
 
@@ -122,7 +122,7 @@ def run_server(values: dict[str, Any]) -> None:
         click.echo(f"conflict-graph: {triples:,} triples in {len(catalogue.graphs)} graphs "
                    f"(data version {catalogue.data_version}); {engine.pool.size} query worker(s)")
         click.echo(f"conflict-graph: serving SPARQL on http://{host}:{port}/sparql "
-                   f"(query page http://{host}:{port}/)")
+                   f"(home page http://{host}:{port}/, query page http://{host}:{port}/query)")
         sys.stdout.flush()
         signal.signal(signal.SIGTERM, _stop)  # a service manager's stop: close cleanly
         try:

@@ -1,4 +1,4 @@
-"""The query page at ``/``: YASGUI on the same origin's ``/sparql``, one tab per named query.
+"""The query page at ``/query``: YASGUI on the same origin's ``/sparql``, one tab per named query.
 
 YASGUI is vendored into ``static/vendor/yasgui/`` by ``scripts/vendor-yasgui.sh``; the page loads
 nothing from another host, and its Content-Security-Policy forbids it to. The named queries come
@@ -12,7 +12,7 @@ from pathlib import Path
 
 from flask import Blueprint, Response, current_app, make_response, render_template, request
 
-from ..iris import CG, ID
+from ..iris import BASE, CG, ID
 from ..query.named_queries import DEFAULT_ENTAILMENT, NamedQuery, load_queries
 
 __all__ = ["CONTENT_SECURITY_POLICY", "bp"]
@@ -77,7 +77,7 @@ def named_queries() -> list[NamedQuery]:
     return queries
 
 
-@bp.get("/")
+@bp.get("/query")
 def index() -> Response:
     """The query page."""
     root = request.script_root
@@ -87,6 +87,8 @@ def index() -> Response:
         "prefixes": PREFIXES,
         "newTabQuery": _NEW_TAB_QUERY,
         "defaultEntailment": DEFAULT_ENTAILMENT,
+        "iriBase": BASE,
+        "localRoot": root,
         "queries": [
             {
                 "name": query.name,
@@ -103,6 +105,7 @@ def index() -> Response:
             "ui/index.html",
             queries=queries,
             page_config=page_config,
+            root=root,
             sparql_url=f"{root}/sparql",
             health_url=f"{root}/health",
             default_entailment=DEFAULT_ENTAILMENT,
