@@ -217,3 +217,7 @@ def export_command(options: Options, graphs: str, fmt: str, output: Path | None)
 from ..web.command import serve  # noqa: E402  (imported last: it reads this module lazily)
 
 main.add_command(serve)
+
+from .source import source  # noqa: E402
+
+main.add_command(source)
