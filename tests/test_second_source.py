@@ -10,15 +10,7 @@ facts were filled in by hand.
 
 from __future__ import annotations
 
-import os
-import queue
-import re
 import shutil
-import signal
-import subprocess
-import sys
-import threading
-import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -34,6 +26,7 @@ from conflict_graph.pipeline import build, inputs
 from conflict_graph.pipeline.build import BuildResult
 from named_query_support import Rows, local, query_runner
 from pipeline_support import ROOT, run_cli
+from serve_support import serving
 
 SLUG = "test-fixture-invented-report"
 FIXTURE = Path(__file__).parent / "data" / "second-source"
@@ -235,53 +228,11 @@ def test_agreement_is_evidence_from_both_sources_on_one_fact(both: BuildResult) 
 
 # --- the endpoint, live ------------------------------------------------------------------------------
 
-SERVE_TIMEOUT = 600
-
-
 @pytest.fixture(scope="module")
 def served_with_second_source(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """``conflict-graph serve --port 0 --data <fixture>`` in a subprocess; its base URL."""
-    env = {**os.environ, "CONFLICT_GRAPH_CACHE_DIR": str(tmp_path_factory.mktemp("serve-cache"))}
-    process = subprocess.Popen(
-        [sys.executable, "-m", "conflict_graph", "serve", "--host", "127.0.0.1", "--port", "0",
-         "--data", str(FIXTURE_TTL)],
-        env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True)
-    lines: queue.Queue[str | None] = queue.Queue()
-
-    def read() -> None:
-        assert process.stdout is not None
-        for line in process.stdout:
-            lines.put(line)
-        lines.put(None)
-
-    threading.Thread(target=read, daemon=True).start()
-    output: list[str] = []
-    base = None
-    deadline = time.monotonic() + SERVE_TIMEOUT
-    try:
-        while base is None and (remaining := deadline - time.monotonic()) > 0:
-            try:
-                line = lines.get(timeout=remaining)
-            except queue.Empty:
-                break
-            if line is None:
-                break
-            output.append(line)
-            match = re.search(r"serving SPARQL on (http://[^/\s]+)/sparql", line)
-            base = match.group(1) if match else None
-        if base is None:
-            pytest.fail("conflict-graph serve did not start:\n" + "".join(output[-40:]))
+    with serving(tmp_path_factory.mktemp("serve-cache"), ["--data", str(FIXTURE_TTL)]) as base:
         yield base
-    finally:
-        if process.poll() is None:
-            process.send_signal(signal.SIGINT)
-            try:
-                process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                os.killpg(process.pid, signal.SIGKILL)
-                process.wait(timeout=10)
-        if process.stdout is not None:
-            process.stdout.close()
 
 
 def test_endpoint_answers_which_sources_agree_on_lashio(served_with_second_source: str) -> None:

@@ -20,13 +20,8 @@ from __future__ import annotations
 
 import json
 import os
-import queue
 import re
-import signal
-import subprocess
-import sys
 import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import quote, urlsplit
@@ -38,6 +33,7 @@ from werkzeug.serving import make_server
 
 from conflict_graph.query.named_queries import NamedQuery, default_folder, load_queries
 from conflict_graph.web import ui
+from serve_support import serving
 
 pytestmark = pytest.mark.browser
 
@@ -56,10 +52,6 @@ CHROMIUM_ARGS = [
 QUERIES_DIR = Path(__file__).parent / "data" / "queries"
 LOOPBACK = {"127.0.0.1", "localhost", "::1", "[::1]"}
 STUB_ROWS = 3
-#: How long ``serve`` may take to build the graph (OWL 2 RL closure, SHACL) before it listens.
-SERVE_TIMEOUT = 600
-
-
 def stub_app(queries_dir: Path, received: list[dict[str, str]]) -> Flask:
     """The query page plus a test-only ``/sparql`` that records requests and returns fixed rows."""
     app = Flask(__name__)
@@ -252,63 +244,8 @@ def test_shared_link_queries_this_server(page: Page, served: tuple[str, list[dic
 @pytest.fixture(scope="module")
 def real_server(real_cache_dir: Path) -> Iterator[str]:
     """The base URL of ``conflict-graph serve`` on the project's own data, in a subprocess."""
-    env = {**os.environ, "CONFLICT_GRAPH_CACHE_DIR": str(real_cache_dir)}
-    process = subprocess.Popen(
-        [sys.executable, "-m", "conflict_graph", "serve", "--host", "127.0.0.1", "--port", "0"],
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        start_new_session=True,
-    )
-    lines: queue.Queue[str | None] = queue.Queue()
-    output: list[str] = []
-
-    def read() -> None:
-        assert process.stdout is not None
-        for line in process.stdout:
-            lines.put(line)
-        lines.put(None)
-
-    reader = threading.Thread(target=read, daemon=True)
-    reader.start()
-    try:
-        base = _wait_for_url(lines, output, time.monotonic() + SERVE_TIMEOUT)
-        if base is None:
-            pytest.fail("conflict-graph serve did not start:\n" + "".join(output[-40:]))
+    with serving(real_cache_dir) as base:
         yield base
-    finally:
-        _stop(process)
-        reader.join(timeout=10)
-        assert process.stdout is not None
-        process.stdout.close()
-
-
-def _wait_for_url(lines: queue.Queue[str | None], output: list[str], deadline: float) -> str | None:
-    """Read ``serve``'s output until it prints the URL it listens on (or stops, or time runs out)."""
-    while (remaining := deadline - time.monotonic()) > 0:
-        try:
-            line = lines.get(timeout=remaining)
-        except queue.Empty:
-            break
-        if line is None:
-            break
-        output.append(line)
-        match = re.search(r"serving SPARQL on (http://[^/\s]+)/sparql", line)
-        if match:
-            return match.group(1)
-    return None
-
-
-def _stop(process: subprocess.Popen[str]) -> None:
-    """Interrupt ``serve`` as Ctrl-C would (it then stops its workers); kill its group if it hangs."""
-    if process.poll() is None:
-        process.send_signal(signal.SIGINT)
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait(timeout=10)
 
 
 def test_real_server_runs_every_named_query(page: Page, real_server: str) -> None:
