@@ -69,8 +69,8 @@ def _same_label(loaded: LoadedData, graphs: list[tuple[str, Graph]]) -> Iterator
         typed = {s for s, o in graph.subject_objects(RDF.type) if o in kinds and isinstance(s, URIRef)}
         for entity in typed:
             for predicate in _LABELS:
-                for label in graph.objects(entity, predicate):
-                    owners[_normal(str(label))][entity].add(name)
+                for value in graph.objects(entity, predicate):
+                    owners[_normal(str(value))][entity].add(name)
     for label, entities in sorted(owners.items()):
         if len(entities) < 2:
             continue
