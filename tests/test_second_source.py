@@ -205,7 +205,7 @@ def test_q41_includes_the_tension_across_sources(run_both: Callable[[str], Rows]
     assert {r["kind"] for r in rows} == {"status conflict"}
     assert {r["reconciliation"] for r in rows} == {"unresolved"}
     # the article's own tensions are all still there
-    assert len({local(r["tension"]) for r in run_both("q41")}) == 13
+    assert len({local(r["tension"]) for r in run_both("q41")}) == 16
 
 
 def test_agreement_is_evidence_from_both_sources_on_one_fact(both: BuildResult) -> None:

@@ -42,6 +42,9 @@ TENSIONS = {
     "singu-township-agents-s13-vs-s21": ("participant mismatch", "one prevails", {"S13", "S21"}, "S13"),
     "mogoke-borders-mongmit-vs-an-hour-drive": ("spatial conflict", "both hold", {"S22", "S26"}, None),
     "madaya-heading-spelling": ("naming conflict", "one prevails", {"H4", "S16"}, "S16"),
+    "lashio-commission-vs-remaining-position": ("status conflict", "both hold", {"S31", "S32"}, None),
+    "nawnghkio-township-next-to-pyin-oo-lwin-vs-town-56-km-away": ("spatial conflict", "both hold", {"S07", "S09"}, None),
+    "north-eastern-command-hq-counted-among-battalions": ("category conflict", "one prevails", {"S03", "S29"}, "S29"),
 }
 
 
