@@ -253,3 +253,25 @@ def test_endpoint_finds_the_allies_of_the_tnla_with_inference(served_with_second
                     "{ ?ally cg:alliedWith <https://w3id.org/conflict-graph/id/org/tnla> }")
     bindings = client.queryAndConvert()["results"]["bindings"]  # type: ignore[index]
     assert len({b["ally"]["value"] for b in bindings}) == 8
+
+
+def test_evidence_of_one_fact_from_two_sources_gets_two_names() -> None:
+    """The fixture's sentence S19 and the article's S19 both supporting one fact: two IRIs, and the
+    project's own graph keeps the plain one whatever the user loads."""
+    from rdflib import Dataset
+
+    from conflict_graph.pipeline.evidence_iris import name_evidence
+
+    fact = "https://w3id.org/conflict-graph/id/assertion/control/mogoke-town-complete"
+    turtle = ("@prefix cg: <https://w3id.org/conflict-graph/ontology#> . "
+              "@prefix prov: <http://www.w3.org/ns/prov#> . "
+              f"<{fact}> cg:evidence [ prov:entity <{{quote}}> ; cg:epistemicStatus cg:Stated ] .")
+    dataset = Dataset()
+    user = dataset.graph(URIRef("file:///tmp/another-source.ttl"))
+    user.parse(data=turtle.format(quote="https://example.org/quote/other/s19"), format="turtle")
+    project = dataset.graph(URIRef("https://w3id.org/conflict-graph/graph/source/irrawaddy-2024-op1027-phase2"))
+    project.parse(data=turtle.format(quote="https://w3id.org/conflict-graph/id/quote/irrawaddy-2024-op1027-phase2/s19"),
+                  format="turtle")
+    assert name_evidence(dataset) == 2
+    assert {str(o) for o in project.objects(None, CG.evidence)} == {f"{fact}/evidence/s19-stated"}
+    assert {str(o) for o in user.objects(None, CG.evidence)} == {f"{fact}/evidence/s19-stated-2"}
