@@ -60,6 +60,20 @@ def test_source_new_writes_the_fixture_text_sentences_and_quotes(tmp_path: Path)
     assert skeleton.value(publisher, RDFS.label) == Literal("Invented Test Press", lang="en")
 
 
+def test_source_new_with_publication_bounds_and_a_rights_statement(tmp_path: Path) -> None:
+    args = [a for a in NEW_ARGS if a not in ("--published", "2024-08-02")]
+    args[args.index("--licence") + 1] = "All rights reserved by the publisher"
+    result = run_cli(["source", "new", str(FIXTURE_TEXT), *args, "--published-earliest", "2024-07-25",
+                      "--published-latest", "2024-08-04", "--root", str(tmp_path)], tmp_path / "c")
+    assert result.returncode == 0, result.stderr
+    skeleton = Graph().parse(tmp_path / f"data/ttl/source/{SLUG}/facts.ttl")
+    document = URIRef(f"https://w3id.org/conflict-graph/id/source/{SLUG}")
+    assert str(skeleton.value(document, CG.earliestPublicationDate)) == "2024-07-25"
+    assert str(skeleton.value(document, CG.latestPublicationDate)) == "2024-08-04"
+    assert str(skeleton.value(document, DCTERMS.rights)) == "All rights reserved by the publisher"
+    assert skeleton.value(document, DCTERMS.license) is None
+
+
 def test_the_split_reproduces_the_article_sentence_file() -> None:
     text = (ROOT / "data" / "sources" / "irrawaddy-2024-op1027-phase2.txt").read_text(encoding="utf-8")
     expected = (ROOT / "data" / "sources" / "irrawaddy-2024-op1027-phase2.sentences.tsv").read_text(encoding="utf-8")

@@ -222,3 +222,13 @@ def test_every_derived_bound_names_its_sentence_and_duration(real_build: BuildRe
     assert derivations == {"start-bounds"}  # one per event, all named <event>/start-bounds
     events = _select(real_build, "simple", "?x cg:boundDerivation ?d")
     assert events == {"singu-township-attacks", "mogoke-attacks", "lashio-attacks"}
+
+
+
+def test_new_terms_stay_in_owl_2_rl(real_build: BuildResult) -> None:
+    """Alliances are symmetric object properties; cg:duration declares no range, since
+    xsd:duration is outside the OWL 2 datatype map (SHACL checks it instead)."""
+    symmetric = _select(real_build, "simple", "?x a <http://www.w3.org/2002/07/owl#SymmetricProperty>")
+    assert symmetric == {"ontology#adjacentTo", "ontology#cooperatesWith", "ontology#alliedWith",
+                         "ontology#jointActorWith"}
+    assert _select(real_build, "simple", "cg:duration <http://www.w3.org/2000/01/rdf-schema#range> ?x") == set()
