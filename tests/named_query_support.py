@@ -13,7 +13,7 @@ Rows = list[dict[str, str]]
 
 
 def query_runner(built: BuildResult) -> Callable[[str], Rows]:
-    """A function that runs the named query whose file name starts with a prefix ("q41")."""
+    """A function that runs the named query whose file name starts with a prefix ("q51")."""
     opened = store.open_store(built.artifact)
     named = {q.name: q for q in queries.load_queries()}
 

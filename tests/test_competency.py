@@ -51,7 +51,7 @@ PUBLIC_QUESTIONS = [
 
 #: Questions of sources in tension, tense and modality, alliances, durations and agreement across
 #: sources; their answers are pinned in tests/test_tension.py and tests/test_second_source.py.
-SOURCE_QUESTIONS = ["q41", "q42", "q43", "q44", "q45", "q46", "q47"]
+SOURCE_QUESTIONS = ["q51", "q52", "q53", "q54", "q55", "q56", "q57"]
 
 
 def test_one_query_per_public_question() -> None:

@@ -203,23 +203,23 @@ def _lashio(rows: Rows) -> set[tuple[str, ...]]:
              r["sourcesNamingController"], frozenset(r["sentences"].split(", "))) for r in rows}
 
 
-def test_q47_sources_agree_on_who_and_disagree_on_how_much(run_both: Callable[[str], Rows]) -> None:
-    assert _lashio(run_both("q47")) == LASHIO_BOTH
+def test_q57_sources_agree_on_who_and_disagree_on_how_much(run_both: Callable[[str], Rows]) -> None:
+    assert _lashio(run_both("q57")) == LASHIO_BOTH
 
 
-def test_q47_with_the_article_alone(real_build: BuildResult) -> None:
-    assert _lashio(query_runner(real_build)("q47")) == {
+def test_q57_with_the_article_alone(real_build: BuildResult) -> None:
+    assert _lashio(query_runner(real_build)("q57")) == {
         (ARTICLE, MNDAA, "almost all", "stated", "possibly", "1", frozenset({"S27", "S31"}))}
 
 
-def test_q41_includes_the_tension_across_sources(run_both: Callable[[str], Rows]) -> None:
-    rows = [r for r in run_both("q41") if local(r["tension"]) == "lashio-complete-vs-almost-all"]
+def test_q51_includes_the_tension_across_sources(run_both: Callable[[str], Rows]) -> None:
+    rows = [r for r in run_both("q51") if local(r["tension"]) == "lashio-complete-vs-almost-all"]
     assert {(r["document"], r["sentenceId"]) for r in rows} == {
         (TEST_SOURCE, "S03"), (TEST_SOURCE, "S04"), (ARTICLE, "S27"), (ARTICLE, "S31")}
     assert {r["kind"] for r in rows} == {"status conflict"}
     assert {r["reconciliation"] for r in rows} == {"unresolved"}
     # the article's own tensions are all still there
-    assert len({local(r["tension"]) for r in run_both("q41")}) == 16
+    assert len({local(r["tension"]) for r in run_both("q51")}) == 16
 
 
 def test_agreement_is_evidence_from_both_sources_on_one_fact(both: BuildResult) -> None:
@@ -253,7 +253,7 @@ def test_endpoint_answers_which_sources_agree_on_lashio(served_with_second_sourc
     client = SPARQLWrapper(served_with_second_source + "/sparql")
     client.setMethod(POST)
     client.setReturnFormat(JSON)
-    client.setQuery((ROOT / "queries" / "q47-sources-on-who-held-lashio-2024-08-01.rq").read_text(encoding="utf-8"))
+    client.setQuery((ROOT / "queries" / "q57-sources-on-who-held-lashio-2024-08-01.rq").read_text(encoding="utf-8"))
     client.addParameter("entailment", "simple")
     bindings = client.queryAndConvert()["results"]["bindings"]  # type: ignore[index]
     rows = [{name: value["value"] for name, value in binding.items()} for binding in bindings]

@@ -24,7 +24,7 @@ def run(real_build: BuildResult) -> Callable[[str], Rows]:
     return query_runner(real_build)
 
 
-# --- Q41: every tension of the article, with its sentences --------------------------------------
+# --- Q51: every tension of the article, with its sentences --------------------------------------
 
 TENSIONS = {
     # tension: (kind, reconciliation, sentences, the sentence that prevails or None)
@@ -48,8 +48,8 @@ TENSIONS = {
 }
 
 
-def test_q41_finds_every_tension_with_its_sentences(run: Callable[[str], Rows]) -> None:
-    rows = run("q41")
+def test_q51_finds_every_tension_with_its_sentences(run: Callable[[str], Rows]) -> None:
+    rows = run("q51")
     found: dict[str, tuple[str, str, set[str], str | None]] = {}
     for row in rows:
         kind, how, sentences, winner = found.setdefault(
@@ -63,8 +63,8 @@ def test_q41_finds_every_tension_with_its_sentences(run: Callable[[str], Rows]) 
     assert all(len(row["reading"]) > 80 for row in rows)
 
 
-def test_q41_member_rows_carry_sentence_and_wording(run: Callable[[str], Rows]) -> None:
-    rows = [r for r in run("q41") if local(r["tension"]) == "nawnghkio-town-heading-overstates"]
+def test_q51_member_rows_carry_sentence_and_wording(run: Callable[[str], Rows]) -> None:
+    rows = [r for r in run("q51") if local(r["tension"]) == "nawnghkio-town-heading-overstates"]
     assert {(r["sentenceId"], r["wording"], r["stance"]) for r in rows} == {
         ("H1", "Fall of Nawnghkio town", "overstates"),
         ("S05", "The TNLA and allied groups including Mandalay People’s Defense Forces managed to take "
@@ -75,10 +75,10 @@ def test_q41_member_rows_carry_sentence_and_wording(run: Callable[[str], Rows]) 
         assert row["wording"] in row["sentence"]
 
 
-# --- Q42: facts whose evidence dissents -----------------------------------------------------------
+# --- Q52: facts whose evidence dissents -----------------------------------------------------------
 
-def test_q42_facts_with_dissenting_evidence(run: Callable[[str], Rows]) -> None:
-    rows = run("q42")
+def test_q52_facts_with_dissenting_evidence(run: Callable[[str], Rows]) -> None:
+    rows = run("q52")
     assert {(local(r["fact"]), r["sentenceId"], r["stance"], r["evidenceStatus"]) for r in rows} == {
         ("nawnghkio-town-effective", "H1", "overstates", "heading"),
         ("mongmit-town-effective", "S22", "overstates", "stated"),
@@ -109,10 +109,10 @@ def test_dissenting_evidence_is_never_counted_as_agreeing(real_build: BuildResul
     assert list(solutions) == []
 
 
-# --- Q43, Q44: tense, aspect and modality ---------------------------------------------------------
+# --- Q53, Q54: tense, aspect and modality ---------------------------------------------------------
 
-def test_q43_only_future_or_hypothetical(run: Callable[[str], Rows]) -> None:
-    rows = run("q43")
+def test_q53_only_future_or_hypothetical(run: Callable[[str], Rows]) -> None:
+    rows = run("q53")
     assert {(local(r["statement"]), r["mode"], r["status"]) for r in rows} == {
         ("lashio-commission-is-an-administrative-body", "future", "announced"),
         ("lashio-commission-jurisdiction-lashio", "future", "announced"),
@@ -123,8 +123,8 @@ def test_q43_only_future_or_hypothetical(run: Callable[[str], Rows]) -> None:
     assert column(rows, "sentenceId") == {"S29", "S32"}
 
 
-def test_q44_what_holds_at_publication(run: Callable[[str], Rows]) -> None:
-    rows = run("q44")
+def test_q54_what_holds_at_publication(run: Callable[[str], Rows]) -> None:
+    rows = run("q54")
     reported, derived = "reported as current", "derived: a past change of control with no reported end"
     assert {(local(r["what"]), r["how"]) for r in rows} == {
         # present tense in the article
@@ -152,7 +152,7 @@ def test_q44_what_holds_at_publication(run: Callable[[str], Rows]) -> None:
     assert not {"nawnghkio-township-complete", "mongmit-town-kia-january"} & {local(r["what"]) for r in rows}
 
 
-# --- Q45: alliances ------------------------------------------------------------------------------
+# --- Q55: alliances ------------------------------------------------------------------------------
 
 TNLA_ALLIES = {
     "mandalay-pdf": {"S05"},
@@ -166,8 +166,8 @@ TNLA_ALLIES = {
 }
 
 
-def test_q45_allies_of_the_tnla(run: Callable[[str], Rows]) -> None:
-    rows = run("q45")
+def test_q55_allies_of_the_tnla(run: Callable[[str], Rows]) -> None:
+    rows = run("q55")
     assert {local(r["ally"]): set(r["sentences"].split(", ")) for r in rows} == TNLA_ALLIES
 
 
@@ -202,10 +202,10 @@ def test_groups_never_called_allies_are_not_allies(real_build: BuildResult) -> N
         "tnla", "s13-local-allies", "s16-allies", "s18-allies"}
 
 
-# --- Q46: durations and derived bounds ------------------------------------------------------------
+# --- Q56: durations and derived bounds ------------------------------------------------------------
 
-def test_q46_date_range_finds_attacks_known_by_end_and_duration(run: Callable[[str], Rows]) -> None:
-    rows = run("q46")
+def test_q56_date_range_finds_attacks_known_by_end_and_duration(run: Callable[[str], Rows]) -> None:
+    rows = run("q56")
     assert {(local(r["attack"]), r["duration"], r["certainty"], r["earliestStart"], r["latestStart"])
             for r in rows} == {
         ("singu-township-attacks", "P20D", "certainly", "2024-06-26", "2024-07-04"),
