@@ -7,19 +7,12 @@ Registered for every test module by ``conftest.py``. Needs ``/usr/bin/chromium``
 
 from __future__ import annotations
 
-import os
-import queue
-import re
-import signal
-import subprocess
-import sys
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
+from serve_support import serving
 from browser_gate import chromium
 from playwright.sync_api import Browser, ConsoleMessage, Error, Page, Request, Route
 
@@ -92,60 +85,5 @@ def page(browser: Browser) -> Iterator[Page]:
 @pytest.fixture(scope="module")
 def real_server(real_cache_dir: Path) -> Iterator[str]:
     """The base URL of ``conflict-graph serve`` on the project's own data, in a subprocess."""
-    env = {**os.environ, "CONFLICT_GRAPH_CACHE_DIR": str(real_cache_dir)}
-    process = subprocess.Popen(
-        [sys.executable, "-m", "conflict_graph", "serve", "--host", "127.0.0.1", "--port", "0"],
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        start_new_session=True,
-    )
-    lines: queue.Queue[str | None] = queue.Queue()
-    output: list[str] = []
-
-    def read() -> None:
-        assert process.stdout is not None
-        for line in process.stdout:
-            lines.put(line)
-        lines.put(None)
-
-    reader = threading.Thread(target=read, daemon=True)
-    reader.start()
-    try:
-        base = _wait_for_url(lines, output, time.monotonic() + SERVE_TIMEOUT)
-        if base is None:
-            pytest.fail("conflict-graph serve did not start:\n" + "".join(output[-40:]))
+    with serving(real_cache_dir) as base:
         yield base
-    finally:
-        _stop(process)
-        reader.join(timeout=10)
-        assert process.stdout is not None
-        process.stdout.close()
-
-
-def _wait_for_url(lines: queue.Queue[str | None], output: list[str], deadline: float) -> str | None:
-    """Read ``serve``'s output until it prints the URL it listens on (or stops, or time runs out)."""
-    while (remaining := deadline - time.monotonic()) > 0:
-        try:
-            line = lines.get(timeout=remaining)
-        except queue.Empty:
-            break
-        if line is None:
-            break
-        output.append(line)
-        match = re.search(r"serving SPARQL on (http://[^/\s]+)/sparql", line)
-        if match:
-            return match.group(1)
-    return None
-
-
-def _stop(process: subprocess.Popen[str]) -> None:
-    """Interrupt ``serve`` as Ctrl-C would (it then stops its workers); kill its group if it hangs."""
-    if process.poll() is None:
-        process.send_signal(signal.SIGINT)
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait(timeout=10)

@@ -90,7 +90,8 @@ def test_every_plain_fact_has_a_statement_with_evidence(article: Graph, ontology
     facts; every more specific type the article gives (a garrison town, an ethnic army, a
     regional command) must be sourced.
     """
-    carriers = {CG.Statement, CG.Event, CG.Evidence, CG.SourceDocument, CG.SourceText, CG.Quote}
+    carriers = {CG.Statement, CG.Event, CG.Evidence, CG.SourceDocument, CG.SourceText, CG.Quote,
+                CG.Tension, CG.BoundDerivation}
     bookkeeping_types = {
         CG.UnnamedGroup,
         CG.InstallationGroup,

@@ -10,33 +10,16 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-import pyoxigraph as ox
 import pytest
 
-from conflict_graph.query import named_queries as queries, store
+from conflict_graph.query import named_queries as queries
 from conflict_graph.pipeline.build import BuildResult
-
-Rows = list[dict[str, str]]
+from named_query_support import Rows, column, query_runner
 
 
 @pytest.fixture(scope="module")
 def run(real_build: BuildResult) -> Callable[[str], Rows]:
-    opened = store.open_store(real_build.artifact)
-    named = {q.name: q for q in queries.load_queries()}
-
-    def run_query(prefix: str) -> Rows:
-        (query,) = [q for name, q in named.items() if name.startswith(prefix)]
-        dataset = store.query_dataset(real_build.catalogue, query.entailment)
-        solutions = store.execute(opened, query.text, dataset)
-        assert isinstance(solutions, ox.QuerySolutions)
-        names = [v.value for v in solutions.variables]
-        return [{n: row[n].value for n in names if row[n] is not None} for row in solutions]
-
-    return run_query
-
-
-def column(rows: Rows, name: str) -> set[str]:
-    return {row[name] for row in rows if name in row}
+    return query_runner(real_build)
 
 
 PUBLIC_QUESTIONS = [
@@ -68,11 +51,14 @@ PUBLIC_QUESTIONS = [
 
 #: Parameterised questions of the research API, tested in test_research_queries.py.
 RESEARCH_QUESTIONS = ["q40", "q41", "q42"]
+#: Questions of sources in tension, tense and modality, alliances, durations and agreement across
+#: sources; their answers are pinned in tests/test_tension.py and tests/test_second_source.py.
+SOURCE_QUESTIONS = ["q51", "q52", "q53", "q54", "q55", "q56", "q57"]
 
 
 def test_one_query_per_public_question() -> None:
     names = sorted(q.name[:3] for q in queries.load_queries())
-    assert names == PUBLIC_QUESTIONS + RESEARCH_QUESTIONS
+    assert names == PUBLIC_QUESTIONS + RESEARCH_QUESTIONS + SOURCE_QUESTIONS
     for query in queries.load_queries():
         assert query.title.startswith(query.name[:3].upper()), query.name
         assert query.description

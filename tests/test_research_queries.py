@@ -175,8 +175,9 @@ def test_what_sentence_s06_of_the_article_supports(graph: EmbeddedGraph) -> None
         (stmt + "missile-battalion-606-hq-held-by-junta", "stated"),
         (stmt + "missile-battalion-606-hq-in-nawnghkio-township", "implied"),
         (stmt + "missile-battalion-606-hq-last-remaining-position", "stated"),
+        (stmt + "tnla-allied-with-s06-allies", "stated"),  # "The TNLA and allies" (cg:alliedWith)
     }
-    assert len(rows) == 12
+    assert len(rows) == 13
     assert rows[0]["sentence"].startswith(
         "The TNLA and allies claimed complete control of Nawnghkio Township"
     )

@@ -175,6 +175,94 @@ FAULTS = {
         "ex:doc",
         "earliest ≤ latest",
     ),
+    "statement without tense, aspect and modality": (
+        "DELETE WHERE { ex:adjacency cg:tenseAspect ?t }",
+        "TenseAspectShape",
+        "ex:adjacency",
+        "tense, aspect and modality",
+    ),
+    "unknown tense, aspect and modality": (
+        "DELETE { ex:attacks cg:tenseAspect ?t } INSERT { ex:attacks cg:tenseAspect cg:Stated }"
+        " WHERE { ex:attacks cg:tenseAspect ?t }",
+        "TenseAspectShape",
+        "ex:attacks",
+        "At most one tense-aspect-modality",
+    ),
+    "stated fact supported only by dissenting evidence": (
+        "INSERT DATA { ex:attacks-evidence cg:stance cg:Weakens }",
+        "StatedFactSupportShape",
+        "ex:attacks",
+        "no stated evidence supports it",
+    ),
+    "dissenting evidence no tension explains": (
+        "DELETE DATA { ex:tension cg:tensionBetween ex:heading-evidence }",
+        "DissentingEvidenceShape",
+        "ex:heading-evidence",
+        "must be a member of a cg:Tension",
+    ),
+    "tension with a single member": (
+        "DELETE DATA { ex:tension cg:tensionBetween ex:heading-evidence }",
+        "TensionShape",
+        "ex:tension",
+        "at least two members",
+    ),
+    "tension member that is neither evidence nor statement": (
+        "INSERT DATA { ex:tension cg:tensionBetween ex:town-b }",
+        "TensionShape",
+        "ex:tension",
+        "each a cg:Evidence or a cg:Statement",
+    ),
+    "tension without a reconciling reading": (
+        "DELETE WHERE { ex:tension cg:reconcilingReading ?r }",
+        "TensionShape",
+        "ex:tension",
+        "reconciling reading",
+    ),
+    "one prevails, but which is not said": (
+        "DELETE WHERE { ex:tension cg:prevails ?m }",
+        "TensionShape",
+        "ex:tension",
+        "names the prevailing member",
+    ),
+    "both hold, yet one prevails": (
+        "DELETE { ex:tension cg:reconciliation ?r } INSERT { ex:tension cg:reconciliation cg:BothHold }"
+        " WHERE { ex:tension cg:reconciliation ?r }",
+        "TensionShape",
+        "ex:tension",
+        "otherwise it names none",
+    ),
+    "unknown kind of tension": (
+        "DELETE { ex:tension cg:tensionKind ?k } INSERT { ex:tension cg:tensionKind cg:Overstates }"
+        " WHERE { ex:tension cg:tensionKind ?k }",
+        "TensionShape",
+        "ex:tension",
+        "exactly one kind",
+    ),
+    "alliance without its statement": (
+        "DELETE WHERE { ex:alliance ?p ?o }",
+        "AllianceShape",
+        "ex:group-a",
+        "has no triple statement",
+    ),
+    "ally that is not an organisation": (
+        "INSERT DATA { ex:group-a cg:alliedWith ex:town-b }",
+        "AllianceShape",
+        "ex:group-a",
+        "links organisations",
+    ),
+    "duration that is not an xsd:duration": (
+        "DELETE { ex:attacks cg:duration ?d } INSERT { ex:attacks cg:duration '10 days' }"
+        " WHERE { ex:attacks cg:duration ?d }",
+        "DurationShape",
+        "ex:attacks",
+        "xsd:duration",
+    ),
+    "derived bound without its sentence": (
+        "DELETE WHERE { ex:attacks-start prov:entity ?q }",
+        "BoundDerivationShape",
+        "ex:attacks-start",
+        "Name the sentence",
+    ),
 }
 
 

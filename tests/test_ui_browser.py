@@ -35,6 +35,7 @@ from werkzeug.serving import make_server
 from browser_support import Recorder
 from conflict_graph.query.named_queries import NamedQuery, default_folder, load_queries
 from conflict_graph.web import ui
+from serve_support import serving
 
 pytestmark = pytest.mark.browser
 

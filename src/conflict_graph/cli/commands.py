@@ -23,7 +23,9 @@ from ..exports import LocalSource
 from ..exports.acled import acled_csv
 from ..exports.jsonld import dataset_jsonld, jsonld_context
 from ..exports.release import json_bytes, release_files, write_release
+from ..pipeline.evidence_iris import name_evidence
 from ..pipeline.inputs import InputFile
+from ..authoring import identity
 from ..query.sparql_dataset import declared_prefixes
 from ..query.store import Catalogue
 from ..reasoning.validation import ValidationReport
@@ -79,8 +81,12 @@ def build_report(files: Sequence[InputFile], cache_dir: Path) -> str:
 
 
 def validate_files(files: Sequence[InputFile]) -> ValidationReport:
-    """Load the files and run the SHACL shapes over the asserted graphs (no reasoning, no cache)."""
-    return validation.validate(inputs.load(files).dataset)
+    """Load the files, name evidence nodes as the build does, run the SHACL shapes over the
+    asserted graphs and the cross-source checks of :mod:`conflict_graph.authoring.identity`
+    (no reasoning, no cache)."""
+    loaded = inputs.load(files)
+    name_evidence(loaded.dataset)
+    return identity.with_source_checks(validation.validate(loaded.dataset), loaded)
 
 
 _COUNTS = {

@@ -242,3 +242,7 @@ def export_command(options: Options, graphs: str, fmt: str, day: str | None, out
 from ..web.command import serve  # noqa: E402  (imported last: it reads this module lazily)
 
 main.add_command(serve)
+
+from .source import source  # noqa: E402
+
+main.add_command(source)

@@ -13,10 +13,10 @@ from __future__ import annotations
 
 import re
 
-from rdflib import BNode, Dataset, URIRef
+from rdflib import BNode, Dataset, Graph, URIRef
 from rdflib.namespace import PROV
 
-from ..iris import CG
+from ..iris import BASE, CG
 
 __all__ = ["name_evidence"]
 
@@ -26,15 +26,24 @@ def _tail(node: object) -> str:
     return re.split(r"[/#]", text)[-1].lower() if text else "unknown"
 
 
+def _naming_order(graph: Graph) -> tuple[bool, str]:
+    """The project's own graphs first, then the others, each by IRI: when two graphs give evidence
+    of one fact from sentences with the same id and status, the project's evidence keeps the plain
+    name and the other is numbered (``…-2``), whatever else is loaded."""
+    name = str(graph.identifier)
+    return (not name.startswith(BASE), name)
+
+
 def name_evidence(dataset: Dataset) -> int:
-    """Replace, in every graph, each blank evidence node of an IRI-named fact by its readable IRI.
+    """Replace, in every graph, each blank evidence node of an IRI-named fact by its readable IRI,
+    unique across all graphs.
 
     Returns:
         How many evidence nodes were named.
     """
     renamed = 0
-    for graph in list(dataset.graphs()):
-        taken: set[URIRef] = set()
+    taken: set[URIRef] = set()  # across graphs: a second source may add evidence to the same fact
+    for graph in sorted(dataset.graphs(), key=_naming_order):
         for fact, evidence in list(graph.subject_objects(CG.evidence)):
             if not isinstance(evidence, BNode) or not isinstance(fact, URIRef):
                 continue
