@@ -42,7 +42,7 @@ __all__ = ["CACHE_FORMAT", "BuildResult", "build", "cache_key", "find_artifact"]
 
 #: Bump when the artifact layout changes, so old caches are not read.
 CACHE_FORMAT = "conflict-graph-artifact/1"
-_LIBRARIES = ("rdflib", "owlrl", "pyshacl", "pyoxigraph")
+_LIBRARIES = ("rdflib", "owlrl", "pyshacl", "pyshacl-turbo", "pyoxigraph")
 
 
 @dataclass(frozen=True)
