@@ -44,6 +44,8 @@ class Violation:
         shape: the source shape (a property shape is shown through its node shape).
         severity: ``Violation``, ``Warning`` or ``Info``.
         value: the offending value node, or ``""``.
+        focus_term, path_term, value_term: the focus node, the path (when it is one IRI) and the
+            value in N-Triples syntax, or ``""``: what evidence is looked up by.
     """
 
     focus: str
@@ -52,6 +54,9 @@ class Violation:
     shape: str
     severity: str
     value: str = ""
+    focus_term: str = ""
+    path_term: str = ""
+    value_term: str = ""
 
 
 @dataclass(frozen=True)
@@ -87,6 +92,11 @@ def _name(node: Node | None, graph: Graph) -> str:
         return str(node)
 
 
+def _nt(node: Node | None) -> str:
+    """A node in N-Triples syntax (``""`` for none)."""
+    return "" if node is None else node.n3()
+
+
 def _focus(node: Node | None, data: Graph, names: Graph, depth: int = 0) -> str:
     """A focus node; a blank node is shown through a triple that points at it."""
     if not isinstance(node, BNode) or depth > 2:
@@ -114,13 +124,16 @@ def _results(report: Graph, shapes: Graph, data: Graph) -> list[Violation]:
         component = report.value(result, SH.sourceConstraintComponent)
         severity = report.value(result, SH.resultSeverity)
         path = report.value(result, SH.resultPath)
+        focus, value = report.value(result, SH.focusNode), report.value(result, SH.value)
         found.append(Violation(
             focus=_focus(report.value(result, SH.focusNode), data, shapes),
             path=_name(path, shapes) if isinstance(path, URIRef) else ("(complex path)" if path else ""),
             message="; ".join(messages) or f"fails {_name(component, shapes)}",
             shape=_shape(report.value(result, SH.sourceShape), shapes),
             severity=str(severity).rsplit("#", 1)[-1] if severity else "Violation",
-            value=_name(report.value(result, SH.value), shapes),
+            value=_name(value, shapes),
+            focus_term=_nt(focus), path_term=_nt(path) if isinstance(path, URIRef) else "",
+            value_term=_nt(value),
         ))
     return sorted(found, key=lambda v: (v.focus, v.shape, v.path, v.message))
 

@@ -1,0 +1,71 @@
+"""One built dataset, ready to explain its triples and report its consistency.
+
+:class:`Explainer` holds what an explanation reads — the derivation index of the build, a store
+of its quads and its asserted graphs — and the bounds of every answer. The command line makes one
+per command; the web layer one per application, opened on the first request that needs it.
+Calls are serialised by a lock (the derivation index is one SQLite connection).
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Sequence
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from .explain import MAX_DEPTH, MAX_NODES, DerivationSource, Explanation, explain
+from .term_syntax import Triple, parse_triple
+
+__all__ = ["Explainer"]
+
+
+class Explainer:
+    """Explains triples of one built dataset.
+
+    Args:
+        index: the build's derivation index.
+        store: every quad of the build.
+        graphs: the asserted graphs (where evidence is looked up).
+        max_nodes: the size bound of one explanation tree.
+        max_depth: the depth bound of one explanation tree.
+    """
+
+    def __init__(self, index: DerivationSource, store: ox.Store, graphs: Sequence[str], *,
+                 max_nodes: int = MAX_NODES, max_depth: int = MAX_DEPTH) -> None:
+        self.index = index
+        self.store = store
+        self.graphs = tuple(graphs)
+        self.max_nodes = max_nodes
+        self.max_depth = max_depth
+        self._lock = threading.Lock()
+
+    @classmethod
+    def open(cls, artifact: Path, *, max_nodes: int = MAX_NODES,
+             store: ox.Store | None = None) -> Explainer:
+        """Open the explainer of a build artifact (its ``derivations.sqlite`` and ``dataset.nq``).
+
+        Raises:
+            DataLoadError: the artifact is missing or unreadable.
+        """
+        from ..query.store import open_store, read_catalogue
+        from . import DerivationIndex
+
+        catalogue = read_catalogue(Path(artifact))
+        opened = store if store is not None else open_store(Path(artifact))
+        return cls(DerivationIndex.open(Path(artifact)), opened, catalogue.asserted_iris(), max_nodes=max_nodes)
+
+    def explain(self, triple: Triple, derivation: int | None = None) -> Explanation:
+        """Explain ``triple`` (see :func:`conflict_graph.reasoning.explain.explain`)."""
+        with self._lock:
+            return explain(self.index, self.store, triple, self.graphs, derivation=derivation,
+                           max_nodes=self.max_nodes, max_depth=self.max_depth)
+
+    def explain_text(self, subject: str, predicate: str, obj: str, derivation: int | None = None) -> Explanation:
+        """Explain a triple whose terms are given as text (N-Triples terms, prefixed names, bare IRIs).
+
+        Raises:
+            InputError: a term does not parse or is unknown.
+            NotFound: the triple is neither asserted nor entailed.
+        """
+        return self.explain(parse_triple(subject, predicate, obj), derivation)
