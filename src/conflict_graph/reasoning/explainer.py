@@ -14,8 +14,10 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from .explain import MAX_DEPTH, MAX_NODES, DerivationSource, Explanation, explain
+from .consistency import ConsistencyReport, InconsistencySource, consistency_report
+from .explain import MAX_DEPTH, MAX_NODES, Explanation, explain
 from .term_syntax import Triple, parse_triple
+from .validation import Violation
 
 __all__ = ["Explainer"]
 
@@ -31,7 +33,7 @@ class Explainer:
         max_depth: the depth bound of one explanation tree.
     """
 
-    def __init__(self, index: DerivationSource, store: ox.Store, graphs: Sequence[str], *,
+    def __init__(self, index: InconsistencySource, store: ox.Store, graphs: Sequence[str], *,
                  max_nodes: int = MAX_NODES, max_depth: int = MAX_DEPTH) -> None:
         self.index = index
         self.store = store
@@ -69,3 +71,8 @@ class Explainer:
             NotFound: the triple is neither asserted nor entailed.
         """
         return self.explain(parse_triple(subject, predicate, obj), derivation)
+
+    def consistency(self, violations: Sequence[Violation] = ()) -> ConsistencyReport:
+        """Every inconsistency of the build's closure (and the SHACL results given), explained."""
+        with self._lock:
+            return consistency_report(self.index, self.store, self.graphs, violations)

@@ -31,15 +31,7 @@ Triple = tuple[Term, Term, Term]
 #: Prefixes a typed term may use: the command line's (``cli/render.py``) and the vocabularies of
 #: the data (``org:``, ``oa:``, ``geo:``, ...).
 TERM_PREFIXES: dict[str, str] = {
-    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
-    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
-    "owl": "http://www.w3.org/2002/07/owl#",
-    "xsd": "http://www.w3.org/2001/XMLSchema#",
-    "skos": "http://www.w3.org/2004/02/skos/core#",
-    "prov": "http://www.w3.org/ns/prov#",
-    "cg": str(iris.CG),
-    "id": str(iris.ID),
-    "graph": iris.BASE + "graph/",
+    **iris.PREFIXES,
     "org": "http://www.w3.org/ns/org#",
     "oa": "http://www.w3.org/ns/oa#",
     "geo": "http://www.opengis.net/ont/geosparql#",
