@@ -54,7 +54,8 @@ def build_report(files: Sequence[InputFile], cache_dir: Path) -> str:
     catalogue, _ = store.open_query_store(warm.artifact)
     warm_seconds = time.perf_counter() - started
     steps = ", ".join(f"{name} {_seconds(cold.catalogue.timings[name])}"
-                      for name in ("load", "validate", "reason", "write") if name in cold.catalogue.timings)
+                      for name in ("load", "validate", "reason", "derivations", "write")
+                      if name in cold.catalogue.timings)
     noise = sum(cold.removed_noise.values())
     lines = [
         f"cold build:  {_seconds(cold.seconds)} ({steps})",

@@ -49,6 +49,7 @@ class Options:
     data: list[Path] = field(default_factory=list)
     include_embedded: bool = True
     cache_dir: Path | None = None
+    reasoner: str | None = None
 
     def files(self) -> list[InputFile]:
         """The input files, by the file → graph rule of :mod:`conflict_graph.inputs`."""
@@ -58,9 +59,14 @@ class Options:
         """The cache folder: flag, else ``CONFLICT_GRAPH_CACHE_DIR``, else the default."""
         return Path(settings.resolve({"cache_dir": self.cache_dir})["cache_dir"])
 
+    def resolved_reasoner(self) -> str:
+        """The reasoner: ``--reasoner``, else ``CONFLICT_GRAPH_REASONER``, else ``native``."""
+        return str(settings.resolve({"reasoner": self.reasoner})["reasoner"])
+
     def build(self, *, force: bool = False) -> BuildResult:
         """Build (or find in the cache) the dataset of these inputs."""
         return build(self.files(), cache_dir=self.resolved_cache_dir(), force=force,
+                     reasoner=self.resolved_reasoner(),
                      progress=lambda message: click.echo(f"conflict-graph: {message}", err=True))
 
     def open(self) -> tuple[Catalogue, ox.Store]:
@@ -85,6 +91,11 @@ def _cache_dir(ctx: click.Context, _: click.Parameter, value: Path | None) -> No
         ctx.ensure_object(Options).cache_dir = value
 
 
+def _reasoner(ctx: click.Context, _: click.Parameter, value: str | None) -> None:
+    if value is not None:
+        ctx.ensure_object(Options).reasoner = value
+
+
 def data_options(function: F) -> F:
     """Add ``--data``, ``--no-default-data`` and ``--cache-dir`` to a command or group."""
     decorators = [
@@ -97,6 +108,10 @@ def data_options(function: F) -> F:
         click.option("--cache-dir", type=click.Path(file_okay=False, path_type=Path), expose_value=False,
                      callback=_cache_dir,
                      help="Folder for built datasets [env CONFLICT_GRAPH_CACHE_DIR]."),
+        click.option("--reasoner", type=click.Choice(["native", "owlrl"]), expose_value=False,
+                     callback=_reasoner,
+                     help="OWL 2 RL reasoner whose closure is published [env CONFLICT_GRAPH_REASONER; "
+                          "default native]."),
     ]
     for decorate in reversed(decorators):
         function = decorate(function)

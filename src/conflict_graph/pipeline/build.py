@@ -1,10 +1,12 @@
 """Build the dataset once (load → validate → reason → write) and cache the result.
 
 The artifact of a build is a folder ``<cache_dir>/<key>/`` holding ``dataset.nq`` (every graph,
-asserted and inferred) and ``meta.json`` (the :class:`~conflict_graph.store.Catalogue` and the
-timings). ``key`` is a hash of every input's graph assignment and bytes, of this package's
-version and of the versions of the libraries that shape the output (rdflib, owlrl, pySHACL,
-pyoxigraph), so any change to any of them makes a new artifact. A cache hit reads only the input
+asserted and inferred), ``derivations.sqlite`` (every rule firing and inconsistency of the OWL 2
+RL closure, see :mod:`conflict_graph.reasoning.store`) and ``meta.json`` (the
+:class:`~conflict_graph.store.Catalogue` and the timings). ``key`` is a hash of every input's
+graph assignment and bytes, of the reasoner, of this package's version and of the versions of
+the libraries that shape the output (rdflib, owlrl, pySHACL, pyoxigraph), so any change to any of
+them makes a new artifact. A cache hit reads only the input
 bytes (to hash them) and ``meta.json``: nothing is parsed with rdflib and owlrl is not imported.
 
 Artifacts are written to a temporary folder and renamed into place, so concurrent builds of the
@@ -32,8 +34,9 @@ from rdflib.term import Node
 
 from .. import __version__, iris
 from . import inputs
-from ..reasoning import owlrl_closure as reasoning, validation
-from ..errors import DataLoadError, ReasoningError, ValidationFailed
+from .. import reasoning
+from ..reasoning import validation
+from ..errors import DataLoadError, ReasoningError, SettingError, ValidationFailed
 from .evidence_iris import name_evidence
 from .inputs import InputFile, LoadedData
 from ..query.store import DATASET_FILE, GRAPH_KINDS, META_FILE, Catalogue, GraphInfo
@@ -41,7 +44,7 @@ from ..query.store import DATASET_FILE, GRAPH_KINDS, META_FILE, Catalogue, Graph
 __all__ = ["CACHE_FORMAT", "BuildResult", "build", "cache_key", "find_artifact"]
 
 #: Bump when the artifact layout changes, so old caches are not read.
-CACHE_FORMAT = "conflict-graph-artifact/1"
+CACHE_FORMAT = "conflict-graph-artifact/2"
 _LIBRARIES = ("rdflib", "owlrl", "pyshacl", "pyshacl-turbo", "pyoxigraph")
 
 
@@ -73,14 +76,14 @@ def _library_version(name: str) -> str:
         return "absent"
 
 
-def cache_key(files: Sequence[InputFile]) -> str:
-    """The hash naming the artifact of ``files`` (also the build's ``data_version``).
+def cache_key(files: Sequence[InputFile], reasoner: str = "native") -> str:
+    """The hash naming the artifact of ``files`` reasoned by ``reasoner`` (also the ``data_version``).
 
     Raises:
         DataLoadError: a file is missing or unreadable.
     """
     digest = hashlib.sha256(CACHE_FORMAT.encode() + b"\0")
-    digest.update(f"conflict-graph={__version__}\0".encode())
+    digest.update(f"conflict-graph={__version__}\0reasoner={reasoner}\0".encode())
     for name in _LIBRARIES:
         digest.update(f"{name}={_library_version(name)}\0".encode())
     for item in files:
@@ -99,7 +102,8 @@ def find_artifact(cache_dir: Path, key: str, *, validated: bool = True) -> Catal
     folder = Path(cache_dir) / key
     try:
         meta = json.loads((folder / META_FILE).read_text(encoding="utf-8"))
-        if meta.get("format") != CACHE_FORMAT or not (folder / DATASET_FILE).is_file():
+        if meta.get("format") != CACHE_FORMAT or not (folder / DATASET_FILE).is_file() \
+                or not (folder / reasoning.DERIVATIONS_FILE).is_file():
             return None
         if validated and not meta.get("validated"):
             return None
@@ -169,8 +173,10 @@ def _publish(cache_dir: Path, key: str, temporary: Path, validated: bool) -> Pat
 
 
 def _write(cache_dir: Path, key: str, loaded: LoadedData, timings: dict[str, float],
-           started: float, validated: bool) -> tuple[Path, Catalogue]:
-    """Write ``dataset.nq`` and ``meta.json`` into a temporary folder, then publish it."""
+           started: float, validated: bool,
+           reasoned: reasoning.ReasoningReport) -> tuple[Path, Catalogue]:
+    """Write ``dataset.nq``, ``derivations.sqlite`` and ``meta.json`` into a temporary folder,
+    then publish it."""
     cache_dir.mkdir(parents=True, exist_ok=True)
     temporary = Path(tempfile.mkdtemp(prefix=f".{key}.", dir=cache_dir))
     os.chmod(temporary, 0o755)  # mkdtemp makes it private; an artifact is readable like any cache
@@ -178,6 +184,11 @@ def _write(cache_dir: Path, key: str, loaded: LoadedData, timings: dict[str, flo
         mark = time.perf_counter()
         _write_nquads(loaded.dataset, temporary / DATASET_FILE)
         timings["write"] = time.perf_counter() - mark
+        if reasoned.engine is not None:
+            mark = time.perf_counter()
+            reasoning.write_derivations(temporary / reasoning.DERIVATIONS_FILE, reasoned.engine,
+                                        loaded.dataset, reasoner=reasoned.reasoner)
+            timings["derivations"] = time.perf_counter() - mark
         timings["total"] = time.perf_counter() - started
         catalogue = _catalogue(loaded, key, timings)
         meta = {"format": CACHE_FORMAT, "validated": validated, **catalogue.to_json()}
@@ -188,7 +199,8 @@ def _write(cache_dir: Path, key: str, loaded: LoadedData, timings: dict[str, flo
 
 
 def build(files: Sequence[InputFile], *, cache_dir: Path, force: bool = False,
-          validate: bool = True, progress: Callable[[str], None] | None = None) -> BuildResult:
+          validate: bool = True, progress: Callable[[str], None] | None = None,
+          reasoner: str = "native") -> BuildResult:
     """Load, validate and reason over ``files``; cache and return the artifact.
 
     Args:
@@ -198,6 +210,7 @@ def build(files: Sequence[InputFile], *, cache_dir: Path, force: bool = False,
         validate: run the SHACL shapes (a cache hit then requires a validated artifact).
         progress: called with a one-line message before each slow step of a cold build, so a
             command can tell its user what it is waiting for.
+        reasoner: ``native`` or ``owlrl``: whose OWL 2 RL closure is published (part of the key).
 
     Raises:
         DataLoadError: an input is missing, unreadable or malformed.
@@ -206,7 +219,9 @@ def build(files: Sequence[InputFile], *, cache_dir: Path, force: bool = False,
     """
     started = time.perf_counter()
     cache_dir = Path(cache_dir)
-    key = cache_key(files)
+    if reasoner not in reasoning.REASONERS:
+        raise SettingError(f"unknown reasoner {reasoner!r}: expected one of {', '.join(reasoning.REASONERS)}")
+    key = cache_key(files, reasoner)
     if not force:
         found = find_artifact(cache_dir, key, validated=validate)
         if found is not None:
@@ -231,11 +246,11 @@ def build(files: Sequence[InputFile], *, cache_dir: Path, force: bool = False,
             raise ValidationFailed(f"the data does not conform to the SHACL shapes ({failed} violation(s))",
                                    report.text)
     say("computing the OWL 2 RL closure…")
-    reasoned = reasoning.materialize(loaded.dataset)
+    reasoned = reasoning.materialize(loaded.dataset, reasoner=reasoner)
     timings["reason"] = reasoned.seconds
     if reasoned.errors:
         raise ReasoningError(f"the OWL 2 RL closure found {len(reasoned.errors)} problem(s): "
                              + "; ".join(reasoned.errors), reasoned.errors)
-    artifact, catalogue = _write(cache_dir, key, loaded, timings, started, validate)
+    artifact, catalogue = _write(cache_dir, key, loaded, timings, started, validate, reasoned)
     return BuildResult(artifact, catalogue, False, time.perf_counter() - started, report_text,
                        reasoned.removed_noise)
