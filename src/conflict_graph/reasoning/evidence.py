@@ -24,7 +24,7 @@ from dataclasses import dataclass, replace
 import pyoxigraph as ox
 
 from .. import iris
-from .term_syntax import Triple, nt
+from .term_syntax import Term, Triple
 
 __all__ = ["CAUTIONS", "Evidence", "Quote", "asserted_graphs", "evidence_for", "node_evidence"]
 
@@ -44,7 +44,7 @@ CAUTIONS: dict[str, str] = {
     _CG + "NameBased": "follows from place names alone",
 }
 
-_STATEMENT = """{ ?holder a cg:TripleStatement ; rdf:subject $s ; rdf:predicate $p ; rdf:object $o .
+_STATEMENT = """{ ?holder a cg:TripleStatement ; rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o .
       BIND("statement" AS ?via) }"""
 _QUERY = """
 PREFIX cg: <https://w3id.org/conflict-graph/ontology#>
@@ -53,12 +53,12 @@ PREFIX prov: <http://www.w3.org/ns/prov#>
 PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
 PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-SELECT ?via ?holder ?evidence ?status ?statusLabel ?wording ?claimant ?claimantLabel ?comment
+SELECT ?s ?p ?o ?via ?holder ?evidence ?status ?statusLabel ?wording ?claimant ?claimantLabel ?comment
        ?entity ?sentence ?text ?start ?end ?sourceText ?document ?documentLabel WHERE {
   {
     $statement
     UNION
-    { BIND($s AS ?holder) FILTER EXISTS { $s cg:evidence ?any } BIND("node" AS ?via) }
+    { BIND(?s AS ?holder) FILTER EXISTS { ?s cg:evidence ?any } BIND("node" AS ?via) }
     ?holder cg:evidence ?evidence .
     OPTIONAL { ?evidence cg:epistemicStatus ?status
                OPTIONAL { ?status skos:prefLabel ?statusLabel FILTER(LANGMATCHES(LANG(?statusLabel), "en")) } }
@@ -73,8 +73,8 @@ SELECT ?via ?holder ?evidence ?status ?statusLabel ?wording ?claimant ?claimantL
                           OPTIONAL { ?entity prov:wasQuotedFrom ?quotedFrom } } }
   }
   UNION
-  { $s prov:wasDerivedFrom ?entity . FILTER NOT EXISTS { $s cg:evidence ?any2 }
-    BIND("source" AS ?via) BIND($s AS ?holder) }
+  { ?s prov:wasDerivedFrom ?entity . FILTER NOT EXISTS { ?s cg:evidence ?any2 }
+    BIND("source" AS ?via) BIND(?s AS ?holder) }
   BIND(IF(BOUND(?sentence), ?quotedFrom, ?entity) AS ?document)
   OPTIONAL { ?document rdfs:label ?documentLabel }
 }
@@ -186,8 +186,11 @@ def asserted_graphs(store: ox.Store, triple: Triple, graphs: Sequence[str]) -> l
     return [graph for graph in graphs if graph in found]
 
 
-def _run(store: ox.Store, text: str, graphs: Sequence[str]) -> list[Evidence]:
-    result = store.query(text, default_graph=[ox.NamedNode(g) for g in graphs])
+def _run(store: ox.Store, text: str, graphs: Sequence[str], terms: dict[str, Term]) -> list[Evidence]:
+    """Run the evidence query with ``?s``/``?p``/``?o`` bound to ``terms`` (SEP-0007 substitution,
+    which can bind a blank node of the store, unlike a blank node written in the query)."""
+    result = store.query(text, default_graph=[ox.NamedNode(g) for g in graphs],
+                         substitutions={ox.Variable(name): term for name, term in terms.items()})
     assert isinstance(result, ox.QuerySolutions)
     unique: dict[tuple[str, str | None, str | None], Evidence] = {}
     for solution in result:
@@ -213,11 +216,10 @@ def evidence_for(store: ox.Store, triple: Triple, graphs: Sequence[str]) -> list
     s, p, o = triple
     if isinstance(s, ox.Literal):
         return []
-    text = _QUERY.replace("$statement", _STATEMENT)
-    return _run(store, text.replace("$s", nt(s)).replace("$p", nt(p)).replace("$o", nt(o)), graphs)
+    return _run(store, _QUERY.replace("$statement", _STATEMENT), graphs, {"s": s, "p": p, "o": o})
 
 
 def node_evidence(store: ox.Store, node: ox.NamedNode | ox.BlankNode, graphs: Sequence[str]) -> list[Evidence]:
     """The evidence a node carries itself (``cg:evidence`` or ``prov:wasDerivedFrom``): what a
     SHACL result about that focus node traces back to."""
-    return _run(store, _QUERY.replace("$statement", "{ FILTER(false) }").replace("$s", nt(node)), graphs)
+    return _run(store, _QUERY.replace("$statement", "{ FILTER(false) }"), graphs, {"s": node})
