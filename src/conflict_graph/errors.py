@@ -72,11 +72,13 @@ class ValidationFailed(ConflictGraphError):
 
 
 class ReasoningError(ConflictGraphError):
-    """The OWL 2 RL closure reported an inconsistency (``errors``) or could not be computed."""
+    """The OWL 2 RL closure reported an inconsistency (``errors``) or could not be computed;
+    ``report`` holds the readable consistency report (each problem down to its sentences)."""
 
-    def __init__(self, message: str, errors: tuple[str, ...] = ()) -> None:
+    def __init__(self, message: str, errors: tuple[str, ...] = (), report: str = "") -> None:
         super().__init__(message)
         self.errors = errors
+        self.report = report
 
 
 class NotFound(ConflictGraphError):

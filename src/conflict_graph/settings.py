@@ -152,6 +152,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("service_allowlist", (), _list,
             "Comma-separated SERVICE endpoints a query may call (an entry ending in / # or ? "
             "allows every IRI under it); empty: SERVICE is refused.", "--service-allowlist"),
+    Setting("explain_max_nodes", 500, _positive(int),
+            "Largest explanation tree /explain builds (premises beyond it are marked cut).",
+            "--explain-max-nodes"),
     Setting("cors_origins", ("*",), _list,
             "Comma-separated origins allowed to call the endpoint from a browser (* for any; "
             "empty to send no CORS headers).", "--cors-origins"),

@@ -6,6 +6,7 @@ prints, exits or knows about click, so tests and other front ends can call them 
 
 from __future__ import annotations
 
+import json
 import time
 from collections.abc import Sequence
 from pathlib import Path
@@ -13,19 +14,22 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from ..pipeline import build as builder
-from ..pipeline import inputs
+from ..pipeline import check
 from .. import iris
 from . import render
 from ..query import store
-from ..reasoning import validation
 from ..errors import DataLoadError, InputError, QuerySyntaxError
 from ..pipeline.inputs import InputFile
 from ..query.sparql_dataset import declared_prefixes
 from ..query.store import Catalogue
-from ..reasoning.validation import ValidationReport
+from ..reasoning.consistency import ConsistencyReport
+from ..reasoning.derivation_rdf import explanation_rdf
+from ..reasoning.explain_text import explanation_text
+from ..reasoning.explainer import Explainer
+from ..reasoning.term_syntax import TERM_PREFIXES
 
-__all__ = ["EXPORT_FORMATS", "EXPORT_GRAPHS", "build_report", "export", "read_query", "run_query",
-           "stats_report", "validate_files"]
+__all__ = ["EXPLAIN_FORMATS", "EXPORT_FORMATS", "EXPORT_GRAPHS", "build_report", "explain_triple", "export",
+           "read_query", "run_query", "stats_report", "validate_files"]
 
 EXPORT_GRAPHS = ("asserted", "inferred", "all")
 EXPORT_FORMATS = ("nquads", "trig")
@@ -72,9 +76,32 @@ def build_report(files: Sequence[InputFile], cache_dir: Path) -> str:
     return "\n".join(lines)
 
 
-def validate_files(files: Sequence[InputFile]) -> ValidationReport:
-    """Load the files and run the SHACL shapes over the asserted graphs (no reasoning, no cache)."""
-    return validation.validate(inputs.load(files).dataset)
+def validate_files(files: Sequence[InputFile]) -> ConsistencyReport:
+    """Load the files, run the SHACL shapes over the asserted graphs and reason over them (no
+    cache); every SHACL result and OWL 2 RL inconsistency comes with its sentences."""
+    return check.check_files(files)
+
+
+EXPLAIN_FORMATS = ("text", "json", "turtle")
+
+
+def explain_triple(artifact: Path, subject: str, predicate: str, obj: str, *,
+                   derivation: int | None = None, fmt: str = "text") -> str:
+    """Why ``subject predicate obj`` holds in a built dataset: a tree, JSON or Turtle (PROV-O).
+
+    Raises:
+        InputError: a term does not parse or occurs nowhere; an unknown format.
+        NotFound: the triple is neither asserted nor entailed.
+    """
+    if fmt not in EXPLAIN_FORMATS:
+        raise InputError(f"unknown format {fmt!r}; expected one of {', '.join(EXPLAIN_FORMATS)}")
+    explanation = Explainer.open(artifact).explain_text(subject, predicate, obj, derivation)
+    if fmt == "json":
+        return json.dumps(explanation.to_json(), indent=2, ensure_ascii=False)
+    if fmt == "turtle":
+        data = ox.serialize(explanation_rdf(explanation), format=ox.RdfFormat.TURTLE, prefixes=TERM_PREFIXES)
+        return (data or b"").decode("utf-8")
+    return explanation_text(explanation)
 
 
 _COUNTS = {

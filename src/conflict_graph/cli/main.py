@@ -26,9 +26,10 @@ from . import commands
 from ..pipeline import inputs
 from ..query import named_queries as queries, store
 from ..pipeline.build import BuildResult, build
-from ..errors import ConflictGraphError, InputError, QueryError, ValidationFailed
+from ..errors import ConflictGraphError, InputError, QueryError, ReasoningError, ValidationFailed
 from ..pipeline.inputs import InputFile
 from .render import FORMATS
+from ..reasoning.explain_text import consistency_text
 from ..query.store import ENTAILMENTS, Catalogue
 
 __all__ = ["Options", "data_options", "main", "pass_options"]
@@ -124,7 +125,7 @@ class _Group(click.Group):
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
-        except ValidationFailed as exc:
+        except (ValidationFailed, ReasoningError) as exc:
             if exc.report:
                 click.echo(exc.report, err=True)
             _fail(ctx, exc, 1)
@@ -172,11 +173,33 @@ def build_command(options: Options) -> None:
 @data_options
 @pass_options
 def validate_command(options: Options) -> None:
-    """Check the asserted graphs against the SHACL shapes; exit 1 on a violation."""
+    """Check the data: SHACL shapes and OWL 2 RL consistency, each problem down to its sentences;
+    exit 1 on a violation or an inconsistency."""
     report = commands.validate_files(options.files())
-    _write(report.text)
-    if not report.conforms:
+    _write(consistency_text(report))
+    if not report.consistent:
         sys.exit(1)
+
+
+@main.command("explain")
+@click.argument("subject")
+@click.argument("predicate")
+@click.argument("object", metavar="OBJECT")
+@click.option("--derivation", type=click.IntRange(min=0), default=None,
+              help="Expand this derivation of the triple (0 is the shortest) instead of the first.")
+@click.option("--format", "fmt", type=click.Choice(commands.EXPLAIN_FORMATS), default="text", show_default=True,
+              help="text (an indented tree), json (the /explain JSON) or turtle (PROV-O).")
+@data_options
+@pass_options
+def explain_command(options: Options, subject: str, predicate: str, object: str,  # noqa: A002
+                    derivation: int | None, fmt: str) -> None:
+    """Why SUBJECT PREDICATE OBJECT holds: the OWL 2 RL rules and premises down to the sentences.
+
+    Terms are IRIs (<...> or bare), prefixed names (cg:Town, org:hasMember, id:org/tnla) or
+    literals in N-Triples/Turtle syntax ('"Lashio"@en'). Exit 1 if the triple is not entailed.
+    """
+    _write(commands.explain_triple(options.build().artifact, subject, predicate, object,
+                                   derivation=derivation, fmt=fmt))
 
 
 @main.command("stats")

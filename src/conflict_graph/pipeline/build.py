@@ -38,13 +38,14 @@ from .. import reasoning
 from ..reasoning import validation
 from ..errors import DataLoadError, ReasoningError, SettingError, ValidationFailed
 from .evidence_iris import name_evidence
+from ..reasoning.derivation_rdf import DERIVATIONS_GRAPH, append_derivation_graph
 from .inputs import InputFile, LoadedData
 from ..query.store import DATASET_FILE, GRAPH_KINDS, META_FILE, Catalogue, GraphInfo
 
-__all__ = ["CACHE_FORMAT", "BuildResult", "build", "cache_key", "find_artifact"]
+__all__ = ["CACHE_FORMAT", "BuildResult", "build", "cache_key", "find_artifact", "write_nquads"]
 
 #: Bump when the artifact layout changes, so old caches are not read.
-CACHE_FORMAT = "conflict-graph-artifact/2"
+CACHE_FORMAT = "conflict-graph-artifact/3"
 _LIBRARIES = ("rdflib", "owlrl", "pyshacl", "pyshacl-turbo", "pyoxigraph")
 
 
@@ -118,12 +119,13 @@ def _ontology_version(dataset: Dataset) -> str | None:
     return str(found) if found is not None else None
 
 
-def _catalogue(loaded: LoadedData, key: str, timings: dict[str, float]) -> Catalogue:
+def _catalogue(loaded: LoadedData, key: str, timings: dict[str, float],
+               written: Sequence[GraphInfo] = ()) -> Catalogue:
     kinds = dict(loaded.kinds)
     kinds[str(iris.INFERRED_GRAPH)] = "inferred"
     store = loaded.dataset.store
     graphs = [GraphInfo(iri, kind, len(Graph(store=store, identifier=URIRef(iri))))
-              for iri, kind in kinds.items()]
+              for iri, kind in kinds.items()] + list(written)
     graphs.sort(key=lambda g: (GRAPH_KINDS.index(g.kind), g.iri))
     return Catalogue(tuple(graphs), key, _ontology_version(loaded.dataset), timings)
 
@@ -146,7 +148,7 @@ def _ox_term(term: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
     return _ox_resource(term)
 
 
-def _write_nquads(dataset: Dataset, path: Path) -> None:
+def write_nquads(dataset: Dataset, path: Path) -> None:
     """Write every named graph as N-Quads with pyoxigraph (exact escaping, and fast)."""
     quads = (ox.Quad(_ox_resource(s), ox.NamedNode(str(p)), _ox_term(o), ox.NamedNode(str(g)))
              for s, p, o, g in dataset.quads((None, None, None, None))
@@ -180,22 +182,37 @@ def _write(cache_dir: Path, key: str, loaded: LoadedData, timings: dict[str, flo
     cache_dir.mkdir(parents=True, exist_ok=True)
     temporary = Path(tempfile.mkdtemp(prefix=f".{key}.", dir=cache_dir))
     os.chmod(temporary, 0o755)  # mkdtemp makes it private; an artifact is readable like any cache
+    written: list[GraphInfo] = []
     try:
         mark = time.perf_counter()
-        _write_nquads(loaded.dataset, temporary / DATASET_FILE)
+        write_nquads(loaded.dataset, temporary / DATASET_FILE)
         timings["write"] = time.perf_counter() - mark
         if reasoned.engine is not None:
             mark = time.perf_counter()
             reasoning.write_derivations(temporary / reasoning.DERIVATIONS_FILE, reasoned.engine,
                                         loaded.dataset, reasoner=reasoned.reasoner)
             timings["derivations"] = time.perf_counter() - mark
+            derivation_triples = append_derivation_graph(temporary, DATASET_FILE)
+            written.append(GraphInfo(DERIVATIONS_GRAPH, "derivations", derivation_triples))
         timings["total"] = time.perf_counter() - started
-        catalogue = _catalogue(loaded, key, timings)
+        catalogue = _catalogue(loaded, key, timings, written)
         meta = {"format": CACHE_FORMAT, "validated": validated, **catalogue.to_json()}
         (temporary / META_FILE).write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
         return _publish(cache_dir, key, temporary, validated), catalogue
     finally:
         shutil.rmtree(temporary, ignore_errors=True)
+
+
+def _fail_inconsistent(loaded: LoadedData, reasoned: reasoning.ReasoningReport) -> None:
+    """Raise the ReasoningError of an inconsistent closure, naming the sentences behind it."""
+    from ..reasoning.explain_text import consistency_text
+    from .check import explain_problems
+
+    report = explain_problems(loaded.dataset, reasoned)
+    sentences = report.sentences()
+    named = f"; sentences involved: {', '.join(sentences)}" if sentences else ""
+    raise ReasoningError(f"the OWL 2 RL closure found {len(reasoned.errors)} problem(s): "
+                         + "; ".join(reasoned.errors) + named, reasoned.errors, consistency_text(report))
 
 
 def build(files: Sequence[InputFile], *, cache_dir: Path, force: bool = False,
@@ -249,8 +266,7 @@ def build(files: Sequence[InputFile], *, cache_dir: Path, force: bool = False,
     reasoned = reasoning.materialize(loaded.dataset, reasoner=reasoner)
     timings["reason"] = reasoned.seconds
     if reasoned.errors:
-        raise ReasoningError(f"the OWL 2 RL closure found {len(reasoned.errors)} problem(s): "
-                             + "; ".join(reasoned.errors), reasoned.errors)
+        _fail_inconsistent(loaded, reasoned)
     artifact, catalogue = _write(cache_dir, key, loaded, timings, started, validate, reasoned)
     return BuildResult(artifact, catalogue, False, time.perf_counter() - started, report_text,
                        reasoned.removed_noise)

@@ -24,7 +24,7 @@ from .explain import (MAX_DEPTH, DerivationSource, Explanation, Step, evidence_j
                       rule_json)
 from .rule_catalogue import Rule, rule
 from .term_syntax import Triple, parse_term
-from .validation import Violation
+from .validation import Violation, summary
 
 __all__ = ["ConsistencyReport", "ExplainedInconsistency", "ExplainedViolation", "InconsistencySource",
            "consistency_report"]
@@ -87,14 +87,11 @@ class ConsistencyReport:
             v.violation.severity == "Violation" for v in self.violations)
 
     def summary(self) -> str:
-        """One line: consistent, or how many problems of each kind."""
-        violations = sum(1 for v in self.violations if v.violation.severity == "Violation")
-        others = len(self.violations) - violations
-        if self.consistent:
-            extra = f" ({others} SHACL warning(s) or info(s))" if others else ""
-            return f"Consistent: no OWL 2 RL inconsistency and no SHACL violation{extra}."
-        return (f"Not consistent: {len(self.inconsistencies)} OWL 2 RL inconsistency(ies), "
-                f"{violations} SHACL violation(s), {others} SHACL warning(s) or info(s).")
+        """Two lines: the SHACL verdict, then the OWL 2 RL verdict."""
+        shacl = summary([v.violation for v in self.violations])
+        if not self.inconsistencies:
+            return shacl + "\nOWL 2 RL: consistent (no rule of the closure concludes false)."
+        return shacl + f"\nOWL 2 RL: inconsistent ({len(self.inconsistencies)} inconsistency(ies))."
 
     def sentences(self) -> list[str]:
         """The sentence ids behind the problems, each once, in order of first mention."""

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable, Iterator
+from pathlib import Path
 
 import pyoxigraph as ox
 
@@ -33,7 +34,7 @@ from .explain import Explanation, Step
 from .rule_catalogue import Rule
 from .term_syntax import Triple, nt
 
-__all__ = ["DERIVATIONS_GRAPH", "derivation_graph", "derivation_iri", "explanation_rdf", "triple_iri"]
+__all__ = ["DERIVATIONS_GRAPH", "append_derivation_graph", "derivation_graph", "derivation_iri", "explanation_rdf", "triple_iri"]
 
 #: The named graph of the derivations of a build (graph kind ``derivations``).
 DERIVATIONS_GRAPH = iris.BASE + "graph/derivations"
@@ -138,3 +139,23 @@ def derivation_graph(derivations: Iterable[tuple[Triple, str, tuple[Triple, ...]
                     yield ox.Quad(t.subject, t.predicate, t.object, graph)
         for t in _derivation(triple, 0, rule_id, premises, expanded=True):
             yield ox.Quad(t.subject, t.predicate, t.object, graph)
+
+
+def append_derivation_graph(artifact: Path, dataset_file: str = "dataset.nq") -> int:
+    """Append ``…/graph/derivations`` to the artifact's N-Quads, from its derivation store.
+
+    Each inferred triple gets its first (shortest) derivation; a triple the store has no
+    derivation for (owlrl inferred it, the native engine did not) is left out.
+
+    Returns:
+        The number of triples in the graph.
+    """
+    from .store import DerivationIndex
+
+    with DerivationIndex.open(artifact) as index:
+        firsts = ((t, found[0].rule, found[0].premises)
+                  for t in index.inferred_triples() for found in [index.derivations(t, limit=1)] if found)
+        quads = list(derivation_graph(firsts))
+    with open(Path(artifact) / dataset_file, "ab") as output:
+        ox.serialize(quads, output, ox.RdfFormat.N_QUADS)
+    return len(quads)

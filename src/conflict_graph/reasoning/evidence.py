@@ -44,7 +44,8 @@ CAUTIONS: dict[str, str] = {
     _CG + "NameBased": "follows from place names alone",
 }
 
-_STATEMENT = """{ ?holder a cg:TripleStatement ; rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o .
+_STATEMENT = """{ ?holder a cg:TripleStatement ; rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o ;
+              cg:evidence ?evidence .
       BIND("statement" AS ?via) }"""
 _QUERY = """
 PREFIX cg: <https://w3id.org/conflict-graph/ontology#>
@@ -58,8 +59,7 @@ SELECT ?s ?p ?o ?via ?holder ?evidence ?status ?statusLabel ?wording ?claimant ?
   {
     $statement
     UNION
-    { BIND(?s AS ?holder) FILTER EXISTS { ?s cg:evidence ?any } BIND("node" AS ?via) }
-    ?holder cg:evidence ?evidence .
+    { ?s cg:evidence ?evidence . BIND("node" AS ?via) }
     OPTIONAL { ?evidence cg:epistemicStatus ?status
                OPTIONAL { ?status skos:prefLabel ?statusLabel FILTER(LANGMATCHES(LANG(?statusLabel), "en")) } }
     OPTIONAL { ?evidence cg:wording ?wording }
@@ -74,7 +74,7 @@ SELECT ?s ?p ?o ?via ?holder ?evidence ?status ?statusLabel ?wording ?claimant ?
   }
   UNION
   { ?s prov:wasDerivedFrom ?entity . FILTER NOT EXISTS { ?s cg:evidence ?any2 }
-    BIND("source" AS ?via) BIND(?s AS ?holder) }
+    BIND("source" AS ?via) }
   BIND(IF(BOUND(?sentence), ?quotedFrom, ?entity) AS ?document)
   OPTIONAL { ?document rdfs:label ?documentLabel }
 }
@@ -169,7 +169,7 @@ def _evidence(solution: ox.QuerySolution) -> Evidence:
     claimant = _value(solution, "claimant")
     claimants = ((claimant, _value(solution, "claimantLabel")),) if claimant else ()
     return Evidence(
-        via=_value(solution, "via") or "", holder=_value(solution, "holder") or "",
+        via=_value(solution, "via") or "", holder=_value(solution, "holder") or _value(solution, "s") or "",
         iri=_value(solution, "evidence"), status=_value(solution, "status"),
         status_label=_value(solution, "statusLabel"), caution="", wording=wording,
         wording_start=wording_start, wording_end=wording_end, claimants=claimants,

@@ -206,6 +206,11 @@ def _step_json(step: Step) -> dict[str, Any]:
     return data
 
 
+def _ordered(derivations: Sequence[_Derivation]) -> list[_Derivation]:
+    """Shortest first; ties by rule id, then premises, so the same data explains the same way."""
+    return sorted(derivations, key=lambda d: (d.height, d.rule, [" ".join(map(nt, p)) for p in d.premises]))
+
+
 @dataclass
 class _Walk:
     """The state of one tree walk: the index, the store, the limits and what is left of them."""
@@ -234,7 +239,7 @@ class _Walk:
         if depth >= self.max_depth or self.nodes > self.max_nodes:
             self.truncated = True
             return Step(triple, "cut")
-        found = list(self.index.derivations(triple, limit=MAX_ALTERNATIVES))
+        found = _ordered(self.index.derivations(triple, limit=MAX_ALTERNATIVES))
         if not found:
             return Step(triple, "unexplained")
         if chosen is None:

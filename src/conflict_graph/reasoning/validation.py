@@ -17,7 +17,7 @@ constraint that uses ``SERVICE`` (reported as a :class:`~conflict_graph.errors.V
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from rdflib import BNode, Dataset, Graph, URIRef
@@ -27,7 +27,7 @@ from rdflib.term import Node
 from .. import iris
 from ..errors import ValidationFailed
 
-__all__ = ["ENGINES", "ValidationReport", "Violation", "validate"]
+__all__ = ["ENGINES", "ValidationReport", "Violation", "summary", "validate"]
 
 #: SHACL engines :func:`validate` can run: the fast default first, then the reference.
 ENGINES: tuple[str, ...] = ("pyshacl-turbo", "pyshacl")
@@ -138,12 +138,19 @@ def _results(report: Graph, shapes: Graph, data: Graph) -> list[Violation]:
     return sorted(found, key=lambda v: (v.focus, v.shape, v.path, v.message))
 
 
-def _text(conforms: bool, results: list[Violation]) -> str:
+def summary(results: Sequence[Violation]) -> str:
+    """One line: conforms, or how many violations and warnings there are."""
     if not results:
         return "Conforms: the data satisfies every SHACL shape."
     errors = sum(1 for r in results if r.severity == "Violation")
-    lines = [f"{'Conforms' if conforms else 'Does not conform'}: {errors} violation(s), "
-             f"{len(results) - errors} warning(s) or info(s)."]
+    return (f"{'Conforms' if not errors else 'Does not conform'}: {errors} violation(s), "
+            f"{len(results) - errors} warning(s) or info(s).")
+
+
+def _text(conforms: bool, results: list[Violation]) -> str:
+    if not results:
+        return summary(results)
+    lines = [summary(results)]
     for number, result in enumerate(results, 1):
         lines.append(f"{number}. [{result.severity}] {result.message}")
         lines.append(f"   focus:   {result.focus}")

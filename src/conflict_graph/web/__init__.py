@@ -5,6 +5,7 @@ workers and returns an application serving
 
 * ``/sparql``: the SPARQL 1.1 Protocol and the service description (:mod:`.sparql`);
 * ``/health``: status, versions and workers;
+* ``/explain`` and ``/consistency``: why a triple holds, and what contradicts what (:mod:`.explain`);
 * ``/``: the query page (:mod:`.ui`), when that module is present.
 
 Tests and embedders pass their own engine (``create_app(engine=...)``), so one expensive engine
@@ -54,11 +55,12 @@ def create_app(test_config: Mapping[str, Any] | None = None, *, engine: QuerySer
         engine = QueryService.from_settings(settings)
     app.extensions["conflict_graph"] = engine
 
-    from . import cors, errors, sparql
+    from . import cors, errors, explain, sparql
 
     errors.init_app(app)
     cors.init_app(app)
     app.register_blueprint(sparql.bp)
+    app.register_blueprint(explain.bp)
     if importlib.util.find_spec(f"{__name__}.ui") is not None:
         from . import ui
 

@@ -8,11 +8,11 @@ sentence, the source document and the character offsets).
 
 from __future__ import annotations
 
-from ..reasoning.consistency import ConsistencyReport, ExplainedInconsistency, ExplainedViolation
-from ..reasoning.evidence import Evidence
-from ..reasoning.explain import Explanation, Step
-from ..reasoning.rule_catalogue import SPEC
-from ..reasoning.term_syntax import Triple, short
+from .consistency import ConsistencyReport, ExplainedInconsistency, ExplainedViolation
+from .evidence import Evidence
+from .explain import Explanation, Step
+from .rule_catalogue import SPEC
+from .term_syntax import Triple, short
 
 __all__ = ["consistency_text", "explanation_text", "triple_text"]
 
