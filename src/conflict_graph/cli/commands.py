@@ -23,10 +23,9 @@ from ..pipeline.inputs import InputFile
 from ..query.sparql_dataset import declared_prefixes
 from ..query.store import Catalogue
 from ..reasoning.consistency import ConsistencyReport
-from ..reasoning.derivation_rdf import explanation_rdf
+from ..reasoning.derivation_rdf import RDF_PREFIXES, explanation_rdf
 from ..reasoning.explain_text import explanation_text
 from ..reasoning.explainer import Explainer
-from ..reasoning.term_syntax import TERM_PREFIXES
 
 __all__ = ["EXPLAIN_FORMATS", "EXPORT_FORMATS", "EXPORT_GRAPHS", "build_report", "explain_triple", "export",
            "read_query", "run_query", "stats_report", "validate_files"]
@@ -99,7 +98,7 @@ def explain_triple(artifact: Path, subject: str, predicate: str, obj: str, *,
     if fmt == "json":
         return json.dumps(explanation.to_json(), indent=2, ensure_ascii=False)
     if fmt == "turtle":
-        data = ox.serialize(explanation_rdf(explanation), format=ox.RdfFormat.TURTLE, prefixes=TERM_PREFIXES)
+        data = ox.serialize(explanation_rdf(explanation), format=ox.RdfFormat.TURTLE, prefixes=RDF_PREFIXES)
         return (data or b"").decode("utf-8")
     return explanation_text(explanation)
 

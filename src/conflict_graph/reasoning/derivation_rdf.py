@@ -34,12 +34,18 @@ from .explain import Explanation, Step
 from .rule_catalogue import Rule
 from .term_syntax import Triple, nt
 
-__all__ = ["DERIVATIONS_GRAPH", "append_derivation_graph", "derivation_graph", "derivation_iri", "explanation_rdf", "triple_iri"]
+__all__ = ["DERIVATIONS_GRAPH", "RDF_PREFIXES", "append_derivation_graph", "derivation_graph", "derivation_iri", "explanation_rdf", "triple_iri"]
 
 #: The named graph of the derivations of a build (graph kind ``derivations``).
 DERIVATIONS_GRAPH = iris.BASE + "graph/derivations"
 
 _RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+#: Prefixes for writing derivation RDF (no ``id:``: the hashed IRIs read better in full).
+RDF_PREFIXES: dict[str, str] = {
+    "rdf": _RDF, "rdfs": "http://www.w3.org/2000/01/rdf-schema#", "owl": "http://www.w3.org/2002/07/owl#",
+    "prov": "http://www.w3.org/ns/prov#", "dct": "http://purl.org/dc/terms/", "cg": str(iris.CG),
+    "org": "http://www.w3.org/ns/org#", "skos": "http://www.w3.org/2004/02/skos/core#",
+}
 _PROV = "http://www.w3.org/ns/prov#"
 _DCT = "http://purl.org/dc/terms/"
 _TYPE = ox.NamedNode(_RDF + "type")
@@ -118,8 +124,11 @@ def _step(step: Step) -> Iterator[ox.Triple]:
 
 
 def explanation_rdf(explanation: Explanation) -> list[ox.Triple]:
-    """The explanation tree as RDF (see the module docstring), each triple once."""
-    return list(dict.fromkeys(_step(explanation.root)))
+    """The explanation tree as RDF (see the module docstring), each triple once, grouped by
+    subject (the root's statement first)."""
+    triples = list(dict.fromkeys(_step(explanation.root)))
+    first = {subject: i for i, subject in reversed(list(enumerate(t.subject for t in triples)))}
+    return sorted(triples, key=lambda t: first[t.subject])
 
 
 def derivation_graph(derivations: Iterable[tuple[Triple, str, tuple[Triple, ...]]]) -> Iterator[ox.Quad]:

@@ -26,11 +26,11 @@ from flask import Blueprint, Response, current_app, render_template, request
 from ..errors import InputError, NotAcceptable
 from ..query import conneg
 from ..query.rdf_writer import write_triples
-from ..reasoning.derivation_rdf import explanation_rdf
+from ..reasoning.derivation_rdf import RDF_PREFIXES, explanation_rdf
 from ..reasoning.explain import Explanation
 from ..reasoning.explainer import Explainer
 from ..reasoning.rule_catalogue import SPEC
-from ..reasoning.term_syntax import TERM_PREFIXES, short
+from ..reasoning.term_syntax import short
 from .sparql import engine
 
 __all__ = ["bp", "explainer"]
@@ -129,7 +129,7 @@ def explain_view() -> Response:
         return _json(explanation.to_json())
     if fmt == "html":
         return _headers(Response(_html(explanation), mimetype="text/html"))
-    written = write_triples(explanation_rdf(explanation), fmt, TERM_PREFIXES)
+    written = write_triples(explanation_rdf(explanation), fmt, RDF_PREFIXES)
     media = next(f.content_type for f in conneg.formats_for("rdf") if f.name == fmt)
     return _headers(Response(written.body, content_type=media))
 
