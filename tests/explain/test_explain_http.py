@@ -164,5 +164,5 @@ def test_the_derivations_graph_is_not_in_the_default_graph(explain_server: LiveS
     rows = _select(explain_server, PREFIXES + "SELECT (COUNT(*) AS ?n) WHERE { ?d dct:identifier ?rule ; "
                                               "a prov:Derivation }")
     assert rows == [{"n": "0"}]
-    graphs = _select(explain_server, PREFIXES + "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?d a prov:Derivation } }")
+    graphs = _select(explain_server, PREFIXES + "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?d a prov:Derivation ; dct:identifier ?rule } }")
     assert graphs == [{"g": "https://w3id.org/conflict-graph/graph/derivations"}]
