@@ -152,6 +152,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("service_allowlist", (), _list,
             "Comma-separated SERVICE endpoints a query may call (an entry ending in / # or ? "
             "allows every IRI under it); empty: SERVICE is refused.", "--service-allowlist"),
+    Setting("allow_inconsistent", False, _bool,
+            "Serve data whose OWL 2 RL closure is inconsistent (shown at /consistency) instead of "
+            "refusing to start.", "--allow-inconsistent"),
     Setting("explain_max_nodes", 500, _positive(int),
             "Largest explanation tree /explain builds (premises beyond it are marked cut).",
             "--explain-max-nodes"),

@@ -98,8 +98,10 @@ def cache_key(files: Sequence[InputFile], reasoner: str = "native") -> str:
     return digest.hexdigest()[:32]
 
 
-def find_artifact(cache_dir: Path, key: str, *, validated: bool = True) -> Catalogue | None:
-    """The catalogue of a complete cached artifact, or None (missing, unreadable, or not validated)."""
+def find_artifact(cache_dir: Path, key: str, *, validated: bool = True,
+                  allow_inconsistent: bool = False) -> Catalogue | None:
+    """The catalogue of a complete cached artifact, or None (missing, unreadable, not validated,
+    or inconsistent when that is not allowed)."""
     folder = Path(cache_dir) / key
     try:
         meta = json.loads((folder / META_FILE).read_text(encoding="utf-8"))
@@ -107,6 +109,8 @@ def find_artifact(cache_dir: Path, key: str, *, validated: bool = True) -> Catal
                 or not (folder / reasoning.DERIVATIONS_FILE).is_file():
             return None
         if validated and not meta.get("validated"):
+            return None
+        if meta.get("inconsistent") and not allow_inconsistent:
             return None
         return Catalogue.from_json(meta)
     except (OSError, ValueError, KeyError, TypeError):
@@ -169,7 +173,7 @@ def _publish(cache_dir: Path, key: str, temporary: Path, validated: bool) -> Pat
     try:
         os.rename(temporary, final)
     except OSError:  # another build of the same inputs got there first: theirs is identical
-        if find_artifact(cache_dir, key, validated=validated) is None:
+        if find_artifact(cache_dir, key, validated=validated, allow_inconsistent=True) is None:
             raise
     return final
 
@@ -196,7 +200,8 @@ def _write(cache_dir: Path, key: str, loaded: LoadedData, timings: dict[str, flo
             written.append(GraphInfo(DERIVATIONS_GRAPH, "derivations", derivation_triples))
         timings["total"] = time.perf_counter() - started
         catalogue = _catalogue(loaded, key, timings, written)
-        meta = {"format": CACHE_FORMAT, "validated": validated, **catalogue.to_json()}
+        meta = {"format": CACHE_FORMAT, "validated": validated, "inconsistent": bool(reasoned.errors),
+                **catalogue.to_json()}
         (temporary / META_FILE).write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
         return _publish(cache_dir, key, temporary, validated), catalogue
     finally:
@@ -217,7 +222,7 @@ def _fail_inconsistent(loaded: LoadedData, reasoned: reasoning.ReasoningReport) 
 
 def build(files: Sequence[InputFile], *, cache_dir: Path, force: bool = False,
           validate: bool = True, progress: Callable[[str], None] | None = None,
-          reasoner: str = "native") -> BuildResult:
+          reasoner: str = "native", allow_inconsistent: bool = False) -> BuildResult:
     """Load, validate and reason over ``files``; cache and return the artifact.
 
     Args:
@@ -225,6 +230,8 @@ def build(files: Sequence[InputFile], *, cache_dir: Path, force: bool = False,
         cache_dir: where artifacts live.
         force: ignore a cached artifact and build again (the cold path).
         validate: run the SHACL shapes (a cache hit then requires a validated artifact).
+        allow_inconsistent: publish a closure with OWL 2 RL inconsistencies instead of failing, so
+            a server can show them at ``/consistency``.
         progress: called with a one-line message before each slow step of a cold build, so a
             command can tell its user what it is waiting for.
         reasoner: ``native`` or ``owlrl``: whose OWL 2 RL closure is published (part of the key).
@@ -240,7 +247,7 @@ def build(files: Sequence[InputFile], *, cache_dir: Path, force: bool = False,
         raise SettingError(f"unknown reasoner {reasoner!r}: expected one of {', '.join(reasoning.REASONERS)}")
     key = cache_key(files, reasoner)
     if not force:
-        found = find_artifact(cache_dir, key, validated=validate)
+        found = find_artifact(cache_dir, key, validated=validate, allow_inconsistent=allow_inconsistent)
         if found is not None:
             return BuildResult(cache_dir / key, found, True, time.perf_counter() - started)
 
@@ -265,7 +272,7 @@ def build(files: Sequence[InputFile], *, cache_dir: Path, force: bool = False,
     say("computing the OWL 2 RL closure…")
     reasoned = reasoning.materialize(loaded.dataset, reasoner=reasoner)
     timings["reason"] = reasoned.seconds
-    if reasoned.errors:
+    if reasoned.errors and not allow_inconsistent:
         _fail_inconsistent(loaded, reasoned)
     artifact, catalogue = _write(cache_dir, key, loaded, timings, started, validate, reasoned)
     return BuildResult(artifact, catalogue, False, time.perf_counter() - started, report_text,

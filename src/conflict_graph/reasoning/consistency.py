@@ -94,16 +94,17 @@ class ConsistencyReport:
         return shacl + f"\nOWL 2 RL: inconsistent ({len(self.inconsistencies)} inconsistency(ies))."
 
     def sentences(self) -> list[str]:
-        """The sentence ids behind the problems, each once, in order of first mention."""
-        found: dict[str, None] = {}
+        """The sentence ids behind the problems, each once, in the order of the source text."""
+        quotes: dict[str, Quote] = {}
         for item in self.inconsistencies:
             for quote in item.quotes():
-                found.setdefault(quote.sentence_id)
+                quotes.setdefault(quote.iri, quote)
         for violation in self.violations:
             for evidence in violation.evidence:
                 if evidence.quote is not None:
-                    found.setdefault(evidence.quote.sentence_id)
-        return list(found)
+                    quotes.setdefault(evidence.quote.iri, evidence.quote)
+        ordered = sorted(quotes.values(), key=lambda q: (q.source_text or "", q.start or 0, q.sentence_id))
+        return list(dict.fromkeys(q.sentence_id for q in ordered))
 
     def to_json(self) -> dict[str, Any]:
         """The JSON document of ``GET /consistency`` (documented in ``docs/explanations.md``)."""

@@ -26,7 +26,7 @@ __all__ = ["SERVE_SETTINGS", "run_server", "serve"]
 SERVE_SETTINGS = (
     "host", "port", "data", "no_default_data", "cache_dir", "workers", "threads", "query_timeout",
     "max_query_bytes", "max_rows", "max_response_bytes", "max_waiting", "max_client_queries",
-    "service_allowlist", "cors_origins", "explain_max_nodes",
+    "service_allowlist", "cors_origins", "explain_max_nodes", "allow_inconsistent",
 )
 _BY_NAME = {setting.name: setting for setting in SETTINGS}
 
