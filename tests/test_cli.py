@@ -252,7 +252,7 @@ def test_export_nquads_to_stdout_reparses(cache: Path) -> None:
     assert result.returncode == 0, result.stderr
     graphs = _graphs(result.stdout, ox.RdfFormat.N_QUADS)
     assert set(graphs) == {str(iris.ONTOLOGY_GRAPH), str(iris.SHAPES_GRAPH), str(iris.source_graph("demo")),
-                           str(iris.INFERRED_GRAPH)}
+                           str(iris.INFERRED_GRAPH), "https://w3id.org/conflict-graph/graph/derivations"}
 
 
 @pytest.mark.parametrize(("selection", "expected"), [

@@ -30,7 +30,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from .. import iris
-from .explain import Explanation, Step
+from .explain import Explanation, Step, ordered_derivations
 from .rule_catalogue import Rule
 from .term_syntax import Triple, nt
 
@@ -60,6 +60,8 @@ _CONFORMS_TO = ox.NamedNode(_DCT + "conformsTo")
 _PART_OF = ox.NamedNode(_DCT + "isPartOf")
 _LABEL = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label")
 _EVIDENCE = ox.NamedNode(str(iris.CG) + "evidence")
+#: Derivations read per inferred triple to choose its first one.
+_CANDIDATES = 100
 
 
 def _hash(triple: Triple) -> str:
@@ -153,7 +155,8 @@ def derivation_graph(derivations: Iterable[tuple[Triple, str, tuple[Triple, ...]
 def append_derivation_graph(artifact: Path, dataset_file: str = "dataset.nq") -> int:
     """Append ``…/graph/derivations`` to the artifact's N-Quads, from its derivation store.
 
-    Each inferred triple gets its first (shortest) derivation; a triple the store has no
+    Each inferred triple gets its first derivation in the order of explanations (shortest, then
+    by rule id and premises, so the same data always gives the same graph); a triple the store has no
     derivation for (owlrl inferred it, the native engine did not) is left out.
 
     Returns:
@@ -163,7 +166,8 @@ def append_derivation_graph(artifact: Path, dataset_file: str = "dataset.nq") ->
 
     with DerivationIndex.open(artifact) as index:
         firsts = ((t, found[0].rule, found[0].premises)
-                  for t in index.inferred_triples() for found in [index.derivations(t, limit=1)] if found)
+                  for t in index.inferred_triples()
+                  for found in [ordered_derivations(index.derivations(t, limit=_CANDIDATES))] if found)
         quads = list(derivation_graph(firsts))
     with open(Path(artifact) / dataset_file, "ab") as output:
         ox.serialize(quads, output, ox.RdfFormat.N_QUADS)

@@ -35,7 +35,7 @@ from .evidence import Evidence, Quote, evidence_for
 from .rule_catalogue import Rule, rule
 from .term_syntax import Triple, nt, short
 
-__all__ = ["MAX_ALTERNATIVES", "MAX_DEPTH", "MAX_NODES", "Alternative", "DerivationSource", "evidence_json", "quote_json", "rule_json",
+__all__ = ["MAX_ALTERNATIVES", "MAX_DEPTH", "MAX_NODES", "Alternative", "DerivationSource", "ordered_derivations", "evidence_json", "quote_json", "rule_json",
            "Explanation", "Step", "explain", "explain_path", "triple_json"]
 
 #: Default bounds of one explanation tree.
@@ -206,7 +206,7 @@ def _step_json(step: Step) -> dict[str, Any]:
     return data
 
 
-def _ordered(derivations: Sequence[_Derivation]) -> list[_Derivation]:
+def ordered_derivations(derivations: Sequence[_Derivation]) -> list[_Derivation]:
     """Shortest first; ties by rule id, then premises, so the same data explains the same way."""
     return sorted(derivations, key=lambda d: (d.height, d.rule, [" ".join(map(nt, p)) for p in d.premises]))
 
@@ -239,7 +239,7 @@ class _Walk:
         if depth >= self.max_depth or self.nodes > self.max_nodes:
             self.truncated = True
             return Step(triple, "cut")
-        found = _ordered(self.index.derivations(triple, limit=MAX_ALTERNATIVES))
+        found = ordered_derivations(self.index.derivations(triple, limit=MAX_ALTERNATIVES))
         if not found:
             return Step(triple, "unexplained")
         if chosen is None:
