@@ -273,6 +273,10 @@ class RuleEngine:
     def _name(self, term: int) -> str:
         return self.terms.terms[term].n3()
 
+    def _disjoint(self, x: int, c: int, d: int) -> str:
+        return (f"Disjoint classes {self._name(c)} and {self._name(d)} have a common instance "
+                f"{self._name(x)}")
+
     # ------------------------------------------------------------------ the worklist
     def _run(self) -> None:
         queue = self._queue
@@ -572,9 +576,7 @@ class RuleEngine:
             derive(x, TYPE, d, rule, (axiom, f))
         for d, axiom in rules.dw:
             if self._has(x, TYPE, d):
-                self._inconsistent("cax-dw", (axiom, f, self._f(x, TYPE, d)),
-                                   f"{self._name(x)} is an instance of the disjoint classes "
-                                   f"{self._name(c)} and {self._name(d)}")
+                self._inconsistent("cax-dw", (axiom, f, self._f(x, TYPE, d)), self._disjoint(x, c, d))
         for d, axiom in rules.com:
             if self._has(x, TYPE, d):
                 self._inconsistent("cls-com", (axiom, f, self._f(x, TYPE, d)),
@@ -615,8 +617,7 @@ class RuleEngine:
             for d in members:
                 if d != c and self._has(x, TYPE, d):
                     self._inconsistent("cax-adc", premises + (f, self._f(x, TYPE, d)),
-                                       f"{self._name(x)} is an instance of the disjoint classes "
-                                       f"{self._name(c)} and {self._name(d)}")
+                                       self._disjoint(x, c, d))
 
     # ------------------------------------------------------------------ equality
     def _enable_equality(self) -> None:
@@ -698,8 +699,7 @@ class RuleEngine:
         elif p == DISJ:
             for x in list(self._subjects(TYPE, s) & self._subjects(TYPE, o)):
                 self._inconsistent("cax-dw", (f, self._f(x, TYPE, s), self._f(x, TYPE, o)),
-                                   f"{self._name(x)} is an instance of the disjoint classes "
-                                   f"{self._name(s)} and {self._name(o)}")
+                                   self._disjoint(x, s, o))
         elif p == PDW:
             for x, ys in list(self.sp.get(s, {}).items()):
                 for y in list(ys & self._objects(x, o)):
@@ -910,8 +910,7 @@ class RuleEngine:
                 elif kind == ADC:
                     for x in list(self._subjects(TYPE, a) & self._subjects(TYPE, b)):
                         self._inconsistent("cax-adc", premises + (self._f(x, TYPE, a), self._f(x, TYPE, b)),
-                                           f"{self._name(x)} is an instance of the disjoint classes "
-                                           f"{self._name(a)} and {self._name(b)}")
+                                           self._disjoint(x, a, b))
                 elif kind == ADP:
                     for x, ys in list(self.sp.get(a, {}).items()):
                         for y in list(ys & self._objects(x, b)):
