@@ -163,8 +163,32 @@ class RuleEngine:
         self._properties: dict[int, _PropertyRules] = {}
         self._classes: dict[int, _ClassRules] = {}
         self._dedupe = False
+        #: premise fact id → ids of the derivations that use it, and fact id → its derivations;
+        #: kept only once :meth:`track` is called (what deletion needs, see :mod:`.incremental`).
+        self.uses: dict[int, list[int]] | None = None
+        self.derived_by: dict[int, list[int]] | None = None
 
     # ------------------------------------------------------------------ public
+    def track(self) -> None:
+        """Index the derivations by premise and by conclusion, and keep the indexes up to date."""
+        if self.uses is not None:
+            return
+        self.uses, self.derived_by = {}, {}
+        for d, (f, premises) in enumerate(zip(self.d_fact, self.d_premises)):
+            if premises is not None:
+                self._track(d, f, premises)
+
+    def _track(self, d: int, f: int, premises: Premises) -> None:
+        assert self.uses is not None and self.derived_by is not None
+        for p in set(premises):
+            self.uses.setdefault(p, []).append(d)
+        self.derived_by.setdefault(f, []).append(d)
+
+    def invalidate(self) -> None:
+        """Forget the compiled rule tables (after facts were retracted)."""
+        self._properties.clear()
+        self._classes.clear()
+
     def add(self, triples: Iterable[tuple[Node, Node, Node]]) -> list[int]:
         """Assert ``triples`` and run the rules to a fixpoint; return their fact ids."""
         term = self.terms.id
@@ -247,6 +271,8 @@ class RuleEngine:
             if record in self._seen:
                 return
             self._seen.add(record)
+        if self.uses is not None:
+            self._track(len(self.d_fact), f, premises)
         self.d_fact.append(f)
         self.d_rule.append(rule)
         self.d_premises.append(premises)
@@ -273,6 +299,10 @@ class RuleEngine:
     def _name(self, term: int) -> str:
         return self.terms.terms[term].n3()
 
+    def _disjoint(self, x: int, c: int, d: int) -> str:
+        return (f"Disjoint classes {self._name(c)} and {self._name(d)} have a common instance "
+                f"{self._name(x)}")
+
     # ------------------------------------------------------------------ the worklist
     def _run(self) -> None:
         queue = self._queue
@@ -282,6 +312,25 @@ class RuleEngine:
             triple = facts[f]
             if triple is not None:
                 self._take(f, triple)
+
+    def unindex(self, f: int) -> None:
+        """Remove fact ``f`` from the indexes and the fact table (it is no longer entailed)."""
+        triple = self.facts[f]
+        if triple is None:
+            return
+        s, p, o = triple
+        for index, key, value in ((self.sp, s, o), (self.po, o, s)):
+            bucket = index.get(p, {}).get(key)
+            if bucket is not None:
+                bucket.discard(value)
+                if not bucket:
+                    del index[p][key]
+        if self.by_s is not None and self.by_o is not None:
+            self.by_s.get(s, set()).discard((p, o))
+            self.by_o.get(o, set()).discard((s, p))
+        del self.fid[triple]
+        self.facts[f] = None
+        self.base.discard(f)
 
     def _index(self, s: int, p: int, o: int) -> None:
         self.sp.setdefault(p, {}).setdefault(s, set()).add(o)
@@ -572,9 +621,7 @@ class RuleEngine:
             derive(x, TYPE, d, rule, (axiom, f))
         for d, axiom in rules.dw:
             if self._has(x, TYPE, d):
-                self._inconsistent("cax-dw", (axiom, f, self._f(x, TYPE, d)),
-                                   f"{self._name(x)} is an instance of the disjoint classes "
-                                   f"{self._name(c)} and {self._name(d)}")
+                self._inconsistent("cax-dw", (axiom, f, self._f(x, TYPE, d)), self._disjoint(x, c, d))
         for d, axiom in rules.com:
             if self._has(x, TYPE, d):
                 self._inconsistent("cls-com", (axiom, f, self._f(x, TYPE, d)),
@@ -615,8 +662,7 @@ class RuleEngine:
             for d in members:
                 if d != c and self._has(x, TYPE, d):
                     self._inconsistent("cax-adc", premises + (f, self._f(x, TYPE, d)),
-                                       f"{self._name(x)} is an instance of the disjoint classes "
-                                       f"{self._name(c)} and {self._name(d)}")
+                                       self._disjoint(x, c, d))
 
     # ------------------------------------------------------------------ equality
     def _enable_equality(self) -> None:
@@ -698,8 +744,7 @@ class RuleEngine:
         elif p == DISJ:
             for x in list(self._subjects(TYPE, s) & self._subjects(TYPE, o)):
                 self._inconsistent("cax-dw", (f, self._f(x, TYPE, s), self._f(x, TYPE, o)),
-                                   f"{self._name(x)} is an instance of the disjoint classes "
-                                   f"{self._name(s)} and {self._name(o)}")
+                                   self._disjoint(x, s, o))
         elif p == PDW:
             for x, ys in list(self.sp.get(s, {}).items()):
                 for y in list(ys & self._objects(x, o)):
@@ -910,8 +955,7 @@ class RuleEngine:
                 elif kind == ADC:
                     for x in list(self._subjects(TYPE, a) & self._subjects(TYPE, b)):
                         self._inconsistent("cax-adc", premises + (self._f(x, TYPE, a), self._f(x, TYPE, b)),
-                                           f"{self._name(x)} is an instance of the disjoint classes "
-                                           f"{self._name(a)} and {self._name(b)}")
+                                           self._disjoint(x, a, b))
                 elif kind == ADP:
                     for x, ys in list(self.sp.get(a, {}).items()):
                         for y in list(ys & self._objects(x, b)):
