@@ -119,8 +119,8 @@ def _step(step: Step) -> Iterator[ox.Triple]:
         for alternative in step.alternatives:
             yield from _derivation(step.triple, alternative.index, alternative.rule.id, alternative.premises,
                                    expanded=False, rule=alternative.rule)
-            for premise in alternative.premises:
-                yield from _statement(premise)
+            for unexpanded in alternative.premises:
+                yield from _statement(unexpanded)
     for premise in step.premises:
         yield from _step(premise)
 

@@ -26,7 +26,7 @@ import pyoxigraph as ox
 from .. import iris
 from .term_syntax import Term, Triple
 
-__all__ = ["CAUTIONS", "Evidence", "Quote", "asserted_graphs", "evidence_for", "node_evidence"]
+__all__ = ["CAUTIONS", "Evidence", "Quote", "evidence_for", "node_evidence"]
 
 _CG = str(iris.CG)
 
@@ -176,14 +176,6 @@ def _evidence(solution: ox.QuerySolution) -> Evidence:
         comment=_value(solution, "comment"), quote=quote,
         document=_value(solution, "document"), document_label=_value(solution, "documentLabel"),
     )
-
-
-def asserted_graphs(store: ox.Store, triple: Triple, graphs: Sequence[str]) -> list[str]:
-    """The graphs among ``graphs`` that assert ``triple``, in the order given."""
-    s, p, o = triple
-    found = {str(quad.graph_name.value) for quad in store.quads_for_pattern(s, p, o, None)
-             if isinstance(quad.graph_name, ox.NamedNode)}
-    return [graph for graph in graphs if graph in found]
 
 
 def _run(store: ox.Store, text: str, graphs: Sequence[str], terms: dict[str, Term]) -> list[Evidence]:

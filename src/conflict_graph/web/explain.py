@@ -64,7 +64,7 @@ def explainer() -> Explainer:
                 settings = current_app.config["CONFLICT_GRAPH"]
                 found = Explainer.open(engine().pool.artifact, max_nodes=int(settings["explain_max_nodes"]))
                 current_app.extensions[_EXTENSION] = found
-    return found  # type: ignore[no-any-return]
+    return found
 
 
 def _choose(offered: tuple[str, ...]) -> str:
