@@ -23,9 +23,13 @@ TYPE = "<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>"
 SUBCLASS = "<http://www.w3.org/2000/01/rdf-schema#subClassOf>"
 ONTOLOGY = "https://w3id.org/conflict-graph/graph/ontology"
 STATED = CG + "Stated"
-#: The engine may name the two disjoint classes in either order (and list the premises so).
-MESSAGES = {f"<{EX}springfield> is an instance of the disjoint classes <{CG}{a}> and <{CG}{b}>"
-            for a, b in (("Settlement", "AdministrativeUnit"), ("AdministrativeUnit", "Settlement"))}
+#: The engine's message names the place and both disjoint classes (in either order; its wording is
+#: the engine's, see tests/reasoning).
+NAMED_IN_MESSAGE = (f"<{EX}springfield>", f"<{CG}Settlement>", f"<{CG}AdministrativeUnit>")
+
+
+def _names_the_clash(message: str) -> bool:
+    return all(term in message for term in NAMED_IN_MESSAGE)
 #: The premises of cax-dw, each down to its sentence (outline of tests/explain/expected.py).
 PREMISES = [
     ((f"<{CG}Settlement>", "<http://www.w3.org/2002/07/owl#disjointWith>", f"<{CG}AdministrativeUnit>"),
@@ -53,7 +57,7 @@ def test_the_report_explains_the_inconsistency_down_to_both_sentences() -> None:
                                "OWL 2 RL: inconsistent (1 inconsistency(ies)).")
     assert data["sentences"] == ["T1", "T2"]
     [item] = data["inconsistencies"]
-    assert item["rule"]["id"] == "cax-dw" and item["message"] in MESSAGES
+    assert item["rule"]["id"] == "cax-dw" and _names_the_clash(item["message"])
     assert sorted(outline(premise["tree"]) for premise in item["premises"]) == sorted(PREMISES)
     assert data["shacl"] == []
 
@@ -64,7 +68,7 @@ def test_validate_prints_it_and_exits_1(tmp_path: Path) -> None:
     lines = result.stdout.splitlines()
     assert lines[:2] == ["Conforms: the data satisfies every SHACL shape.",
                          "OWL 2 RL: inconsistent (1 inconsistency(ies))."]
-    assert lines[2] in {f"1. [OWL 2 RL cax-dw] {message}" for message in MESSAGES}
+    assert lines[2].startswith("1. [OWL 2 RL cax-dw] ") and _names_the_clash(lines[2])
     assert "           sentence: “Springfield is a town on the river.” [characters 0–35]" in lines
     assert "           sentence: “Springfield is a township of the plain.” [characters 37–76]" in lines
 

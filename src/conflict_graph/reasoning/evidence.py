@@ -18,17 +18,22 @@ ontology axiom, say) is explained by its graphs alone.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 import pyoxigraph as ox
 
 from .. import iris
-from .term_syntax import Term, Triple
+from .term_syntax import Term, Triple, nt
 
 __all__ = ["CAUTIONS", "Evidence", "Quote", "evidence_for", "node_evidence"]
 
 _CG = str(iris.CG)
+_EVIDENCE = ox.NamedNode(_CG + "evidence")
+_DERIVED_FROM = ox.NamedNode("http://www.w3.org/ns/prov#wasDerivedFrom")
+_RDF_SUBJECT, _RDF_PREDICATE, _RDF_OBJECT = (ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#" + n)
+                                             for n in ("subject", "predicate", "object"))
 
 #: What a reader must be told about a premise, by epistemic status; ``Stated`` and ``Background``
 #: need no warning. ``{claimant}`` is filled in when the evidence names one.
@@ -44,7 +49,7 @@ CAUTIONS: dict[str, str] = {
     _CG + "NameBased": "follows from place names alone",
 }
 
-_STATEMENT = """{ ?holder a cg:TripleStatement ; rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o ;
+_STATEMENT = """{ ?holder a cg:TripleStatement ; rdf:subject ?tripleS ; rdf:predicate ?tripleP ; rdf:object ?tripleO ;
               cg:evidence ?evidence .
       BIND("statement" AS ?via) }"""
 _QUERY = """
@@ -54,12 +59,12 @@ PREFIX prov: <http://www.w3.org/ns/prov#>
 PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
 PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-SELECT ?s ?p ?o ?via ?holder ?evidence ?status ?statusLabel ?wording ?claimant ?claimantLabel ?comment
+SELECT $projection ?via ?holder ?evidence ?status ?statusLabel ?wording ?claimant ?claimantLabel ?comment
        ?entity ?sentence ?text ?start ?end ?sourceText ?document ?documentLabel WHERE {
   {
     $statement
     UNION
-    { ?s cg:evidence ?evidence . BIND("node" AS ?via) }
+    { ?tripleS cg:evidence ?evidence . BIND("node" AS ?via) }
     OPTIONAL { ?evidence cg:epistemicStatus ?status
                OPTIONAL { ?status skos:prefLabel ?statusLabel FILTER(LANGMATCHES(LANG(?statusLabel), "en")) } }
     OPTIONAL { ?evidence cg:wording ?wording }
@@ -73,7 +78,7 @@ SELECT ?s ?p ?o ?via ?holder ?evidence ?status ?statusLabel ?wording ?claimant ?
                           OPTIONAL { ?entity prov:wasQuotedFrom ?quotedFrom } } }
   }
   UNION
-  { ?s prov:wasDerivedFrom ?entity . FILTER NOT EXISTS { ?s cg:evidence ?any2 }
+  { ?tripleS prov:wasDerivedFrom ?entity . FILTER NOT EXISTS { ?tripleS cg:evidence ?any2 }
     BIND("source" AS ?via) }
   BIND(IF(BOUND(?sentence), ?quotedFrom, ?entity) AS ?document)
   OPTIONAL { ?document rdfs:label ?documentLabel }
@@ -155,7 +160,7 @@ def _caution(status: str | None, claimants: tuple[tuple[str, str | None], ...]) 
     return template.format(claimant=f" by {who}" if who else "")
 
 
-def _evidence(solution: ox.QuerySolution) -> Evidence:
+def _evidence(solution: ox.QuerySolution, subject: Term) -> Evidence:
     quote = None
     if solution["sentence"] is not None:
         quote = Quote(_value(solution, "entity") or "", _value(solution, "sentence") or "",
@@ -169,7 +174,7 @@ def _evidence(solution: ox.QuerySolution) -> Evidence:
     claimant = _value(solution, "claimant")
     claimants = ((claimant, _value(solution, "claimantLabel")),) if claimant else ()
     return Evidence(
-        via=_value(solution, "via") or "", holder=_value(solution, "holder") or _value(solution, "s") or "",
+        via=_value(solution, "via") or "", holder=_value(solution, "holder") or str(subject.value),
         iri=_value(solution, "evidence"), status=_value(solution, "status"),
         status_label=_value(solution, "statusLabel"), caution="", wording=wording,
         wording_start=wording_start, wording_end=wording_end, claimants=claimants,
@@ -179,14 +184,25 @@ def _evidence(solution: ox.QuerySolution) -> Evidence:
 
 
 def _run(store: ox.Store, text: str, graphs: Sequence[str], terms: dict[str, Term]) -> list[Evidence]:
-    """Run the evidence query with ``?s``/``?p``/``?o`` bound to ``terms`` (SEP-0007 substitution,
-    which can bind a blank node of the store, unlike a blank node written in the query)."""
+    """Run the evidence query for ``terms`` (``tripleS``, ``tripleP``, ``tripleO``).
+
+    IRIs and literals are written into the query as constants, which the query planner uses as
+    such; a blank node cannot be written into a query, so a triple with one is bound by SEP-0007
+    substitution instead (slower: the pattern is matched first, then joined)."""
+    substitutions: dict[ox.Variable, Term] = {}
+    for name, term in terms.items():
+        if isinstance(term, ox.BlankNode):
+            substitutions[ox.Variable(name)] = term
+        else:
+            text = re.sub(rf"\?{name}\b", lambda _: nt(term), text)
+    # SEP-0007 asks a substituted variable to be projected
+    text = text.replace("$projection", " ".join(f"?{v.value}" for v in substitutions))
     result = store.query(text, default_graph=[ox.NamedNode(g) for g in graphs],
-                         substitutions={ox.Variable(name): term for name, term in terms.items()})
+                         substitutions=substitutions or None)
     assert isinstance(result, ox.QuerySolutions)
     unique: dict[tuple[str, str | None, str | None], Evidence] = {}
     for solution in result:
-        item = _evidence(solution)
+        item = _evidence(solution, terms["tripleS"])
         key = (item.holder, item.iri, item.document)
         if key in unique:
             seen = unique[key]
@@ -199,19 +215,36 @@ def _run(store: ox.Store, text: str, graphs: Sequence[str], terms: dict[str, Ter
         e.quote.sentence_id if e.quote else "", e.status or "", e.holder, e.iri or ""))
 
 
+def _has(store: ox.Store, s: Term, p: ox.NamedNode, o: Term | None = None) -> bool:
+    return next(iter(store.quads_for_pattern(s, p, o, None)), None) is not None  # type: ignore[arg-type]
+
+
+def _may_have_evidence(store: ox.Store, triple: Triple) -> bool:
+    """A cheap check, by index lookups, that the evidence query can find anything at all (most
+    premises of an explanation are ontology axioms, which have none)."""
+    s, p, o = triple
+    if _has(store, s, _EVIDENCE) or _has(store, s, _DERIVED_FROM):
+        return True
+    return any(_has(store, quad.subject, _RDF_PREDICATE, p) and _has(store, quad.subject, _RDF_OBJECT, o)
+               for quad in store.quads_for_pattern(None, _RDF_SUBJECT, s, None))
+
+
 def evidence_for(store: ox.Store, triple: Triple, graphs: Sequence[str]) -> list[Evidence]:
     """The evidence of ``triple`` in the union of ``graphs`` (the asserted graphs), one entry per
     evidence node, sorted by sentence position then status.
 
-    One SPARQL query over ``store``; a literal subject has no evidence.
+    At most one SPARQL query over ``store``; a literal subject has no evidence.
     """
     s, p, o = triple
-    if isinstance(s, ox.Literal):
+    if isinstance(s, ox.Literal) or not _may_have_evidence(store, triple):
         return []
-    return _run(store, _QUERY.replace("$statement", _STATEMENT), graphs, {"s": s, "p": p, "o": o})
+    return _run(store, _QUERY.replace("$statement", _STATEMENT), graphs,
+                {"tripleS": s, "tripleP": p, "tripleO": o})
 
 
 def node_evidence(store: ox.Store, node: ox.NamedNode | ox.BlankNode, graphs: Sequence[str]) -> list[Evidence]:
     """The evidence a node carries itself (``cg:evidence`` or ``prov:wasDerivedFrom``): what a
     SHACL result about that focus node traces back to."""
-    return _run(store, _QUERY.replace("$statement", "{ FILTER(false) }"), graphs, {"s": node})
+    if not (_has(store, node, _EVIDENCE) or _has(store, node, _DERIVED_FROM)):
+        return []
+    return _run(store, _QUERY.replace("$statement", "{ FILTER(false) }"), graphs, {"tripleS": node})
