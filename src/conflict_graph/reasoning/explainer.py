@@ -43,19 +43,23 @@ class Explainer:
         self._lock = threading.Lock()
 
     @classmethod
-    def open(cls, artifact: Path, *, max_nodes: int = MAX_NODES,
-             store: ox.Store | None = None) -> Explainer:
+    def open(cls, artifact: Path, *, max_nodes: int = MAX_NODES) -> Explainer:
         """Open the explainer of a build artifact (its ``derivations.sqlite`` and ``dataset.nq``).
+
+        Evidence is looked up in the set union of the asserted graphs, which the store holds in one
+        graph (:func:`conflict_graph.query.store.add_union_graph`): one graph is faster to match
+        than several.
 
         Raises:
             DataLoadError: the artifact is missing or unreadable.
+            ReasoningError: it has no derivation store.
         """
-        from ..query.store import open_store, read_catalogue
+        from ..query.store import UNION_GRAPH, open_query_store
         from . import DerivationIndex
 
-        catalogue = read_catalogue(Path(artifact))
-        opened = store if store is not None else open_store(Path(artifact))
-        return cls(DerivationIndex.open(Path(artifact)), opened, catalogue.asserted_iris(), max_nodes=max_nodes)
+        index = DerivationIndex.open(Path(artifact))
+        _, opened = open_query_store(Path(artifact))
+        return cls(index, opened, (UNION_GRAPH,), max_nodes=max_nodes)
 
     def explain(self, triple: Triple, derivation: int | None = None) -> Explanation:
         """Explain ``triple`` (see :func:`conflict_graph.reasoning.explain.explain`)."""
