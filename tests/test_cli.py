@@ -111,7 +111,10 @@ def test_inconsistent_data_exits_1(cache: Path) -> None:
     result = cg(cache, "--data", str(CLI / "inconsistent.ttl"), "query", "ASK {}")
     assert result.returncode == 1
     assert "Disjoint classes" in result.stderr
-    assert len(_errors(result.stderr)) == 1
+    errors = _errors(result.stderr)  # the consistency report, then one error line
+    assert [line for line in errors if line.startswith("conflict-graph: error")] == errors[-1:]
+    assert errors[-1].startswith("conflict-graph: error: the OWL 2 RL closure found 1 problem(s): ")
+    assert "1. [OWL 2 RL cax-dw] " in result.stderr
 
 
 def test_stats(cache: Path) -> None:

@@ -60,6 +60,9 @@ def test_html_page(explain_server: LiveServer) -> None:
     assert "<strong>Sentence S02</strong>" in page
     assert "characters 177–487" in page and "(wording 177–292)" in page
     assert "Operation 1027: Major Gains in Phase Two of Myanmar Resistance Offensive (The Irrawaddy)" in page
+    canonical = path(subject=ALLIANCE, predicate=f"<{ORG}hasMember>", object=TNLA)
+    assert f'<a href="{canonical.replace("&", "&amp;")}&amp;format=json">JSON</a>' in page
+    assert explain_server.get(canonical + "&format=json").json() == explain_server.get(path(**HAS_MEMBER)).json()
     assert f'href="{path(subject=f"<{ORG}memberOf>", predicate="<http://www.w3.org/2002/07/owl#inverseOf>", object=f"<{ORG}hasMember>")}"'.replace("&", "&amp;") in page
 
 

@@ -27,10 +27,9 @@ from ..errors import InputError, NotAcceptable
 from ..query import conneg
 from ..query.rdf_writer import write_triples
 from ..reasoning.derivation_rdf import RDF_PREFIXES, explanation_rdf
-from ..reasoning.explain import Explanation
+from ..reasoning.explain import Explanation, explain_path
 from ..reasoning.explainer import Explainer
 from ..reasoning.rule_catalogue import SPEC
-from ..reasoning.term_syntax import short
 from .sparql import engine
 
 __all__ = ["bp", "explainer"]
@@ -135,8 +134,10 @@ def explain_view() -> Response:
 
 
 def _html(explanation: Explanation) -> str:
-    return render_template("explain/explanation.html", explanation=explanation, data=explanation.to_json(),
-                           spec=SPEC, short=short)
+    here = explain_path(explanation.triple, explanation.root.derivation)
+    alternates = {name: f"{here}&format={name}" for name in ("json", "turtle")}
+    return render_template("explain/explanation.html", data=explanation.to_json(), spec=SPEC,
+                           alternates=alternates)
 
 
 @bp.get("/consistency")
