@@ -16,8 +16,9 @@ from pathlib import Path
 from rdflib import Dataset, URIRef
 
 from .. import iris, reasoning
-from ..query.store import DATASET_FILE, open_store
+from ..query.store import DATASET_FILE
 from ..reasoning.consistency import ConsistencyReport, consistency_report
+from ..reasoning.explainer import load_labelled
 from ..reasoning.validation import Violation
 from . import inputs
 from .evidence_iris import name_evidence
@@ -50,7 +51,8 @@ def explain_problems(dataset: Dataset, reasoned: reasoning.ReasoningReport,
         reasoning.write_derivations(Path(folder) / reasoning.DERIVATIONS_FILE, reasoned.engine, dataset,
                                     reasoner=reasoned.reasoner)
         with reasoning.DerivationIndex.open(Path(folder)) as index:
-            return consistency_report(index, open_store(Path(folder)), _asserted(dataset), violations)
+            store = load_labelled(Path(folder) / DATASET_FILE)
+            return consistency_report(index, store, _asserted(dataset), violations)
 
 
 def check_files(files: Sequence[InputFile]) -> ConsistencyReport:

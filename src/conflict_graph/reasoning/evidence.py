@@ -32,6 +32,7 @@ __all__ = ["CAUTIONS", "Evidence", "Quote", "evidence_for", "node_evidence"]
 _CG = str(iris.CG)
 _EVIDENCE = ox.NamedNode(_CG + "evidence")
 _DERIVED_FROM = ox.NamedNode("http://www.w3.org/ns/prov#wasDerivedFrom")
+_LABEL = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label")
 _RDF_SUBJECT, _RDF_PREDICATE, _RDF_OBJECT = (ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#" + n)
                                              for n in ("subject", "predicate", "object"))
 
@@ -60,7 +61,7 @@ PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
 PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
 SELECT $projection ?via ?holder ?evidence ?status ?statusLabel ?wording ?claimant ?claimantLabel ?comment
-       ?entity ?sentence ?text ?start ?end ?sourceText ?document ?documentLabel WHERE {
+       ?entity ?sentence ?text ?start ?end ?sourceText ?quotedFrom WHERE {
   {
     $statement
     UNION
@@ -80,8 +81,6 @@ SELECT $projection ?via ?holder ?evidence ?status ?statusLabel ?wording ?claiman
   UNION
   { ?tripleS prov:wasDerivedFrom ?entity . FILTER NOT EXISTS { ?tripleS cg:evidence ?any2 }
     BIND("source" AS ?via) }
-  BIND(IF(BOUND(?sentence), ?quotedFrom, ?entity) AS ?document)
-  OPTIONAL { ?document rdfs:label ?documentLabel }
 }
 """
 
@@ -179,7 +178,8 @@ def _evidence(solution: ox.QuerySolution, subject: Term) -> Evidence:
         status_label=_value(solution, "statusLabel"), caution="", wording=wording,
         wording_start=wording_start, wording_end=wording_end, claimants=claimants,
         comment=_value(solution, "comment"), quote=quote,
-        document=_value(solution, "document"), document_label=_value(solution, "documentLabel"),
+        document=_value(solution, "quotedFrom") if quote is not None else _value(solution, "entity"),
+        document_label=None,
     )
 
 
@@ -189,7 +189,7 @@ def _run(store: ox.Store, text: str, graphs: Sequence[str], terms: dict[str, Ter
     IRIs and literals are written into the query as constants, which the query planner uses as
     such; a blank node cannot be written into a query, so a triple with one is bound by SEP-0007
     substitution instead (slower: the pattern is matched first, then joined)."""
-    substitutions: dict[ox.Variable, Term] = {}
+    substitutions: dict[ox.Variable, Term | ox.Triple] = {}
     for name, term in terms.items():
         if isinstance(term, ox.BlankNode):
             substitutions[ox.Variable(name)] = term
@@ -209,14 +209,27 @@ def _run(store: ox.Store, text: str, graphs: Sequence[str], terms: dict[str, Ter
             claimants = tuple(sorted(set(seen.claimants) | set(item.claimants)))
             item = replace(seen if seen.quote is not None else item, claimants=claimants)
         unique[key] = item
-    found = [replace(e, caution=_caution(e.status, e.claimants)) for e in unique.values()]
+    found = [replace(e, caution=_caution(e.status, e.claimants), document_label=_label(store, e.document))
+             for e in unique.values()]
     return sorted(found, key=lambda e: (
         e.quote.start if e.quote and e.quote.start is not None else 1 << 62,
         e.quote.sentence_id if e.quote else "", e.status or "", e.holder, e.iri or ""))
 
 
-def _has(store: ox.Store, s: Term, p: ox.NamedNode, o: Term | None = None) -> bool:
-    return next(iter(store.quads_for_pattern(s, p, o, None)), None) is not None  # type: ignore[arg-type]
+def _label(store: ox.Store, iri: str | None) -> str | None:
+    """A document's ``rdfs:label`` (looked up here: in the query, an unbound document would match
+    every label of the dataset)."""
+    if not iri:
+        return None
+    labels = sorted(q.object.value for q in store.quads_for_pattern(ox.NamedNode(iri), _LABEL, None, None)
+                    if isinstance(q.object, ox.Literal))
+    return labels[0] if labels else None
+
+
+def _has(store: ox.Store, s: Term | ox.Triple, p: Term, o: Term | None = None) -> bool:
+    if isinstance(s, ox.Literal) or not isinstance(p, ox.NamedNode):
+        return False
+    return next(iter(store.quads_for_pattern(s, p, o, None)), None) is not None
 
 
 def _may_have_evidence(store: ox.Store, triple: Triple) -> bool:

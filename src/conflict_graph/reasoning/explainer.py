@@ -14,12 +14,31 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from ..errors import DataLoadError
+
 from .consistency import ConsistencyReport, InconsistencySource, consistency_report
 from .explain import MAX_DEPTH, MAX_NODES, Explanation, explain
 from .term_syntax import Triple, parse_triple
 from .validation import Violation
 
-__all__ = ["Explainer"]
+__all__ = ["Explainer", "load_labelled"]
+
+
+def load_labelled(path: Path) -> ox.Store:
+    """An N-Quads file in a store that keeps its blank node labels (``Store.load`` and ``bulk_load``
+    rename blank nodes; the derivation index names them as ``dataset.nq`` does).
+
+    Raises:
+        DataLoadError: the file is missing or does not parse.
+    """
+    store = ox.Store()
+    try:
+        store.bulk_extend(ox.parse(path=str(path), format=ox.RdfFormat.N_QUADS))
+    except OSError as exc:
+        raise DataLoadError(f"{path}: cannot read ({exc.strerror or exc})") from exc
+    except SyntaxError as exc:
+        raise DataLoadError(f"{path}: {exc}") from exc
+    return store
 
 
 class Explainer:
@@ -46,20 +65,22 @@ class Explainer:
     def open(cls, artifact: Path, *, max_nodes: int = MAX_NODES) -> Explainer:
         """Open the explainer of a build artifact (its ``derivations.sqlite`` and ``dataset.nq``).
 
-        Evidence is looked up in the set union of the asserted graphs, which the store holds in one
-        graph (:func:`conflict_graph.query.store.add_union_graph`): one graph is faster to match
-        than several.
+        The quads keep their blank node labels (:func:`load_labelled`), and evidence is looked up
+        in the set union of the asserted graphs, which the store holds in one graph
+        (:func:`conflict_graph.query.store.add_union_graph`): one graph matches faster than several.
 
         Raises:
             DataLoadError: the artifact is missing or unreadable.
             ReasoningError: it has no derivation store.
         """
-        from ..query.store import UNION_GRAPH, open_query_store
+        from ..query.store import DATASET_FILE, UNION_GRAPH, add_union_graph, read_catalogue
         from . import DerivationIndex
 
+        catalogue = read_catalogue(Path(artifact))
         index = DerivationIndex.open(Path(artifact))
-        _, opened = open_query_store(Path(artifact))
-        return cls(index, opened, (UNION_GRAPH,), max_nodes=max_nodes)
+        store = load_labelled(Path(artifact) / DATASET_FILE)
+        add_union_graph(store, catalogue)
+        return cls(index, store, (UNION_GRAPH,), max_nodes=max_nodes)
 
     def explain(self, triple: Triple, derivation: int | None = None) -> Explanation:
         """Explain ``triple`` (see :func:`conflict_graph.reasoning.explain.explain`)."""
