@@ -14,27 +14,47 @@ text and its ``oa:TextPositionSelector`` offsets into the stored source text; or
 ``cg:SourceDocument``), ``cg:epistemicStatus``, ``cg:wording`` (verbatim, a substring of the
 sentence), optionally ``cg:claimant`` and ``rdfs:comment``. A triple with none of these (an
 ontology axiom, say) is explained by its graphs alone.
+
+Everything is read by index lookups (``quads_for_pattern``) in the given graphs, never by a
+query, so the cost of one triple's evidence does not grow with the dataset.
 """
 
 from __future__ import annotations
 
-import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 
 import pyoxigraph as ox
 
 from .. import iris
-from .term_syntax import Term, Triple, nt
+from .term_syntax import Term, Triple
 
 __all__ = ["CAUTIONS", "Evidence", "Quote", "evidence_for", "node_evidence"]
 
 _CG = str(iris.CG)
+_RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+_PROV = "http://www.w3.org/ns/prov#"
+_OA = "http://www.w3.org/ns/oa#"
+_TYPE = ox.NamedNode(_RDF + "type")
+_RDF_SUBJECT, _RDF_PREDICATE, _RDF_OBJECT = (ox.NamedNode(_RDF + n) for n in ("subject", "predicate", "object"))
+_TRIPLE_STATEMENT = ox.NamedNode(_CG + "TripleStatement")
 _EVIDENCE = ox.NamedNode(_CG + "evidence")
-_DERIVED_FROM = ox.NamedNode("http://www.w3.org/ns/prov#wasDerivedFrom")
+_STATUS = ox.NamedNode(_CG + "epistemicStatus")
+_WORDING = ox.NamedNode(_CG + "wording")
+_CLAIMANT = ox.NamedNode(_CG + "claimant")
+_QUOTE = ox.NamedNode(_CG + "Quote")
+_SENTENCE_ID = ox.NamedNode(_CG + "sentenceId")
+_ENTITY = ox.NamedNode(_PROV + "entity")
+_VALUE = ox.NamedNode(_PROV + "value")
+_QUOTED_FROM = ox.NamedNode(_PROV + "wasQuotedFrom")
+_DERIVED_FROM = ox.NamedNode(_PROV + "wasDerivedFrom")
+_SELECTOR = ox.NamedNode(_OA + "hasSelector")
+_POSITION = ox.NamedNode(_OA + "TextPositionSelector")
+_START, _END = ox.NamedNode(_OA + "start"), ox.NamedNode(_OA + "end")
+_SOURCE = ox.NamedNode(_OA + "hasSource")
 _LABEL = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label")
-_RDF_SUBJECT, _RDF_PREDICATE, _RDF_OBJECT = (ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#" + n)
-                                             for n in ("subject", "predicate", "object"))
+_COMMENT = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#comment")
+_PREF_LABEL = ox.NamedNode("http://www.w3.org/2004/02/skos/core#prefLabel")
 
 #: What a reader must be told about a premise, by epistemic status; ``Stated`` and ``Background``
 #: need no warning. ``{claimant}`` is filled in when the evidence names one.
@@ -49,40 +69,6 @@ CAUTIONS: dict[str, str] = {
     _CG + "Heading": "only a heading says it",
     _CG + "NameBased": "follows from place names alone",
 }
-
-_STATEMENT = """{ ?holder a cg:TripleStatement ; rdf:subject ?tripleS ; rdf:predicate ?tripleP ; rdf:object ?tripleO ;
-              cg:evidence ?evidence .
-      BIND("statement" AS ?via) }"""
-_QUERY = """
-PREFIX cg: <https://w3id.org/conflict-graph/ontology#>
-PREFIX oa: <http://www.w3.org/ns/oa#>
-PREFIX prov: <http://www.w3.org/ns/prov#>
-PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
-PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-SELECT $projection ?via ?holder ?evidence ?status ?statusLabel ?wording ?claimant ?claimantLabel ?comment
-       ?entity ?sentence ?text ?start ?end ?sourceText ?quotedFrom WHERE {
-  {
-    $statement
-    UNION
-    { ?tripleS cg:evidence ?evidence . BIND("node" AS ?via) }
-    OPTIONAL { ?evidence cg:epistemicStatus ?status
-               OPTIONAL { ?status skos:prefLabel ?statusLabel FILTER(LANGMATCHES(LANG(?statusLabel), "en")) } }
-    OPTIONAL { ?evidence cg:wording ?wording }
-    OPTIONAL { ?evidence cg:claimant ?claimant OPTIONAL { ?claimant skos:prefLabel ?claimantLabel } }
-    OPTIONAL { ?evidence rdfs:comment ?comment }
-    OPTIONAL { ?evidence prov:entity ?entity
-               OPTIONAL { ?entity a cg:Quote ; cg:sentenceId ?sentence ; prov:value ?text .
-                          OPTIONAL { ?entity oa:hasSelector ?selector .
-                                     ?selector a oa:TextPositionSelector ; oa:start ?start ; oa:end ?end }
-                          OPTIONAL { ?entity oa:hasSource ?sourceText }
-                          OPTIONAL { ?entity prov:wasQuotedFrom ?quotedFrom } } }
-  }
-  UNION
-  { ?tripleS prov:wasDerivedFrom ?entity . FILTER NOT EXISTS { ?tripleS cg:evidence ?any2 }
-    BIND("source" AS ?via) }
-}
-"""
 
 
 @dataclass(frozen=True)
@@ -140,124 +126,133 @@ class Evidence:
     document_label: str | None
 
 
-def _value(solution: ox.QuerySolution, name: str) -> str | None:
-    term = solution[name]
-    return None if term is None else str(term.value)
-
-
-def _integer(solution: ox.QuerySolution, name: str) -> int | None:
-    text = _value(solution, name)
-    try:
-        return None if text is None else int(text)
-    except ValueError:
-        return None
-
-
 def _caution(status: str | None, claimants: tuple[tuple[str, str | None], ...]) -> str:
     template = CAUTIONS.get(status or "", "")
     who = " and ".join(label or iri for iri, label in claimants)
     return template.format(claimant=f" by {who}" if who else "")
 
 
-def _evidence(solution: ox.QuerySolution, subject: Term) -> Evidence:
-    quote = None
-    if solution["sentence"] is not None:
-        quote = Quote(_value(solution, "entity") or "", _value(solution, "sentence") or "",
-                      _value(solution, "text") or "", _integer(solution, "start"),
-                      _integer(solution, "end"), _value(solution, "sourceText"))
-    wording = _value(solution, "wording")
+
+class _Lookup:
+    """Index lookups in the union of some graphs of a store."""
+
+    def __init__(self, store: ox.Store, graphs: Sequence[str]) -> None:
+        self.store = store
+        self.graphs = [ox.NamedNode(g) for g in graphs]
+
+    def objects(self, subject: Term | None, predicate: ox.NamedNode) -> list[Term]:
+        """The objects of ``subject predicate ?o``, each once, in a stable order."""
+        if subject is None or isinstance(subject, ox.Literal):
+            return []
+        found = {quad.object for graph in self.graphs
+                 for quad in self.store.quads_for_pattern(subject, predicate, None, graph)}
+        return sorted((t for t in found if not isinstance(t, ox.Triple)), key=str)
+
+    def subjects(self, predicate: ox.NamedNode, obj: Term) -> Iterator[ox.NamedNode | ox.BlankNode]:
+        for graph in self.graphs:
+            for quad in self.store.quads_for_pattern(None, predicate, obj, graph):
+                if isinstance(quad.subject, ox.NamedNode | ox.BlankNode):
+                    yield quad.subject
+
+    def has(self, subject: Term, predicate: ox.NamedNode, obj: Term) -> bool:
+        return not isinstance(subject, ox.Literal) and any(
+            next(iter(self.store.quads_for_pattern(subject, predicate, obj, graph)), None) is not None
+            for graph in self.graphs)
+
+    def text(self, subject: Term | None, predicate: ox.NamedNode, language: str | None = None) -> str | None:
+        """One literal value (the first in order; with ``language``, one in that language if any)."""
+        literals = [t for t in self.objects(subject, predicate) if isinstance(t, ox.Literal)]
+        preferred = [t for t in literals if language and (t.language or "").lower().startswith(language)]
+        chosen = (preferred or literals)[:1]
+        return chosen[0].value if chosen else None
+
+    def integer(self, subject: Term, predicate: ox.NamedNode) -> int | None:
+        value = self.text(subject, predicate)
+        try:
+            return None if value is None else int(value)
+        except ValueError:
+            return None
+
+
+def _iri(term: Term | None) -> str | None:
+    return None if term is None else str(term.value)
+
+
+def _quote(lookup: _Lookup, entity: Term) -> Quote | None:
+    sentence, text = lookup.text(entity, _SENTENCE_ID), lookup.text(entity, _VALUE)
+    if sentence is None or text is None or not lookup.has(entity, _TYPE, _QUOTE):
+        return None
+    start = end = None
+    for selector in lookup.objects(entity, _SELECTOR):
+        if lookup.has(selector, _TYPE, _POSITION):
+            start, end = lookup.integer(selector, _START), lookup.integer(selector, _END)
+            break
+    source_text = lookup.objects(entity, _SOURCE)
+    return Quote(str(entity.value), sentence, text, start, end, _iri(source_text[0]) if source_text else None)
+
+
+def _evidence(lookup: _Lookup, via: str, holder: Term, node: Term) -> Evidence:
+    entities = lookup.objects(node, _ENTITY)
+    quote = _quote(lookup, entities[0]) if entities else None
+    if quote is not None:
+        documents = lookup.objects(entities[0], _QUOTED_FROM)
+        document = _iri(documents[0]) if documents else None
+    else:
+        document = _iri(entities[0]) if entities else None
+    wording = lookup.text(node, _WORDING)
     wording_start = wording_end = None
     if quote is not None and wording and quote.start is not None and wording in quote.text:
         wording_start = quote.start + quote.text.index(wording)
         wording_end = wording_start + len(wording)
-    claimant = _value(solution, "claimant")
-    claimants = ((claimant, _value(solution, "claimantLabel")),) if claimant else ()
+    statuses = lookup.objects(node, _STATUS)
+    status = _iri(statuses[0]) if statuses else None
+    claimants = tuple((str(c.value), lookup.text(c, _PREF_LABEL, "en")) for c in lookup.objects(node, _CLAIMANT))
     return Evidence(
-        via=_value(solution, "via") or "", holder=_value(solution, "holder") or str(subject.value),
-        iri=_value(solution, "evidence"), status=_value(solution, "status"),
-        status_label=_value(solution, "statusLabel"), caution="", wording=wording,
-        wording_start=wording_start, wording_end=wording_end, claimants=claimants,
-        comment=_value(solution, "comment"), quote=quote,
-        document=_value(solution, "quotedFrom") if quote is not None else _value(solution, "entity"),
-        document_label=None,
-    )
+        via=via, holder=str(holder.value), iri=str(node.value), status=status,
+        status_label=lookup.text(statuses[0], _PREF_LABEL, "en") if statuses else None,
+        caution=_caution(status, claimants), wording=wording, wording_start=wording_start,
+        wording_end=wording_end, claimants=claimants, comment=lookup.text(node, _COMMENT, "en"),
+        quote=quote, document=document,
+        document_label=lookup.text(ox.NamedNode(document), _LABEL, "en") if document else None)
 
 
-def _run(store: ox.Store, text: str, graphs: Sequence[str], terms: dict[str, Term]) -> list[Evidence]:
-    """Run the evidence query for ``terms`` (``tripleS``, ``tripleP``, ``tripleO``).
+def _source(lookup: _Lookup, subject: Term, document: Term) -> Evidence:
+    """A background fact's source document (``subject prov:wasDerivedFrom document``)."""
+    return Evidence(via="source", holder=str(subject.value), iri=None, status=None, status_label=None,
+                    caution="", wording=None, wording_start=None, wording_end=None, claimants=(),
+                    comment=None, quote=None, document=_iri(document),
+                    document_label=lookup.text(document, _LABEL, "en"))
 
-    IRIs and literals are written into the query as constants, which the query planner uses as
-    such; a blank node cannot be written into a query, so a triple with one is bound by SEP-0007
-    substitution instead (slower: the pattern is matched first, then joined)."""
-    substitutions: dict[ox.Variable, Term | ox.Triple] = {}
-    for name, term in terms.items():
-        if isinstance(term, ox.BlankNode):
-            substitutions[ox.Variable(name)] = term
-        else:
-            text = re.sub(rf"\?{name}\b", lambda _: nt(term), text)
-    # SEP-0007 asks a substituted variable to be projected
-    text = text.replace("$projection", " ".join(f"?{v.value}" for v in substitutions))
-    result = store.query(text, default_graph=[ox.NamedNode(g) for g in graphs],
-                         substitutions=substitutions or None)
-    assert isinstance(result, ox.QuerySolutions)
-    unique: dict[tuple[str, str | None, str | None], Evidence] = {}
-    for solution in result:
-        item = _evidence(solution, terms["tripleS"])
-        key = (item.holder, item.iri, item.document)
-        if key in unique:
-            seen = unique[key]
-            claimants = tuple(sorted(set(seen.claimants) | set(item.claimants)))
-            item = replace(seen if seen.quote is not None else item, claimants=claimants)
-        unique[key] = item
-    found = [replace(e, caution=_caution(e.status, e.claimants), document_label=_label(store, e.document))
-             for e in unique.values()]
+
+def _sorted(found: list[Evidence]) -> list[Evidence]:
     return sorted(found, key=lambda e: (
         e.quote.start if e.quote and e.quote.start is not None else 1 << 62,
-        e.quote.sentence_id if e.quote else "", e.status or "", e.holder, e.iri or ""))
+        e.quote.sentence_id if e.quote else "", e.status or "", e.holder, e.iri or "", e.document or ""))
 
 
-def _label(store: ox.Store, iri: str | None) -> str | None:
-    """A document's ``rdfs:label`` (looked up here: in the query, an unbound document would match
-    every label of the dataset)."""
-    if not iri:
-        return None
-    labels = sorted(q.object.value for q in store.quads_for_pattern(ox.NamedNode(iri), _LABEL, None, None)
-                    if isinstance(q.object, ox.Literal))
-    return labels[0] if labels else None
-
-
-def _has(store: ox.Store, s: Term | ox.Triple, p: Term, o: Term | None = None) -> bool:
-    if isinstance(s, ox.Literal) or not isinstance(p, ox.NamedNode):
-        return False
-    return next(iter(store.quads_for_pattern(s, p, o, None)), None) is not None
-
-
-def _may_have_evidence(store: ox.Store, triple: Triple) -> bool:
-    """A cheap check, by index lookups, that the evidence query can find anything at all (most
-    premises of an explanation are ontology axioms, which have none)."""
-    s, p, o = triple
-    if _has(store, s, _EVIDENCE) or _has(store, s, _DERIVED_FROM):
-        return True
-    return any(_has(store, quad.subject, _RDF_PREDICATE, p) and _has(store, quad.subject, _RDF_OBJECT, o)
-               for quad in store.quads_for_pattern(None, _RDF_SUBJECT, s, None))
+def _node_evidence(lookup: _Lookup, node: Term) -> list[Evidence]:
+    carried = [_evidence(lookup, "node", node, e) for e in lookup.objects(node, _EVIDENCE)]
+    if carried:
+        return carried
+    return [_source(lookup, node, d) for d in lookup.objects(node, _DERIVED_FROM)]
 
 
 def evidence_for(store: ox.Store, triple: Triple, graphs: Sequence[str]) -> list[Evidence]:
     """The evidence of ``triple`` in the union of ``graphs`` (the asserted graphs), one entry per
-    evidence node, sorted by sentence position then status.
-
-    At most one SPARQL query over ``store``; a literal subject has no evidence.
-    """
+    evidence node, sorted by sentence position then status. A literal subject has none."""
     s, p, o = triple
-    if isinstance(s, ox.Literal) or not _may_have_evidence(store, triple):
+    if isinstance(s, ox.Literal):
         return []
-    return _run(store, _QUERY.replace("$statement", _STATEMENT), graphs,
-                {"tripleS": s, "tripleP": p, "tripleO": o})
+    lookup = _Lookup(store, graphs)
+    found = []
+    for holder in dict.fromkeys(lookup.subjects(_RDF_SUBJECT, s)):
+        if (lookup.has(holder, _RDF_PREDICATE, p) and lookup.has(holder, _RDF_OBJECT, o)
+                and lookup.has(holder, _TYPE, _TRIPLE_STATEMENT)):
+            found += [_evidence(lookup, "statement", holder, e) for e in lookup.objects(holder, _EVIDENCE)]
+    return _sorted(found + _node_evidence(lookup, s))
 
 
 def node_evidence(store: ox.Store, node: ox.NamedNode | ox.BlankNode, graphs: Sequence[str]) -> list[Evidence]:
-    """The evidence a node carries itself (``cg:evidence`` or ``prov:wasDerivedFrom``): what a
+    """The evidence a node carries itself (``cg:evidence``, else ``prov:wasDerivedFrom``): what a
     SHACL result about that focus node traces back to."""
-    if not (_has(store, node, _EVIDENCE) or _has(store, node, _DERIVED_FROM)):
-        return []
-    return _run(store, _QUERY.replace("$statement", "{ FILTER(false) }"), graphs, {"tripleS": node})
+    return _sorted(_node_evidence(_Lookup(store, graphs), node))
