@@ -65,21 +65,21 @@ class Explainer:
     def open(cls, artifact: Path, *, max_nodes: int = MAX_NODES) -> Explainer:
         """Open the explainer of a build artifact (its ``derivations.sqlite`` and ``dataset.nq``).
 
-        The quads keep their blank node labels (:func:`load_labelled`), and evidence is looked up
-        in the set union of the asserted graphs, which the store holds in one graph
-        (:func:`conflict_graph.query.store.add_union_graph`): one graph matches faster than several.
+        Evidence is looked up in the set union of the asserted graphs, which the query store holds
+        in one graph (:func:`conflict_graph.query.store.open_query_store`). That store is loaded
+        by ``bulk_load``, fast but renaming blank nodes; explanations name blank nodes as the
+        derivation index does, so a blank-node premise (an ontology restriction or list) is
+        explained from the index alone: such premises carry no evidence.
 
         Raises:
             DataLoadError: the artifact is missing or unreadable.
             ReasoningError: it has no derivation store.
         """
-        from ..query.store import DATASET_FILE, UNION_GRAPH, add_union_graph, read_catalogue
+        from ..query.store import UNION_GRAPH, open_query_store
         from . import DerivationIndex
 
-        catalogue = read_catalogue(Path(artifact))
         index = DerivationIndex.open(Path(artifact))
-        store = load_labelled(Path(artifact) / DATASET_FILE)
-        add_union_graph(store, catalogue)
+        _, store = open_query_store(Path(artifact))
         return cls(index, store, (UNION_GRAPH,), max_nodes=max_nodes)
 
     def explain(self, triple: Triple, derivation: int | None = None) -> Explanation:
