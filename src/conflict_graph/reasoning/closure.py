@@ -119,7 +119,11 @@ def materialize(dataset: Dataset, graphs: Iterable[URIRef] | None = None, *,
         timings["owlrl"] = time.perf_counter() - mark
     else:
         closure, messages = list(native_closure(engine)), set()
-    asserted = {t for g in dataset.graphs() if g.identifier != iris.INFERRED_GRAPH for t in g}
+    # The native closure holds no fact of the reasoned graphs (they are the engine's base): only
+    # the other graphs (the shapes) can still assert one of its triples.
+    reasoned = set(names)
+    asserted = {t for g in dataset.graphs() if g.identifier != iris.INFERRED_GRAPH
+                and (reasoner == "owlrl" or g.identifier not in reasoned) for t in g}
     noise = dict.fromkeys(NOISE_RULES, 0)
     kept = []
     for triple in closure:
@@ -131,7 +135,8 @@ def materialize(dataset: Dataset, graphs: Iterable[URIRef] | None = None, *,
     dataset.remove_graph(iris.INFERRED_GRAPH)
     inferred = dataset.graph(iris.INFERRED_GRAPH)
     inferred.addN((s, p, o, inferred) for s, p, o in kept)
-    same_as = [t for t in asserted if t[1] == OWL.sameAs] + [t for t in kept if t[1] == OWL.sameAs]
+    same_as = [t for g in dataset.graphs() if g.identifier != iris.INFERRED_GRAPH
+               for t in g.triples((None, OWL.sameAs, None))] + [t for t in kept if t[1] == OWL.sameAs]
     errors = list(errors) + external_same_as(same_as)
     return ReasoningReport(len(kept), noise, tuple(errors), time.perf_counter() - started, reasoner,
                            engine, tuple(names), timings)
