@@ -62,6 +62,23 @@ def _write_case(case: str, folder: Path) -> tuple[Path, Path]:
     return ONTOLOGY, data
 
 
+def _lookup_ms(folder: Path, samples: int = 200) -> float:
+    """Median milliseconds of ``DerivationIndex.derivations`` for inferred triples spread over the store."""
+    import statistics
+
+    from conflict_graph.reasoning import DerivationIndex
+
+    with DerivationIndex.open(folder) as index:
+        inferred = list(index.inferred_triples())
+        step = max(1, len(inferred) // samples)
+        times = []
+        for triple in inferred[::step][:samples]:
+            mark = time.perf_counter()
+            assert index.derivations(triple)
+            times.append((time.perf_counter() - mark) * 1000)
+    return statistics.median(times)
+
+
 def run_case(case: str, reasoner: str, validate_up_to: int) -> dict[str, Any]:
     """One case with one reasoner, in this process (called in a child by :func:`main`)."""
     from rdflib import Graph
@@ -101,6 +118,7 @@ def run_case(case: str, reasoner: str, validate_up_to: int) -> dict[str, Any]:
             mark = time.perf_counter()
             write_derivations(folder / "derivations.sqlite", report.engine, loaded.dataset)
             row["derivations"] = time.perf_counter() - mark
+            row["lookup_ms"] = _lookup_ms(folder)
         mark = time.perf_counter()
         _write_nquads(loaded.dataset, folder / "dataset.nq")
         row["write"] = time.perf_counter() - mark
@@ -148,7 +166,7 @@ def _cell(value: Any) -> str:
 def table(rows: list[dict[str, Any]]) -> str:
     """The rows as a Markdown table, one line per case and reasoner."""
     header = ["case", "reasoner", "asserted", "inferred", *[f"{c} s" for c in COLUMNS], "peak MB",
-              "owlrl / native"]
+              "lookup ms", "owlrl / native"]
     lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
     native = {r["case"]: r for r in rows if r["reasoner"] == "native"}
     for row in rows:
@@ -156,7 +174,7 @@ def table(rows: list[dict[str, Any]]) -> str:
         if row["reasoner"] == "owlrl" and row["case"] in native:
             ratio = f"{row['reason'] / native[row['case']]['reason']:.0f}x"
         cells = [row["case"], row["reasoner"], row.get("asserted"), row.get("inferred"),
-                 *[row.get(c) for c in COLUMNS], row.get("peak_mb"), ratio]
+                 *[row.get(c) for c in COLUMNS], row.get("peak_mb"), row.get("lookup_ms"), ratio]
         lines.append("| " + " | ".join(_cell(c) for c in cells) + " |")
     return "\n".join(lines)
 

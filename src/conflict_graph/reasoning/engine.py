@@ -22,6 +22,7 @@ owl:Thing``. See docs/reasoning.md for the rules covered and the differences wit
 
 from __future__ import annotations
 
+import itertools
 from collections import deque
 from collections.abc import Iterable, Iterator
 from typing import Any
@@ -108,7 +109,7 @@ class _ClassRules:
     """The compiled rules that fire on ``x rdf:type C`` for one class C."""
 
     __slots__ = ("sup", "dw", "com", "int_in", "int_of", "uni_in", "svf_of_class", "avf", "hv",
-                 "maxc0", "maxc1", "maxqc", "adc")
+                 "maxc0", "maxc1", "maxqc", "maxqc_on", "adc", "keys")
 
     def __init__(self) -> None:
         self.sup: list[tuple[int, int, int]] = []      # (class, axiom fact, rule)
@@ -123,7 +124,9 @@ class _ClassRules:
         self.maxc0: list[tuple[int, Premises]] = []
         self.maxc1: list[tuple[int, Premises]] = []
         self.maxqc: list[tuple[int, int, int, Premises]] = []
+        self.maxqc_on: list[tuple[int, int, int, Premises]] = []  # (restriction, n, property, axioms)
         self.adc: list[tuple[tuple[int, ...], Premises]] = []
+        self.keys: list[tuple[tuple[int, ...], Premises]] = []
 
 
 def _height(heights: list[int], premises: Premises) -> int:
@@ -474,9 +477,13 @@ class RuleEngine:
             if r == c:
                 (rules.maxc0 if n == 0 else rules.maxc1).append((prop, axioms))
         for r, n, prop, axioms in self._cardinalities(MAXQC):
-            if r == c:
-                for d in self._objects(r, ONCLASS):
+            for d in self._objects(r, ONCLASS):
+                if r == c:
                     rules.maxqc.append((prop, n, d, axioms + (f(r, ONCLASS, d),)))
+                if d == c:
+                    rules.maxqc_on.append((r, n, prop, axioms + (f(r, ONCLASS, d),)))
+        rules.keys = [(props, premises) for keyed, _head, props, premises in self._lists_of(HASKEY)
+                      if keyed == c]
         rules.adc = [(members, premises + (f(node, TYPE, ADC),))
                      for node, _head, members, premises in self._lists_of(MEMBERS)
                      if c in members and self._has(node, TYPE, ADC)]
@@ -502,14 +509,18 @@ class RuleEngine:
             for x in list(by_o.get(s, ())):
                 if (x, p, s) != (s, p, o):
                     derive(x, p, o, R["prp-trp"], (rules.trans, self._f(x, p, s), f))
-        if rules.func >= 0:
+        if rules.func >= 0:  # both instantiations (y1, y2) and (y2, y1) end with this triple
             for y in list(self.sp[p].get(s, ())):
                 if y != o:
-                    derive(o, SAME, y, R["prp-fp"], (rules.func, f, self._f(s, p, y)))
+                    other = self._f(s, p, y)
+                    derive(o, SAME, y, R["prp-fp"], (rules.func, f, other))
+                    derive(y, SAME, o, R["prp-fp"], (rules.func, other, f))
         if rules.ifp >= 0:
             for x in list(self.po[p].get(o, ())):
                 if x != s:
-                    derive(s, SAME, x, R["prp-ifp"], (rules.ifp, f, self._f(x, p, o)))
+                    other = self._f(x, p, o)
+                    derive(s, SAME, x, R["prp-ifp"], (rules.ifp, f, other))
+                    derive(x, SAME, s, R["prp-ifp"], (rules.ifp, other, f))
         if rules.irr >= 0 and s == o:
             self._inconsistent("prp-irp", (rules.irr, f),
                                f"{self._name(s)} {self._name(p)} itself, but the property is irreflexive")
@@ -541,10 +552,12 @@ class RuleEngine:
                                    f"{self._name(s)} has a value for {self._name(p)} but may have none")
         for r, axioms in rules.maxc1:
             if self._has(s, TYPE, r):
+                typed = self._f(s, TYPE, r)
                 for y in list(self.sp[p].get(s, ())):
                     if y != o:
-                        derive(o, SAME, y, R["cls-maxc2"],
-                               axioms + (self._f(s, TYPE, r), f, self._f(s, p, y)))
+                        other = self._f(s, p, y)
+                        derive(o, SAME, y, R["cls-maxc2"], axioms + (typed, f, other))
+                        derive(y, SAME, o, R["cls-maxc2"], axioms + (typed, other, f))
         for r, n, c, axioms in rules.maxqc:
             self._fire_maxqc(r, n, c, p, axioms, s, o)
         for c, props, axioms in rules.keys:
@@ -580,11 +593,13 @@ class RuleEngine:
             self._inconsistent(rule, axioms + (typed, step) + y_premises,
                                f"{self._name(u)} has a {self._name(p)} value it may not have")
             return
+        rule = R["cls-maxqc4" if unqualified else "cls-maxqc3"]
         for other in list(self._objects(u, p)):
             if other != y and (unqualified or self._has(other, TYPE, c)):
                 more = () if unqualified else (self._f(other, TYPE, c),)
-                self._derive(y, SAME, other, R["cls-maxqc4" if unqualified else "cls-maxqc3"],
-                             axioms + (typed, step) + y_premises + (self._f(u, p, other),) + more)
+                other_step = self._f(u, p, other)
+                self._derive(y, SAME, other, rule, axioms + (typed, step) + y_premises + (other_step,) + more)
+                self._derive(other, SAME, y, rule, axioms + (typed, other_step) + more + (step,) + y_premises)
 
     def _fire_key(self, c: int, props: tuple[int, ...], axioms: Premises, x: int) -> None:
         """prp-key: instances of ``c`` with the same values for every key property are the same."""
@@ -599,19 +614,21 @@ class RuleEngine:
         for y in candidates:
             if y == x:
                 continue
-            for combination in self._key_premises(props, x, y):
-                self._derive(x, SAME, y, R["prp-key"],
-                             axioms + (self._f(x, TYPE, c), self._f(y, TYPE, c)) + combination)
+            for a, b in ((x, y), (y, x)):
+                for combination in self._key_premises(props, a, b):
+                    self._derive(a, SAME, b, R["prp-key"],
+                                 axioms + (self._f(a, TYPE, c), self._f(b, TYPE, c)) + combination)
 
     def _key_premises(self, props: tuple[int, ...], x: int, y: int) -> Iterator[Premises]:
-        shared: list[Premises] = []
+        """One premise tuple per choice of shared values (each is an instantiation of prp-key)."""
+        choices: list[list[Premises]] = []
         for q in props:
-            common = self._objects(x, q) & self._objects(y, q)
+            common = sorted(self._objects(x, q) & self._objects(y, q))
             if not common:
                 return
-            v = min(common)
-            shared.append((self._f(x, q, v), self._f(y, q, v)))
-        yield tuple(p for pair in shared for p in pair)
+            choices.append([(self._f(x, q, v), self._f(y, q, v)) for v in common])
+        for combination in itertools.product(*choices):
+            yield tuple(p for pair in combination for p in pair)
 
     def _fire_class(self, f: int, x: int, c: int, rules: _ClassRules) -> None:
         derive = self._derive
@@ -652,12 +669,17 @@ class RuleEngine:
             ys = sorted(self._objects(x, prop))
             for i, y1 in enumerate(ys):
                 for y2 in ys[i + 1:]:
-                    premises = axioms + (f, self._f(x, prop, y1), self._f(x, prop, y2))
-                    derive(y1, SAME, y2, R["cls-maxc2"], premises)
-                    derive(y2, SAME, y1, R["cls-maxc2"], premises)
+                    first, second = self._f(x, prop, y1), self._f(x, prop, y2)
+                    derive(y1, SAME, y2, R["cls-maxc2"], axioms + (f, first, second))
+                    derive(y2, SAME, y1, R["cls-maxc2"], axioms + (f, second, first))
         for prop, n, d, axioms in rules.maxqc:
             for y in list(self._objects(x, prop)):
                 self._fire_maxqc(c, n, d, prop, axioms, x, y)
+        for r, n, prop, axioms in rules.maxqc_on:  # x is the qualified value
+            for u in list(self._subjects(prop, x)):
+                self._fire_maxqc(r, n, c, prop, axioms, u, x)
+        for props, premises in rules.keys:
+            self._fire_key(c, props, premises, x)
         for members, premises in rules.adc:
             for d in members:
                 if d != c and self._has(x, TYPE, d):
@@ -707,6 +729,12 @@ class RuleEngine:
             if self._has(a, DIFF, b):
                 self._inconsistent("eq-diff1", (f, self._f(a, DIFF, b)),
                                    f"{self._name(x)} is the same as and different from {self._name(y)}")
+        for kind, rule in ((MEMBERS, "eq-diff2"), (DMEMBERS, "eq-diff3")):
+            for node, _head, members, premises in self._lists_of(kind):
+                if x != y and x in members and y in members and self._has(node, TYPE, ALLDIFF):
+                    self._inconsistent(rule, premises + (self._f(node, TYPE, ALLDIFF), f),
+                                       f"{self._name(x)} is the same as {self._name(y)} but they "
+                                       "are declared all different")
 
     # ------------------------------------------------------------------ schema
     def _schema(self, f: int, s: int, p: int, o: int) -> None:
@@ -801,7 +829,7 @@ class RuleEngine:
             if d != THING:
                 derive(prop, kind, d, R[rule1], (f, self._f(c, SCO, d)))
         for q in list(self._subjects(SPO, prop)):
-            derive(q, kind, c, R[rule2], (self._f(q, SPO, prop), f))
+            derive(q, kind, c, R[rule2], (f, self._f(q, SPO, prop)))
 
     def _replay_property(self, p1: int, p2: int, axiom: int, rule: str, *, inverse: bool) -> None:
         """Apply ``p1 → p2`` (or its inverse) to every triple of ``p1`` taken so far."""
@@ -874,6 +902,16 @@ class RuleEngine:
                     self._fire_chain(chain_property, members, premises, 0, self._f(x, members[0], y), x, y)
         self._replay_restrictions()
         self._replay_disjointness()
+        self._replay_class_axioms()
+
+    def _replay_class_axioms(self) -> None:
+        """cls-maxc*, cls-maxqc* and prp-key for the instances taken before their axiom."""
+        classes = {r for kind in (MAXC, MAXQC) for r, _, _, _ in self._restrictions(kind)}
+        classes |= {c for c, _, _, _ in self._lists_of(HASKEY)}
+        for c in classes:
+            rules = self._compile_class(c)
+            for x in list(self._subjects(TYPE, c)):
+                self._fire_class(self._f(x, TYPE, c), x, c, rules)
 
     def _replay_restrictions(self) -> None:
         derive = self._derive
