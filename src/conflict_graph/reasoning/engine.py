@@ -25,8 +25,6 @@ from __future__ import annotations
 import itertools
 from collections import deque
 from collections.abc import Iterable, Iterator
-from typing import Any
-
 from rdflib.term import Node
 
 from .terms import VOCABULARY, TermTable
@@ -75,6 +73,8 @@ SCHEMA_PREDICATES = frozenset({
     HV, ONP, ONCLASS, MAXC, MAXQC, HASKEY, MEMBERS, DMEMBERS, FIRST, REST})
 #: Classes whose instances are schema (property characteristics and n-ary axioms).
 SCHEMA_CLASSES = frozenset({FUNC, IFP, IRR, SYM, ASYM, TRANS, ADC, ADP, ALLDIFF})
+#: Readings of one RDF list the rules consider at most (lists only branch under owl:sameAs).
+MAX_LIST_READINGS = 64
 #: Reflexive triples the cleaning removes: the engine never derives them.
 _REFLEXIVE = frozenset({SAME, SCO, SPO, EQC, EQP})
 
@@ -85,7 +85,7 @@ class _PropertyRules:
     """The compiled rules that fire on a triple with one given predicate."""
 
     __slots__ = ("spo", "dom", "rng", "inv", "sym", "trans", "func", "ifp", "irr", "asym", "pdw",
-                 "chains", "svf", "avf", "hv", "maxc0", "maxc1", "maxqc", "keys", "npa")
+                 "adp", "chains", "svf", "avf", "hv", "maxc0", "maxc1", "maxqc", "keys")
 
     def __init__(self) -> None:
         self.spo: list[tuple[int, int, int]] = []  # (super property, axiom fact, rule)
@@ -102,7 +102,7 @@ class _PropertyRules:
         self.maxc1: list[tuple[int, Premises]] = []
         self.maxqc: list[tuple[int, int, int, Premises]] = []  # (restriction, n, class, axioms)
         self.keys: list[tuple[int, tuple[int, ...], Premises]] = []
-        self.npa: list[Any] = []
+        self.adp: list[tuple[int, Premises]] = []  # (other member, list and axiom facts)
 
 
 class _ClassRules:
@@ -370,32 +370,35 @@ class RuleEngine:
             self._fire_same_as(f, s, p, o)
 
     # ------------------------------------------------------------------ lists
-    def _list(self, head: int) -> tuple[tuple[int, ...], Premises] | None:
-        """The members of the RDF list at ``head`` and the fact ids of its triples (None if broken)."""
-        members: list[int] = []
-        triples: list[int] = []
-        seen: set[int] = set()
-        node = head
-        while node != NIL:
+    def _list(self, head: int) -> list[tuple[tuple[int, ...], Premises]]:
+        """Every reading of the RDF list at ``head``: its members and the fact ids of its triples.
+
+        A well-formed list has one reading. Equality can give a list node several ``rdf:first``
+        or ``rdf:rest`` values (eq-rep-o); each path through them is a reading the rules match
+        (at most :data:`MAX_LIST_READINGS`); a cycle or a dead end is no reading.
+        """
+        readings: list[tuple[tuple[int, ...], Premises]] = []
+        stack: list[tuple[int, tuple[int, ...], Premises, frozenset[int]]] = [(head, (), (), frozenset())]
+        while stack and len(readings) < MAX_LIST_READINGS:
+            node, members, triples, seen = stack.pop()
+            if node == NIL:
+                readings.append((members, triples))
+                continue
             if node in seen:
-                return None
-            seen.add(node)
-            firsts, rests = self._objects(node, FIRST), self._objects(node, REST)
-            if len(firsts) != 1 or len(rests) != 1:
-                return None
-            (item,), (after,) = firsts, rests
-            members.append(item)
-            triples += (self._f(node, FIRST, item), self._f(node, REST, after))
-            node = after
-        return tuple(members), tuple(triples)
+                continue
+            for item in sorted(self._objects(node, FIRST)):
+                for after in sorted(self._objects(node, REST)):
+                    stack.append((after, members + (item,),
+                                  triples + (self._f(node, FIRST, item), self._f(node, REST, after)),
+                                  seen | {node}))
+        return readings
 
     def _lists_of(self, p: int) -> Iterator[tuple[int, int, tuple[int, ...], Premises]]:
         """``(subject, head, members, premises)`` for every ``subject p head`` whose list is whole."""
         for s, heads in list(self.sp.get(p, {}).items()):
             for head in list(heads):
-                found = self._list(head)
-                if found is not None:
-                    yield s, head, found[0], (self._f(s, p, head),) + found[1]
+                for members, triples in self._list(head):
+                    yield s, head, members, (self._f(s, p, head),) + triples
 
     # ------------------------------------------------------------------ restrictions
     def _restrictions(self, kind: int) -> Iterator[tuple[int, int, int, Premises]]:
@@ -432,6 +435,9 @@ class RuleEngine:
                                 ASYM: "asym"}[kind], f(p, TYPE, kind))
         rules.pdw = [(q, f(p, PDW, q)) for q in self._objects(p, PDW)]
         rules.pdw += [(q, f(q, PDW, p)) for q in self._subjects(PDW, p)]
+        for node, _head, members, premises in self._lists_of(MEMBERS):
+            if p in members and self._has(node, TYPE, ADP):
+                rules.adp += [(q, premises + (f(node, TYPE, ADP),)) for q in members if q != p]
         for chain_property, _, members, premises in self._lists_of(CHAIN):
             rules.chains += [(chain_property, members, premises, i)
                              for i, q in enumerate(members) if q == p]
@@ -531,6 +537,11 @@ class RuleEngine:
         for q, axiom in rules.pdw:
             if self._has(s, q, o):
                 self._inconsistent("prp-pdw", (axiom, f, self._f(s, q, o)),
+                                   f"{self._name(s)} is linked to {self._name(o)} by the disjoint "
+                                   f"properties {self._name(p)} and {self._name(q)}")
+        for q, axioms in rules.adp:
+            if self._has(s, q, o):
+                self._inconsistent("prp-adp", axioms + (f, self._f(s, q, o)),
                                    f"{self._name(s)} is linked to {self._name(o)} by the disjoint "
                                    f"properties {self._name(p)} and {self._name(q)}")
         for chain_property, members, axioms, i in rules.chains:
@@ -773,6 +784,11 @@ class RuleEngine:
             for x in list(self._subjects(TYPE, s) & self._subjects(TYPE, o)):
                 self._inconsistent("cax-dw", (f, self._f(x, TYPE, s), self._f(x, TYPE, o)),
                                    self._disjoint(x, s, o))
+        elif p == COMP:
+            for x in list(self._subjects(TYPE, s) & self._subjects(TYPE, o)):
+                self._inconsistent("cls-com", (f, self._f(x, TYPE, s), self._f(x, TYPE, o)),
+                                   f"{self._name(x)} is an instance of {self._name(s)} and of its "
+                                   f"complement {self._name(o)}")
         elif p == PDW:
             for x, ys in list(self.sp.get(s, {}).items()):
                 for y in list(ys & self._objects(x, o)):
@@ -985,11 +1001,13 @@ class RuleEngine:
                   via: str) -> None:
         for i, a in enumerate(members):
             for b in members[i + 1:]:
-                if kind == ALLDIFF and self._has(a, SAME, b):
-                    self._inconsistent("eq-diff3" if via == "distinctMembers" else "eq-diff2",
-                                       premises + (self._f(a, SAME, b),),
-                                       f"{self._name(a)} is the same as {self._name(b)} but they "
-                                       "are declared all different")
+                if kind == ALLDIFF:
+                    for x, y in ((a, b), (b, a)):
+                        if self._has(x, SAME, y):
+                            self._inconsistent("eq-diff3" if via == "distinctMembers" else "eq-diff2",
+                                               premises + (self._f(x, SAME, y),),
+                                               f"{self._name(x)} is the same as {self._name(y)} but "
+                                               "they are declared all different")
                 elif kind == ADC:
                     for x in list(self._subjects(TYPE, a) & self._subjects(TYPE, b)):
                         self._inconsistent("cax-adc", premises + (self._f(x, TYPE, a), self._f(x, TYPE, b)),
