@@ -600,8 +600,8 @@ class RuleEngine:
             return
         y_premises = () if unqualified else (self._f(y, TYPE, c),)
         if n == 0:
-            rule = "cls-maxqc2" if unqualified else "cls-maxqc1"
-            self._inconsistent(rule, axioms + (typed, step) + y_premises,
+            self._inconsistent("cls-maxqc2" if unqualified else "cls-maxqc1",
+                               axioms + (typed, step) + y_premises,
                                f"{self._name(u)} has a {self._name(p)} value it may not have")
             return
         rule = R["cls-maxqc4" if unqualified else "cls-maxqc3"]

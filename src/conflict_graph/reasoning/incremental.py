@@ -20,7 +20,7 @@ back to a full rebuild when the ontology graph changes (see ``pipeline/build.py`
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 from rdflib.term import Node
 
@@ -101,7 +101,7 @@ class IncrementalClosure:
 
     @classmethod
     def from_engine(cls, engine: RuleEngine,
-                    graphs: dict[str, Iterable[tuple[Node, Node, Node]]]) -> IncrementalClosure:
+                    graphs: Mapping[str, Iterable[tuple[Node, Node, Node]]]) -> IncrementalClosure:
         """Adopt ``engine``, which reasoned over exactly the union of ``graphs``."""
         state = cls(engine)
         for name, triples in graphs.items():
@@ -115,9 +115,8 @@ class IncrementalClosure:
     def triples(self, name: str) -> list[tuple[Node, Node, Node]]:
         """The triples graph ``name`` asserts, as rdflib terms."""
         terms = self.engine.terms.terms
-        return [(terms[s], terms[p], terms[o])
-                for s, p, o in (self.engine.facts[f] for f in self.graphs.get(name, ()))  # type: ignore[misc]
-                ]
+        facts = [self.engine.facts[f] for f in self.graphs.get(name, ())]
+        return [(terms[t[0]], terms[t[1]], terms[t[2]]) for t in facts if t is not None]
 
     def set_graph(self, name: str, triples: Iterable[tuple[Node, Node, Node]]) -> None:
         """Add graph ``name``, or replace its triples (only the difference is applied)."""

@@ -260,4 +260,4 @@ class DerivationIndex:
     @staticmethod
     def _decode(line: str) -> Triple:
         (triple,) = ox.parse(line, format=ox.RdfFormat.N_TRIPLES)
-        return triple.subject, triple.predicate, triple.object  # type: ignore[return-value]
+        return triple.subject, triple.predicate, triple.object
