@@ -65,8 +65,8 @@ def build_report(files: Sequence[InputFile], cache_dir: Path) -> str:
         f"artifact:    {warm.artifact}",
         f"data version: {warm.catalogue.data_version}",
         f"ontology version: {warm.catalogue.ontology_version or '(none declared)'}",
-        f"reasoner noise removed: {noise:,} triples ("
-        + ", ".join(f"{k} {v:,}" for k, v in cold.removed_noise.items() if v) + ")",
+        f"reasoner noise removed: {noise:,} triples"
+        + (" (" + ", ".join(f"{k} {v:,}" for k, v in cold.removed_noise.items() if v) + ")" if noise else ""),
         "",
         graph_table(warm.catalogue),
     ]
