@@ -46,7 +46,8 @@ def graph_table(catalogue: Catalogue) -> str:
 
 
 def build_report(files: Sequence[InputFile], cache_dir: Path) -> str:
-    """A cold build (ignoring the cache), then a warm start from the cache; both timed.
+    """A build (ignoring a cached artifact of the same inputs; incremental when an earlier build
+    with the same ontology is in the cache, else cold), then a warm start from the cache; both timed.
 
     Raises:
         DataLoadError, ValidationFailed, ReasoningError: from :func:`conflict_graph.build.build`.
@@ -61,14 +62,14 @@ def build_report(files: Sequence[InputFile], cache_dir: Path) -> str:
                       if name in cold.catalogue.timings)
     noise = sum(cold.removed_noise.values())
     lines = [
-        f"cold build:  {_seconds(cold.seconds)} ({steps})",
+        f"{cold.mode} build:  {_seconds(cold.seconds)} ({steps})",
         f"warm start:  {_seconds(warm_seconds)} (cache {'hit' if warm.cached else 'miss'}; "
         f"{sum(g.triples for g in catalogue.graphs):,} quads loaded into the query store)",
         f"artifact:    {warm.artifact}",
         f"data version: {warm.catalogue.data_version}",
         f"ontology version: {warm.catalogue.ontology_version or '(none declared)'}",
-        f"reasoner noise removed: {noise:,} triples ("
-        + ", ".join(f"{k} {v:,}" for k, v in cold.removed_noise.items() if v) + ")",
+        f"reasoner noise removed: {noise:,} triples"
+        + (" (" + ", ".join(f"{k} {v:,}" for k, v in cold.removed_noise.items() if v) + ")" if noise else ""),
         "",
         graph_table(warm.catalogue),
     ]

@@ -37,6 +37,7 @@ from . import inputs
 from .. import reasoning
 from ..reasoning import validation
 from ..errors import DataLoadError, ReasoningError, SettingError, ValidationFailed
+from . import increments
 from .evidence_iris import name_evidence
 from ..reasoning.derivation_rdf import DERIVATIONS_GRAPH, append_derivation_graph
 from .inputs import InputFile, LoadedData
@@ -58,6 +59,8 @@ class BuildResult:
         catalogue: its graphs and versions.
         cached: True if the artifact came from the cache.
         seconds: wall time of this call.
+        mode: ``cached`` (found in the cache), ``incremental`` (the closure of an earlier build
+            with the same ontology, updated for the graphs whose files changed) or ``cold``.
         validation_text: the SHACL report of a cold build (empty on a cache hit).
         removed_noise: the reasoner's cleaning counts of a cold build (empty on a cache hit).
     """
@@ -68,6 +71,7 @@ class BuildResult:
     seconds: float
     validation_text: str = ""
     removed_noise: dict[str, int] = field(default_factory=dict)
+    mode: str = "cold"
 
 
 def _library_version(name: str) -> str:
@@ -77,16 +81,19 @@ def _library_version(name: str) -> str:
         return "absent"
 
 
+def _versions(reasoner: str) -> str:
+    """The artifact format, the versions that shape the output, and the reasoner."""
+    libraries = "".join(f"{name}={_library_version(name)}\0" for name in _LIBRARIES)
+    return f"{CACHE_FORMAT}\0conflict-graph={__version__}\0reasoner={reasoner}\0{libraries}"
+
+
 def cache_key(files: Sequence[InputFile], reasoner: str = "native") -> str:
     """The hash naming the artifact of ``files`` reasoned by ``reasoner`` (also the ``data_version``).
 
     Raises:
         DataLoadError: a file is missing or unreadable.
     """
-    digest = hashlib.sha256(CACHE_FORMAT.encode() + b"\0")
-    digest.update(f"conflict-graph={__version__}\0reasoner={reasoner}\0".encode())
-    for name in _LIBRARIES:
-        digest.update(f"{name}={_library_version(name)}\0".encode())
+    digest = hashlib.sha256(_versions(reasoner).encode())
     for item in files:
         try:
             data = item.path.read_bytes()
@@ -179,8 +186,8 @@ def _publish(cache_dir: Path, key: str, temporary: Path, validated: bool) -> Pat
 
 
 def _write(cache_dir: Path, key: str, loaded: LoadedData, timings: dict[str, float],
-           started: float, validated: bool,
-           reasoned: reasoning.ReasoningReport) -> tuple[Path, Catalogue]:
+           started: float, validated: bool, reasoned: reasoning.ReasoningReport,
+           extra_meta: dict[str, object]) -> tuple[Path, Catalogue]:
     """Write ``dataset.nq``, ``derivations.sqlite`` and ``meta.json`` into a temporary folder,
     then publish it."""
     cache_dir.mkdir(parents=True, exist_ok=True)
@@ -198,10 +205,13 @@ def _write(cache_dir: Path, key: str, loaded: LoadedData, timings: dict[str, flo
             derivation_triples = append_derivation_graph(temporary, DATASET_FILE)
             written.append(GraphInfo(DERIVATIONS_GRAPH, "derivations", derivation_triples))
             timings["derivations"] = time.perf_counter() - mark
+            if reasoned.reasoner == "native":
+                names = {str(n): Graph(store=loaded.dataset.store, identifier=n) for n in reasoned.graphs}
+                reasoning.save_state(temporary, reasoning.IncrementalClosure.from_engine(reasoned.engine, names))
         timings["total"] = time.perf_counter() - started
         catalogue = _catalogue(loaded, key, timings, written)
         meta = {"format": CACHE_FORMAT, "validated": validated, "inconsistent": bool(reasoned.errors),
-                **catalogue.to_json()}
+                **catalogue.to_json(), **extra_meta}
         (temporary / META_FILE).write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
         return _publish(cache_dir, key, temporary, validated), catalogue
     finally:
@@ -249,7 +259,9 @@ def build(files: Sequence[InputFile], *, cache_dir: Path, force: bool = False,
     if not force:
         found = find_artifact(cache_dir, key, validated=validate, allow_inconsistent=allow_inconsistent)
         if found is not None:
-            return BuildResult(cache_dir / key, found, True, time.perf_counter() - started)
+            return BuildResult(cache_dir / key, found, True, time.perf_counter() - started, mode="cached")
+    records = increments.file_records(files)
+    base = increments.base_key(records, _versions(reasoner))
 
     say = progress or (lambda message: None)
     say(f"building the dataset from {len(files)} file(s) (cached afterwards in {cache_dir / key})")
@@ -269,11 +281,28 @@ def build(files: Sequence[InputFile], *, cache_dir: Path, force: bool = False,
             failed = sum(1 for r in report.results if r.severity == "Violation")
             raise ValidationFailed(f"the data does not conform to the SHACL shapes ({failed} violation(s))",
                                    report.text)
-    say("computing the OWL 2 RL closure…")
-    reasoned = reasoning.materialize(loaded.dataset, reasoner=reasoner)
+    reasoned, mode = _reason(loaded, reasoner, cache_dir, base, key, records, say)
     timings["reason"] = reasoned.seconds
     if reasoned.errors and not allow_inconsistent:
         _fail_inconsistent(loaded, reasoned)
-    artifact, catalogue = _write(cache_dir, key, loaded, timings, started, validate, reasoned)
+    artifact, catalogue = _write(cache_dir, key, loaded, timings, started, validate, reasoned,
+                                 {"reasoner": reasoner, "build": mode, "base_key": base, "files": records})
     return BuildResult(artifact, catalogue, False, time.perf_counter() - started, report_text,
-                       reasoned.removed_noise)
+                       reasoned.removed_noise, mode)
+
+
+def _reason(loaded: LoadedData, reasoner: str, cache_dir: Path, base: str, key: str,
+            records: list[dict[str, object]],
+            say: Callable[[str], None]) -> tuple[reasoning.ReasoningReport, str]:
+    """The closure: updated from the newest artifact with the same ontology if there is one
+    (native reasoner only), else computed from scratch. Returns it and ``incremental``/``cold``."""
+    found = increments.find_base(cache_dir, base, exclude=key) if reasoner == "native" else None
+    if found is not None:
+        folder, meta = found
+        changed = increments.changed_graphs(meta.get("files", []), records)
+        state = reasoning.load_state(folder) if changed is not None else None
+        if state is not None and changed is not None:
+            say(f"updating the OWL 2 RL closure of {folder.name} ({len(changed)} graph(s) changed)…")
+            return reasoning.update(loaded.dataset, state, changed), "incremental"
+    say("computing the OWL 2 RL closure…")
+    return reasoning.materialize(loaded.dataset, reasoner=reasoner), "cold"

@@ -9,10 +9,10 @@ is cleaned by :mod:`.cleaning`.
 from __future__ import annotations
 
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass, field
 
-from rdflib import Dataset, Graph, URIRef
+from rdflib import BNode, Dataset, Graph, URIRef
 from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 from rdflib.namespace import OWL, RDF
 from rdflib.term import Node
@@ -21,8 +21,9 @@ from .. import iris
 from ..errors import SettingError
 from .cleaning import NOISE_RULES, external_same_as, noise_rule
 from .engine import RULES, RuleEngine
+from .incremental import IncrementalClosure
 
-__all__ = ["REASONERS", "ReasoningReport", "materialize", "reasoning_graphs"]
+__all__ = ["REASONERS", "ReasoningReport", "materialize", "reasoning_graphs", "update"]
 
 #: The reasoners ``--reasoner`` accepts.
 REASONERS = ("native", "owlrl")
@@ -111,6 +112,35 @@ def materialize(dataset: Dataset, graphs: Iterable[URIRef] | None = None, *,
     names = reasoning_graphs(dataset) if graphs is None else list(graphs)
     engine = RuleEngine()
     engine.add(_asserted(dataset, names))
+    return _publish(dataset, engine, names, reasoner, started)
+
+
+def update(dataset: Dataset, state: IncrementalClosure, changed: Collection[str]) -> ReasoningReport:
+    """Bring ``state`` (the native closure of an earlier build) to ``dataset`` and publish it.
+
+    Graphs named in ``changed``, and graphs ``state`` does not have, are applied as a difference
+    (:meth:`IncrementalClosure.set_graph`); graphs ``state`` has but ``dataset`` lacks are
+    removed; every other graph is unchanged, and ``dataset`` takes its triples from ``state``
+    so that blank nodes keep the labels of the stored derivations.
+    """
+    started = time.perf_counter()
+    names = reasoning_graphs(dataset)
+    present = {str(n) for n in names}
+    for name in [g for g in state.graphs if g not in present]:
+        state.remove_graph(name)
+    for name in names:
+        graph = Graph(store=dataset.store, identifier=name)
+        if str(name) in changed or str(name) not in state.graphs:
+            state.set_graph(str(name), graph)
+        elif any(isinstance(t, BNode) for triple in graph for t in triple):
+            graph.remove((None, None, None))
+            graph.addN((s, p, o, graph) for s, p, o in state.triples(str(name)))
+    return _publish(dataset, state.engine, names, "native", started)
+
+
+def _publish(dataset: Dataset, engine: RuleEngine, names: list[URIRef], reasoner: str,
+             started: float) -> ReasoningReport:
+    """Clean the closure (the engine's, or owlrl's) and write it into ``graph/inferred``."""
     timings = {"reason": time.perf_counter() - started}
     errors = engine_errors(engine)
     if reasoner == "owlrl":
@@ -119,7 +149,11 @@ def materialize(dataset: Dataset, graphs: Iterable[URIRef] | None = None, *,
         timings["owlrl"] = time.perf_counter() - mark
     else:
         closure, messages = list(native_closure(engine)), set()
-    asserted = {t for g in dataset.graphs() if g.identifier != iris.INFERRED_GRAPH for t in g}
+    # The native closure holds no fact of the reasoned graphs (they are the engine's base): only
+    # the other graphs (the shapes) can still assert one of its triples.
+    reasoned = set(names)
+    asserted = {t for g in dataset.graphs() if g.identifier != iris.INFERRED_GRAPH
+                and (reasoner == "owlrl" or g.identifier not in reasoned) for t in g}
     noise = dict.fromkeys(NOISE_RULES, 0)
     kept = []
     for triple in closure:
@@ -131,7 +165,8 @@ def materialize(dataset: Dataset, graphs: Iterable[URIRef] | None = None, *,
     dataset.remove_graph(iris.INFERRED_GRAPH)
     inferred = dataset.graph(iris.INFERRED_GRAPH)
     inferred.addN((s, p, o, inferred) for s, p, o in kept)
-    same_as = [t for t in asserted if t[1] == OWL.sameAs] + [t for t in kept if t[1] == OWL.sameAs]
+    same_as = [t for g in dataset.graphs() if g.identifier != iris.INFERRED_GRAPH
+               for t in g.triples((None, OWL.sameAs, None))] + [t for t in kept if t[1] == OWL.sameAs]
     errors = list(errors) + external_same_as(same_as)
     return ReasoningReport(len(kept), noise, tuple(errors), time.perf_counter() - started, reasoner,
                            engine, tuple(names), timings)

@@ -22,10 +22,9 @@ owl:Thing``. See docs/reasoning.md for the rules covered and the differences wit
 
 from __future__ import annotations
 
+import itertools
 from collections import deque
 from collections.abc import Iterable, Iterator
-from typing import Any
-
 from rdflib.term import Node
 
 from .terms import VOCABULARY, TermTable
@@ -74,6 +73,8 @@ SCHEMA_PREDICATES = frozenset({
     HV, ONP, ONCLASS, MAXC, MAXQC, HASKEY, MEMBERS, DMEMBERS, FIRST, REST})
 #: Classes whose instances are schema (property characteristics and n-ary axioms).
 SCHEMA_CLASSES = frozenset({FUNC, IFP, IRR, SYM, ASYM, TRANS, ADC, ADP, ALLDIFF})
+#: Readings of one RDF list the rules consider at most (lists only branch under owl:sameAs).
+MAX_LIST_READINGS = 64
 #: Reflexive triples the cleaning removes: the engine never derives them.
 _REFLEXIVE = frozenset({SAME, SCO, SPO, EQC, EQP})
 
@@ -84,7 +85,7 @@ class _PropertyRules:
     """The compiled rules that fire on a triple with one given predicate."""
 
     __slots__ = ("spo", "dom", "rng", "inv", "sym", "trans", "func", "ifp", "irr", "asym", "pdw",
-                 "chains", "svf", "avf", "hv", "maxc0", "maxc1", "maxqc", "keys", "npa")
+                 "adp", "chains", "svf", "avf", "hv", "maxc0", "maxc1", "maxqc", "keys")
 
     def __init__(self) -> None:
         self.spo: list[tuple[int, int, int]] = []  # (super property, axiom fact, rule)
@@ -101,14 +102,14 @@ class _PropertyRules:
         self.maxc1: list[tuple[int, Premises]] = []
         self.maxqc: list[tuple[int, int, int, Premises]] = []  # (restriction, n, class, axioms)
         self.keys: list[tuple[int, tuple[int, ...], Premises]] = []
-        self.npa: list[Any] = []
+        self.adp: list[tuple[int, Premises]] = []  # (other member, list and axiom facts)
 
 
 class _ClassRules:
     """The compiled rules that fire on ``x rdf:type C`` for one class C."""
 
     __slots__ = ("sup", "dw", "com", "int_in", "int_of", "uni_in", "svf_of_class", "avf", "hv",
-                 "maxc0", "maxc1", "maxqc", "adc")
+                 "maxc0", "maxc1", "maxqc", "maxqc_on", "adc", "keys")
 
     def __init__(self) -> None:
         self.sup: list[tuple[int, int, int]] = []      # (class, axiom fact, rule)
@@ -123,7 +124,9 @@ class _ClassRules:
         self.maxc0: list[tuple[int, Premises]] = []
         self.maxc1: list[tuple[int, Premises]] = []
         self.maxqc: list[tuple[int, int, int, Premises]] = []
+        self.maxqc_on: list[tuple[int, int, int, Premises]] = []  # (restriction, n, property, axioms)
         self.adc: list[tuple[tuple[int, ...], Premises]] = []
+        self.keys: list[tuple[tuple[int, ...], Premises]] = []
 
 
 def _height(heights: list[int], premises: Premises) -> int:
@@ -367,32 +370,35 @@ class RuleEngine:
             self._fire_same_as(f, s, p, o)
 
     # ------------------------------------------------------------------ lists
-    def _list(self, head: int) -> tuple[tuple[int, ...], Premises] | None:
-        """The members of the RDF list at ``head`` and the fact ids of its triples (None if broken)."""
-        members: list[int] = []
-        triples: list[int] = []
-        seen: set[int] = set()
-        node = head
-        while node != NIL:
+    def _list(self, head: int) -> list[tuple[tuple[int, ...], Premises]]:
+        """Every reading of the RDF list at ``head``: its members and the fact ids of its triples.
+
+        A well-formed list has one reading. Equality can give a list node several ``rdf:first``
+        or ``rdf:rest`` values (eq-rep-o); each path through them is a reading the rules match
+        (at most :data:`MAX_LIST_READINGS`); a cycle or a dead end is no reading.
+        """
+        readings: list[tuple[tuple[int, ...], Premises]] = []
+        stack: list[tuple[int, tuple[int, ...], Premises, frozenset[int]]] = [(head, (), (), frozenset())]
+        while stack and len(readings) < MAX_LIST_READINGS:
+            node, members, triples, seen = stack.pop()
+            if node == NIL:
+                readings.append((members, triples))
+                continue
             if node in seen:
-                return None
-            seen.add(node)
-            firsts, rests = self._objects(node, FIRST), self._objects(node, REST)
-            if len(firsts) != 1 or len(rests) != 1:
-                return None
-            (item,), (after,) = firsts, rests
-            members.append(item)
-            triples += (self._f(node, FIRST, item), self._f(node, REST, after))
-            node = after
-        return tuple(members), tuple(triples)
+                continue
+            for item in sorted(self._objects(node, FIRST)):
+                for after in sorted(self._objects(node, REST)):
+                    stack.append((after, members + (item,),
+                                  triples + (self._f(node, FIRST, item), self._f(node, REST, after)),
+                                  seen | {node}))
+        return readings
 
     def _lists_of(self, p: int) -> Iterator[tuple[int, int, tuple[int, ...], Premises]]:
         """``(subject, head, members, premises)`` for every ``subject p head`` whose list is whole."""
         for s, heads in list(self.sp.get(p, {}).items()):
             for head in list(heads):
-                found = self._list(head)
-                if found is not None:
-                    yield s, head, found[0], (self._f(s, p, head),) + found[1]
+                for members, triples in self._list(head):
+                    yield s, head, members, (self._f(s, p, head),) + triples
 
     # ------------------------------------------------------------------ restrictions
     def _restrictions(self, kind: int) -> Iterator[tuple[int, int, int, Premises]]:
@@ -429,6 +435,9 @@ class RuleEngine:
                                 ASYM: "asym"}[kind], f(p, TYPE, kind))
         rules.pdw = [(q, f(p, PDW, q)) for q in self._objects(p, PDW)]
         rules.pdw += [(q, f(q, PDW, p)) for q in self._subjects(PDW, p)]
+        for node, _head, members, premises in self._lists_of(MEMBERS):
+            if p in members and self._has(node, TYPE, ADP):
+                rules.adp += [(q, premises + (f(node, TYPE, ADP),)) for q in members if q != p]
         for chain_property, _, members, premises in self._lists_of(CHAIN):
             rules.chains += [(chain_property, members, premises, i)
                              for i, q in enumerate(members) if q == p]
@@ -474,9 +483,13 @@ class RuleEngine:
             if r == c:
                 (rules.maxc0 if n == 0 else rules.maxc1).append((prop, axioms))
         for r, n, prop, axioms in self._cardinalities(MAXQC):
-            if r == c:
-                for d in self._objects(r, ONCLASS):
+            for d in self._objects(r, ONCLASS):
+                if r == c:
                     rules.maxqc.append((prop, n, d, axioms + (f(r, ONCLASS, d),)))
+                if d == c:
+                    rules.maxqc_on.append((r, n, prop, axioms + (f(r, ONCLASS, d),)))
+        rules.keys = [(props, premises) for keyed, _head, props, premises in self._lists_of(HASKEY)
+                      if keyed == c]
         rules.adc = [(members, premises + (f(node, TYPE, ADC),))
                      for node, _head, members, premises in self._lists_of(MEMBERS)
                      if c in members and self._has(node, TYPE, ADC)]
@@ -502,14 +515,18 @@ class RuleEngine:
             for x in list(by_o.get(s, ())):
                 if (x, p, s) != (s, p, o):
                     derive(x, p, o, R["prp-trp"], (rules.trans, self._f(x, p, s), f))
-        if rules.func >= 0:
+        if rules.func >= 0:  # both instantiations (y1, y2) and (y2, y1) end with this triple
             for y in list(self.sp[p].get(s, ())):
                 if y != o:
-                    derive(o, SAME, y, R["prp-fp"], (rules.func, f, self._f(s, p, y)))
+                    other = self._f(s, p, y)
+                    derive(o, SAME, y, R["prp-fp"], (rules.func, f, other))
+                    derive(y, SAME, o, R["prp-fp"], (rules.func, other, f))
         if rules.ifp >= 0:
             for x in list(self.po[p].get(o, ())):
                 if x != s:
-                    derive(s, SAME, x, R["prp-ifp"], (rules.ifp, f, self._f(x, p, o)))
+                    other = self._f(x, p, o)
+                    derive(s, SAME, x, R["prp-ifp"], (rules.ifp, f, other))
+                    derive(x, SAME, s, R["prp-ifp"], (rules.ifp, other, f))
         if rules.irr >= 0 and s == o:
             self._inconsistent("prp-irp", (rules.irr, f),
                                f"{self._name(s)} {self._name(p)} itself, but the property is irreflexive")
@@ -520,6 +537,11 @@ class RuleEngine:
         for q, axiom in rules.pdw:
             if self._has(s, q, o):
                 self._inconsistent("prp-pdw", (axiom, f, self._f(s, q, o)),
+                                   f"{self._name(s)} is linked to {self._name(o)} by the disjoint "
+                                   f"properties {self._name(p)} and {self._name(q)}")
+        for q, axioms in rules.adp:
+            if self._has(s, q, o):
+                self._inconsistent("prp-adp", axioms + (f, self._f(s, q, o)),
                                    f"{self._name(s)} is linked to {self._name(o)} by the disjoint "
                                    f"properties {self._name(p)} and {self._name(q)}")
         for chain_property, members, axioms, i in rules.chains:
@@ -541,10 +563,12 @@ class RuleEngine:
                                    f"{self._name(s)} has a value for {self._name(p)} but may have none")
         for r, axioms in rules.maxc1:
             if self._has(s, TYPE, r):
+                typed = self._f(s, TYPE, r)
                 for y in list(self.sp[p].get(s, ())):
                     if y != o:
-                        derive(o, SAME, y, R["cls-maxc2"],
-                               axioms + (self._f(s, TYPE, r), f, self._f(s, p, y)))
+                        other = self._f(s, p, y)
+                        derive(o, SAME, y, R["cls-maxc2"], axioms + (typed, f, other))
+                        derive(y, SAME, o, R["cls-maxc2"], axioms + (typed, other, f))
         for r, n, c, axioms in rules.maxqc:
             self._fire_maxqc(r, n, c, p, axioms, s, o)
         for c, props, axioms in rules.keys:
@@ -576,15 +600,17 @@ class RuleEngine:
             return
         y_premises = () if unqualified else (self._f(y, TYPE, c),)
         if n == 0:
-            rule = "cls-maxqc2" if unqualified else "cls-maxqc1"
-            self._inconsistent(rule, axioms + (typed, step) + y_premises,
+            self._inconsistent("cls-maxqc2" if unqualified else "cls-maxqc1",
+                               axioms + (typed, step) + y_premises,
                                f"{self._name(u)} has a {self._name(p)} value it may not have")
             return
+        rule = R["cls-maxqc4" if unqualified else "cls-maxqc3"]
         for other in list(self._objects(u, p)):
             if other != y and (unqualified or self._has(other, TYPE, c)):
                 more = () if unqualified else (self._f(other, TYPE, c),)
-                self._derive(y, SAME, other, R["cls-maxqc4" if unqualified else "cls-maxqc3"],
-                             axioms + (typed, step) + y_premises + (self._f(u, p, other),) + more)
+                other_step = self._f(u, p, other)
+                self._derive(y, SAME, other, rule, axioms + (typed, step) + y_premises + (other_step,) + more)
+                self._derive(other, SAME, y, rule, axioms + (typed, other_step) + more + (step,) + y_premises)
 
     def _fire_key(self, c: int, props: tuple[int, ...], axioms: Premises, x: int) -> None:
         """prp-key: instances of ``c`` with the same values for every key property are the same."""
@@ -599,19 +625,21 @@ class RuleEngine:
         for y in candidates:
             if y == x:
                 continue
-            for combination in self._key_premises(props, x, y):
-                self._derive(x, SAME, y, R["prp-key"],
-                             axioms + (self._f(x, TYPE, c), self._f(y, TYPE, c)) + combination)
+            for a, b in ((x, y), (y, x)):
+                for combination in self._key_premises(props, a, b):
+                    self._derive(a, SAME, b, R["prp-key"],
+                                 axioms + (self._f(a, TYPE, c), self._f(b, TYPE, c)) + combination)
 
     def _key_premises(self, props: tuple[int, ...], x: int, y: int) -> Iterator[Premises]:
-        shared: list[Premises] = []
+        """One premise tuple per choice of shared values (each is an instantiation of prp-key)."""
+        choices: list[list[Premises]] = []
         for q in props:
-            common = self._objects(x, q) & self._objects(y, q)
+            common = sorted(self._objects(x, q) & self._objects(y, q))
             if not common:
                 return
-            v = min(common)
-            shared.append((self._f(x, q, v), self._f(y, q, v)))
-        yield tuple(p for pair in shared for p in pair)
+            choices.append([(self._f(x, q, v), self._f(y, q, v)) for v in common])
+        for combination in itertools.product(*choices):
+            yield tuple(p for pair in combination for p in pair)
 
     def _fire_class(self, f: int, x: int, c: int, rules: _ClassRules) -> None:
         derive = self._derive
@@ -652,12 +680,17 @@ class RuleEngine:
             ys = sorted(self._objects(x, prop))
             for i, y1 in enumerate(ys):
                 for y2 in ys[i + 1:]:
-                    premises = axioms + (f, self._f(x, prop, y1), self._f(x, prop, y2))
-                    derive(y1, SAME, y2, R["cls-maxc2"], premises)
-                    derive(y2, SAME, y1, R["cls-maxc2"], premises)
+                    first, second = self._f(x, prop, y1), self._f(x, prop, y2)
+                    derive(y1, SAME, y2, R["cls-maxc2"], axioms + (f, first, second))
+                    derive(y2, SAME, y1, R["cls-maxc2"], axioms + (f, second, first))
         for prop, n, d, axioms in rules.maxqc:
             for y in list(self._objects(x, prop)):
                 self._fire_maxqc(c, n, d, prop, axioms, x, y)
+        for r, n, prop, axioms in rules.maxqc_on:  # x is the qualified value
+            for u in list(self._subjects(prop, x)):
+                self._fire_maxqc(r, n, c, prop, axioms, u, x)
+        for props, premises in rules.keys:
+            self._fire_key(c, props, premises, x)
         for members, premises in rules.adc:
             for d in members:
                 if d != c and self._has(x, TYPE, d):
@@ -707,6 +740,12 @@ class RuleEngine:
             if self._has(a, DIFF, b):
                 self._inconsistent("eq-diff1", (f, self._f(a, DIFF, b)),
                                    f"{self._name(x)} is the same as and different from {self._name(y)}")
+        for kind, rule in ((MEMBERS, "eq-diff2"), (DMEMBERS, "eq-diff3")):
+            for node, _head, members, premises in self._lists_of(kind):
+                if x != y and x in members and y in members and self._has(node, TYPE, ALLDIFF):
+                    self._inconsistent(rule, premises + (self._f(node, TYPE, ALLDIFF), f),
+                                       f"{self._name(x)} is the same as {self._name(y)} but they "
+                                       "are declared all different")
 
     # ------------------------------------------------------------------ schema
     def _schema(self, f: int, s: int, p: int, o: int) -> None:
@@ -745,6 +784,11 @@ class RuleEngine:
             for x in list(self._subjects(TYPE, s) & self._subjects(TYPE, o)):
                 self._inconsistent("cax-dw", (f, self._f(x, TYPE, s), self._f(x, TYPE, o)),
                                    self._disjoint(x, s, o))
+        elif p == COMP:
+            for x in list(self._subjects(TYPE, s) & self._subjects(TYPE, o)):
+                self._inconsistent("cls-com", (f, self._f(x, TYPE, s), self._f(x, TYPE, o)),
+                                   f"{self._name(x)} is an instance of {self._name(s)} and of its "
+                                   f"complement {self._name(o)}")
         elif p == PDW:
             for x, ys in list(self.sp.get(s, {}).items()):
                 for y in list(ys & self._objects(x, o)):
@@ -801,7 +845,7 @@ class RuleEngine:
             if d != THING:
                 derive(prop, kind, d, R[rule1], (f, self._f(c, SCO, d)))
         for q in list(self._subjects(SPO, prop)):
-            derive(q, kind, c, R[rule2], (self._f(q, SPO, prop), f))
+            derive(q, kind, c, R[rule2], (f, self._f(q, SPO, prop)))
 
     def _replay_property(self, p1: int, p2: int, axiom: int, rule: str, *, inverse: bool) -> None:
         """Apply ``p1 → p2`` (or its inverse) to every triple of ``p1`` taken so far."""
@@ -874,6 +918,16 @@ class RuleEngine:
                     self._fire_chain(chain_property, members, premises, 0, self._f(x, members[0], y), x, y)
         self._replay_restrictions()
         self._replay_disjointness()
+        self._replay_class_axioms()
+
+    def _replay_class_axioms(self) -> None:
+        """cls-maxc*, cls-maxqc* and prp-key for the instances taken before their axiom."""
+        classes = {r for kind in (MAXC, MAXQC) for r, _, _, _ in self._restrictions(kind)}
+        classes |= {c for c, _, _, _ in self._lists_of(HASKEY)}
+        for c in classes:
+            rules = self._compile_class(c)
+            for x in list(self._subjects(TYPE, c)):
+                self._fire_class(self._f(x, TYPE, c), x, c, rules)
 
     def _replay_restrictions(self) -> None:
         derive = self._derive
@@ -947,11 +1001,13 @@ class RuleEngine:
                   via: str) -> None:
         for i, a in enumerate(members):
             for b in members[i + 1:]:
-                if kind == ALLDIFF and self._has(a, SAME, b):
-                    self._inconsistent("eq-diff3" if via == "distinctMembers" else "eq-diff2",
-                                       premises + (self._f(a, SAME, b),),
-                                       f"{self._name(a)} is the same as {self._name(b)} but they "
-                                       "are declared all different")
+                if kind == ALLDIFF:
+                    for x, y in ((a, b), (b, a)):
+                        if self._has(x, SAME, y):
+                            self._inconsistent("eq-diff3" if via == "distinctMembers" else "eq-diff2",
+                                               premises + (self._f(x, SAME, y),),
+                                               f"{self._name(x)} is the same as {self._name(y)} but "
+                                               "they are declared all different")
                 elif kind == ADC:
                     for x in list(self._subjects(TYPE, a) & self._subjects(TYPE, b)):
                         self._inconsistent("cax-adc", premises + (self._f(x, TYPE, a), self._f(x, TYPE, b)),

@@ -20,7 +20,7 @@ back to a full rebuild when the ontology graph changes (see ``pipeline/build.py`
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 from rdflib.term import Node
 
@@ -94,10 +94,29 @@ class IncrementalClosure:
         graphs: graph name → ids of the facts it asserts.
     """
 
-    def __init__(self) -> None:
-        self.engine = RuleEngine()
+    def __init__(self, engine: RuleEngine | None = None) -> None:
+        self.engine = engine or RuleEngine()
         self.graphs: dict[str, set[int]] = {}
         self._count: dict[int, int] = {}
+
+    @classmethod
+    def from_engine(cls, engine: RuleEngine,
+                    graphs: Mapping[str, Iterable[tuple[Node, Node, Node]]]) -> IncrementalClosure:
+        """Adopt ``engine``, which reasoned over exactly the union of ``graphs``."""
+        state = cls(engine)
+        for name, triples in graphs.items():
+            ids = {engine.fid[(engine.terms.id(s), engine.terms.id(p), engine.terms.id(o))]
+                   for s, p, o in triples}
+            state.graphs[name] = ids
+            for f in ids:
+                state._count[f] = state._count.get(f, 0) + 1
+        return state
+
+    def triples(self, name: str) -> list[tuple[Node, Node, Node]]:
+        """The triples graph ``name`` asserts, as rdflib terms."""
+        terms = self.engine.terms.terms
+        facts = [self.engine.facts[f] for f in self.graphs.get(name, ())]
+        return [(terms[t[0]], terms[t[1]], terms[t[2]]) for t in facts if t is not None]
 
     def set_graph(self, name: str, triples: Iterable[tuple[Node, Node, Node]]) -> None:
         """Add graph ``name``, or replace its triples (only the difference is applied)."""

@@ -11,7 +11,7 @@ Tables::
     terms(id, nt)                        unique index on nt
     facts(id, s, p, o, inferred)         unique index on (s, p, o); inferred = in graph/inferred
     graphs(id, iri)      asserted(fact, graph)           index on fact
-    rules(id, name)      derivations(fact, rule, height, premises)   index on (fact, height)
+    rules(id, name)      derivations(fact, rank, rule, height, premises)   index on (fact, rank)
     inconsistencies(rule, message, premises)             premises: fact ids, comma-separated
     meta(key, value)
 """
@@ -37,7 +37,7 @@ from .terms import to_oxigraph
 __all__ = ["DERIVATIONS_FILE", "DerivationIndex", "write_derivations"]
 
 DERIVATIONS_FILE = "derivations.sqlite"
-SCHEMA_VERSION = "1"
+SCHEMA_VERSION = "2"
 
 _SCHEMA = """
 CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -47,15 +47,15 @@ CREATE TABLE facts(id INTEGER PRIMARY KEY, s INTEGER NOT NULL, p INTEGER NOT NUL
 CREATE TABLE graphs(id INTEGER PRIMARY KEY, iri TEXT NOT NULL);
 CREATE TABLE asserted(fact INTEGER NOT NULL, graph INTEGER NOT NULL);
 CREATE TABLE rules(id INTEGER PRIMARY KEY, name TEXT NOT NULL);
-CREATE TABLE derivations(fact INTEGER NOT NULL, rule INTEGER NOT NULL, height INTEGER NOT NULL,
-                         premises TEXT NOT NULL);
+CREATE TABLE derivations(fact INTEGER NOT NULL, rank INTEGER NOT NULL, rule INTEGER NOT NULL,
+                         height INTEGER NOT NULL, premises TEXT NOT NULL);
 CREATE TABLE inconsistencies(rule INTEGER NOT NULL, message TEXT NOT NULL, premises TEXT NOT NULL);
 """
 _INDEXES = """
 CREATE UNIQUE INDEX terms_nt ON terms(nt);
 CREATE UNIQUE INDEX facts_spo ON facts(s, p, o);
 CREATE INDEX asserted_fact ON asserted(fact);
-CREATE INDEX derivations_fact ON derivations(fact, height);
+CREATE INDEX derivations_fact ON derivations(fact, rank);
 """
 
 
@@ -122,18 +122,17 @@ def write_derivations(path: Path, engine: RuleEngine, dataset: Dataset, *, reaso
                                [("schema", SCHEMA_VERSION), ("reasoner", reasoner)])
         connection.executemany("INSERT INTO rules VALUES (?, ?)", enumerate(RULES))
         connection.executemany("INSERT INTO graphs VALUES (?, ?)", ((i, g) for g, i in graph_ids.items()))
-        terms = [*engine.terms.terms, *writer.extra_terms]
-        connection.executemany("INSERT INTO terms VALUES (?, ?)",
-                               ((i, str(to_oxigraph(t))) for i, t in enumerate(terms)))
+        nt = [str(to_oxigraph(t)) for t in [*engine.terms.terms, *writer.extra_terms]]
+        connection.executemany("INSERT INTO terms VALUES (?, ?)", enumerate(nt))
         facts = [(f, *t, 1 if f in inferred else 0) for f, t in enumerate(engine.facts) if t is not None]
         facts += [(f, *t, 1 if f in inferred else 0) for t, f in writer.extra_facts.items()]
         connection.executemany("INSERT INTO facts VALUES (?, ?, ?, ?, ?)", facts)
         connection.executemany("INSERT INTO asserted VALUES (?, ?)", sorted(set(asserted)))
-        written = connection.executemany("INSERT INTO derivations VALUES (?, ?, ?, ?)",
-                                         _derivation_rows(engine, heights)).rowcount
+        written = connection.executemany("INSERT INTO derivations VALUES (?, ?, ?, ?, ?)",
+                                         _derivation_rows(engine, heights, nt)).rowcount
         connection.executemany("INSERT INTO inconsistencies VALUES (?, ?, ?)",
-                               ((rule, message, _ids(premises))
-                                for rule, premises, message in engine.inconsistencies))
+                               ((rule, message, _ids(premises)) for rule, premises, message
+                                in sorted(engine.inconsistencies, key=lambda i: (RULES[i[0]], i[2]))))
         connection.executescript(_INDEXES)
         connection.commit()
     finally:
@@ -141,13 +140,27 @@ def write_derivations(path: Path, engine: RuleEngine, dataset: Dataset, *, reaso
     return written
 
 
-def _derivation_rows(engine: RuleEngine, heights: list[int]) -> Iterator[tuple[int, int, int, str]]:
-    seen: set[tuple[int, int, tuple[int, ...]]] = set()
+def _derivation_rows(engine: RuleEngine, heights: list[int],
+                     nt: list[str]) -> Iterator[tuple[int, int, int, int, str]]:
+    """One row per distinct derivation, ranked within its fact by (height, rule id, premises in
+    N-Triples): shortest first, and the same order whatever order the rules fired in."""
+    by_fact: dict[int, set[tuple[int, tuple[int, ...]]]] = {}
     for f, rule, premises in zip(engine.d_fact, engine.d_rule, engine.d_premises):
-        if premises is None or (f, rule, premises) in seen:
-            continue
-        seen.add((f, rule, premises))
-        yield f, rule, 1 + max((heights[p] for p in premises), default=0), _ids(premises)
+        if premises is not None:
+            by_fact.setdefault(f, set()).add((rule, premises))
+    facts = engine.facts
+
+    def key(item: tuple[int, tuple[int, ...]]) -> tuple[int, str, tuple[tuple[str, ...], ...]]:
+        rule, premises = item
+        height = 1 + max((heights[p] for p in premises), default=0)
+        return height, RULES[rule], tuple(tuple(nt[t] for t in facts[p]) for p in premises)  # type: ignore[union-attr]
+
+    for f in sorted(by_fact):
+        found = by_fact[f]
+        ranked = sorted(found, key=key) if len(found) > 1 else list(found)
+        for rank, (rule, premises) in enumerate(ranked):
+            height = 1 + max((heights[p] for p in premises), default=0)
+            yield f, rank, rule, height, _ids(premises)
 
 
 class DerivationIndex:
@@ -223,7 +236,7 @@ class DerivationIndex:
         if found is None:
             return []
         rows = self._query("SELECT rule, height, premises FROM derivations WHERE fact = ? "
-                           "ORDER BY height, rowid LIMIT ?", (found[0], limit))
+                           "ORDER BY rank LIMIT ?", (found[0], limit))
         return [Derivation(self._rules[int(rule)], self._triples(str(premises)), int(height))  # type: ignore[call-overload]
                 for rule, height, premises in rows]
 
@@ -260,4 +273,4 @@ class DerivationIndex:
     @staticmethod
     def _decode(line: str) -> Triple:
         (triple,) = ox.parse(line, format=ox.RdfFormat.N_TRIPLES)
-        return triple.subject, triple.predicate, triple.object  # type: ignore[return-value]
+        return triple.subject, triple.predicate, triple.object
