@@ -85,7 +85,7 @@ def run_case(case: str, reasoner: str, validate_up_to: int) -> dict[str, Any]:
 
     from conflict_graph import iris
     from conflict_graph.pipeline import inputs
-    from conflict_graph.pipeline.build import _write_nquads
+    from conflict_graph.pipeline.build import write_nquads
     from conflict_graph.reasoning import materialize, validation, write_derivations
     from conflict_graph.reasoning.incremental import IncrementalClosure
     from conflict_graph.reasoning.synthetic import generate
@@ -120,7 +120,7 @@ def run_case(case: str, reasoner: str, validate_up_to: int) -> dict[str, Any]:
             row["derivations"] = time.perf_counter() - mark
             row["lookup_ms"] = _lookup_ms(folder)
         mark = time.perf_counter()
-        _write_nquads(loaded.dataset, folder / "dataset.nq")
+        write_nquads(loaded.dataset, folder / "dataset.nq")
         row["write"] = time.perf_counter() - mark
         if reasoner == "native":
             names = [g for g in report.graphs]

@@ -13,7 +13,9 @@ of ``"<s> <p> <o>"`` with each term in N-Triples syntax), and described as an ``
         dct:identifier "prp-inv1" ;                                # the OWL 2 RL rule id
         prov:entity <id/triple/h1>, <id/triple/h2> .
 
-(PROV-O §3.3, ``prov:qualifiedDerivation``.) The explanation of one triple (:func:`explanation_rdf`)
+(PROV-O §3.3, ``prov:qualifiedDerivation``.) A triple holding a blank node (an ontology
+restriction or list) and its derivations are blank nodes instead: a blank node's label changes
+with every build, so an IRI hashed from it would not be stable. The explanation of one triple (:func:`explanation_rdf`)
 adds the rule's name and spec link (``rdfs:label``, ``dct:conformsTo``), the other derivations,
 and for each asserted premise the graphs asserting it (``dct:isPartOf``), its evidence nodes
 (``cg:evidence``) and the sentences they quote (``prov:wasDerivedFrom``). The named graph
@@ -73,13 +75,23 @@ def _hash(triple: Triple) -> str:
     return hashlib.sha256(" ".join(nt(t) for t in triple).encode("utf-8")).hexdigest()[:32]
 
 
-def triple_iri(triple: Triple) -> ox.NamedNode:
-    """The IRI naming ``triple`` in derivation RDF."""
+def _has_blank(triple: Triple) -> bool:
+    return any(isinstance(term, ox.BlankNode) for term in triple)
+
+
+def triple_iri(triple: Triple) -> ox.NamedNode | ox.BlankNode:
+    """The node naming ``triple`` in derivation RDF: an IRI, or a blank node when the triple holds
+    a blank node (whose label, and so any hash of it, changes with every build)."""
+    if _has_blank(triple):
+        return ox.BlankNode(f"t{_hash(triple)}")
     return ox.NamedNode(f"{iris.ID}triple/{_hash(triple)}")
 
 
-def derivation_iri(triple: Triple, index: int) -> ox.NamedNode:
-    """The IRI of the ``index``-th derivation of ``triple`` (0 is the shortest)."""
+def derivation_iri(triple: Triple, index: int) -> ox.NamedNode | ox.BlankNode:
+    """The node of the ``index``-th derivation of ``triple`` (0 is the shortest); a blank node
+    when the triple holds one."""
+    if _has_blank(triple):
+        return ox.BlankNode(f"d{_hash(triple)}x{index}")
     return ox.NamedNode(f"{iris.ID}derivation/{_hash(triple)}/{index}")
 
 
@@ -167,6 +179,16 @@ def _hash_text(triple_text: str) -> str:
     return hashlib.sha256(triple_text.encode("utf-8")).hexdigest()[:32]
 
 
+def _node_text(triple_text: str, derivation: bool = False) -> str:
+    """The N-Triples text of :func:`triple_iri` (or of derivation 0's node) for a triple given as
+    ``"s p o"`` text."""
+    h = _hash_text(triple_text)
+    s, _, o = _split(triple_text)
+    if s.startswith("_:") or o.startswith("_:"):
+        return f"_:d{h}x0" if derivation else f"_:t{h}"
+    return f"<{iris.ID}derivation/{h}/0>" if derivation else f"<{iris.ID}triple/{h}>"
+
+
 def _graph_lines(derivations: Iterable[tuple[str, str, list[str]]]) -> Iterator[str]:
     """The N-Quads lines of ``…/graph/derivations``, written from N-Triples term texts: the
     statements and first derivations of the module docstring, without labels or spec links."""
@@ -177,19 +199,18 @@ def _graph_lines(derivations: Iterable[tuple[str, str, list[str]]]) -> Iterator[
         for item in (triple, *premises):
             if item not in described:
                 described.add(item)
-                node = f"<{iris.ID}triple/{_hash_text(item)}>"
+                node = _node_text(item)
                 s, p, o = _split(item)
                 yield f"{node} <{rdf}type> <{rdf}Statement> {graph} .\n"
                 yield f"{node} <{rdf}subject> {s} {graph} .\n"
                 yield f"{node} <{rdf}predicate> {p} {graph} .\n"
                 yield f"{node} <{rdf}object> {o} {graph} .\n"
-        h = _hash_text(triple)
-        node, derivation = f"<{iris.ID}triple/{h}>", f"<{iris.ID}derivation/{h}/0>"
+        node, derivation = _node_text(triple), _node_text(triple, derivation=True)
         yield f"{node} <{prov}qualifiedDerivation> {derivation} {graph} .\n"
         yield f"{derivation} <{rdf}type> <{prov}Derivation> {graph} .\n"
         yield f"{derivation} <{dct}identifier> {json.dumps(rule_id)} {graph} .\n"
         for premise in premises:
-            premise_node = f"<{iris.ID}triple/{_hash_text(premise)}>"
+            premise_node = _node_text(premise)
             yield f"{derivation} <{prov}entity> {premise_node} {graph} .\n"
             yield f"{node} <{prov}wasDerivedFrom> {premise_node} {graph} .\n"
 
