@@ -19,6 +19,7 @@ STATE_FILE = "state.pickle"
 
 def save_state(folder: Path, state: IncrementalClosure) -> None:
     state.engine.uses = state.engine.derived_by = None  # rebuilt on the first deletion
+    state.engine.invalidate()  # compiled rule tables are rebuilt on use
     with open(Path(folder) / STATE_FILE, "wb") as handle:
         pickle.dump(state, handle, protocol=pickle.HIGHEST_PROTOCOL)
 
