@@ -156,7 +156,7 @@ def _first_derivations(connection: sqlite3.Connection) -> Iterator[tuple[str, st
 
     Reads the tables documented in :mod:`conflict_graph.reasoning.store`. The choice mirrors
     :func:`~conflict_graph.reasoning.explain.ordered_derivations` over the same candidates as an
-    explanation (the first :data:`MAX_ALTERNATIVES` by height): lowest height, then rule id, then
+    explanation (the first :data:`MAX_ALTERNATIVES` by the store's rank): lowest height, then rule id, then
     premises.
     """
     terms = dict(connection.execute("SELECT id, nt FROM terms"))
@@ -165,7 +165,7 @@ def _first_derivations(connection: sqlite3.Connection) -> Iterator[tuple[str, st
              for fact, s, p, o in connection.execute("SELECT id, s, p, o FROM facts")}
     rows = connection.execute(
         "SELECT d.fact, d.rule, d.height, d.premises FROM derivations d JOIN facts f ON f.id = d.fact "
-        "WHERE f.inferred = 1 ORDER BY d.fact, d.height, d.rowid")
+        "WHERE f.inferred = 1 ORDER BY d.fact, d.rank")
     for fact, group in groupby(rows, key=lambda row: row[0]):
         candidates = list(islice(group, _CANDIDATES))
         lowest = candidates[0][2]
