@@ -30,7 +30,7 @@ install: venv
 	$(BIN)/python -m pip install -e .
 
 install-test: venv
-	$(BIN)/python -m pip install -e '.[test,pandas]'
+	$(BIN)/python -m pip install -e '.[test,pandas,bench]'
 
 # The browser tests drive Debian's Chromium; installs it (as root) when it is missing, else says
 # in one line that they will be skipped.

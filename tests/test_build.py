@@ -41,6 +41,7 @@ def test_artifact_contents(project_build: build.BuildResult) -> None:
         str(iris.source_graph("single")): "source",
         str(iris.background_graph("gazetteer")): "background",
         str(iris.INFERRED_GRAPH): "inferred",
+        "https://w3id.org/conflict-graph/graph/derivations": "derivations",
     }
     assert set(meta["timings"]) >= {"load", "validate", "reason", "write", "total"}
     quads = list(ox.parse(path=str(project_build.artifact / "dataset.nq"), format=ox.RdfFormat.N_QUADS))

@@ -8,6 +8,7 @@
     │   └── SettingError        a setting has an invalid value
     ├── ValidationFailed        the data does not conform to the SHACL shapes
     ├── ReasoningError          the OWL 2 RL closure found an inconsistency or failed
+    ├── NotFound                what was asked for is not in the dataset (a triple not entailed)
     └── QueryError              a SPARQL request cannot be answered
         ├── QuerySyntaxError    the query does not parse (message carries line and column)
         ├── QueryRefused        the query is well formed but not allowed (update, SERVICE, remote graph)
@@ -34,6 +35,7 @@ __all__ = [
     "ConflictGraphError",
     "DataLoadError",
     "InputError",
+    "NotFound",
     "NotAcceptable",
     "ParameterError",
     "QueryError",
@@ -72,11 +74,17 @@ class ValidationFailed(ConflictGraphError):
 
 
 class ReasoningError(ConflictGraphError):
-    """The OWL 2 RL closure reported an inconsistency (``errors``) or could not be computed."""
+    """The OWL 2 RL closure reported an inconsistency (``errors``) or could not be computed;
+    ``report`` holds the readable consistency report (each problem down to its sentences)."""
 
-    def __init__(self, message: str, errors: tuple[str, ...] = ()) -> None:
+    def __init__(self, message: str, errors: tuple[str, ...] = (), report: str = "") -> None:
         super().__init__(message)
         self.errors = errors
+        self.report = report
+
+
+class NotFound(ConflictGraphError):
+    """What was asked for is not in the dataset: a triple neither asserted nor entailed."""
 
 
 class QueryError(ConflictGraphError):

@@ -18,6 +18,7 @@ __all__ = [
     "INFERRED_GRAPH",
     "ONTOLOGY_GRAPH",
     "ONTOLOGY_IRI",
+    "PREFIXES",
     "SHAPES_GRAPH",
     "background_graph",
     "dataset_version",
@@ -44,6 +45,20 @@ INFERRED_GRAPH = URIRef(_GRAPH + "inferred")
 ASSERTED_GRAPH = URIRef(_GRAPH + "asserted")
 #: Virtual graph: asserted plus inferred.
 ALL_GRAPH = URIRef(_GRAPH + "all")
+
+#: Prefixes for printing IRIs and for reading the prefixed names people type (command line,
+#: ``/explain``).
+PREFIXES: dict[str, str] = {
+    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
+    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
+    "owl": "http://www.w3.org/2002/07/owl#",
+    "xsd": "http://www.w3.org/2001/XMLSchema#",
+    "skos": "http://www.w3.org/2004/02/skos/core#",
+    "prov": "http://www.w3.org/ns/prov#",
+    "cg": str(CG),
+    "id": str(ID),
+    "graph": _GRAPH,
+}
 
 
 def source_graph(slug: str) -> URIRef:

@@ -106,6 +106,15 @@ def _list(text: str) -> tuple[str, ...]:
     return tuple(item.strip() for item in text.split(",") if item.strip())
 
 
+def _choice(*allowed: str) -> Callable[[str], str]:
+    def parse(text: str) -> str:
+        value = text.strip().lower()
+        if value not in allowed:
+            raise ValueError(f"expected one of {', '.join(allowed)}, got {text!r}")
+        return value
+    return parse
+
+
 def _paths(text: str) -> tuple[str, ...]:
     return tuple(item for item in text.split(os.pathsep) if item.strip())
 
@@ -113,6 +122,9 @@ def _paths(text: str) -> tuple[str, ...]:
 SETTINGS: tuple[Setting, ...] = (
     Setting("cache_dir", _default_cache_dir, str,
             "Folder for the cached OWL 2 RL closure (keyed by a hash of its inputs).", "--cache-dir"),
+    Setting("reasoner", "native", _choice("native", "owlrl"),
+            "OWL 2 RL reasoner whose closure is published: native (fast, with derivations) or "
+            "owlrl (the reference); part of the cache key.", "--reasoner"),
     # serve: the SPARQL endpoint (docs/endpoint.md)
     Setting("host", "127.0.0.1", str,
             "Interface the server listens on (0.0.0.0 for every interface).", "--host"),
@@ -147,6 +159,12 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("service_allowlist", (), _list,
             "Comma-separated SERVICE endpoints a query may call (an entry ending in / # or ? "
             "allows every IRI under it); empty: SERVICE is refused.", "--service-allowlist"),
+    Setting("allow_inconsistent", False, _bool,
+            "Serve data whose OWL 2 RL closure is inconsistent (shown at /consistency) instead of "
+            "refusing to start.", "--allow-inconsistent"),
+    Setting("explain_max_nodes", 500, _positive(int),
+            "Largest explanation tree /explain builds (premises beyond it are marked cut).",
+            "--explain-max-nodes"),
     Setting("cors_origins", ("*",), _list,
             "Comma-separated origins allowed to call the endpoint from a browser (* for any; "
             "empty to send no CORS headers).", "--cors-origins"),

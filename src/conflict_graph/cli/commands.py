@@ -6,6 +6,7 @@ prints, exits or knows about click, so tests and other front ends can call them 
 
 from __future__ import annotations
 
+import json
 import time
 from collections.abc import Sequence
 from pathlib import Path
@@ -13,24 +14,25 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from ..pipeline import build as builder
-from ..pipeline import inputs
+from ..pipeline import check
 from .. import iris
 from . import render
 from ..query import store
-from ..reasoning import validation
 from ..errors import DataLoadError, InputError, QuerySyntaxError
 from ..exports import LocalSource
 from ..exports.acled import acled_csv
 from ..exports.jsonld import dataset_jsonld, jsonld_context
 from ..exports.release import json_bytes, release_files, write_release
-from ..pipeline.evidence_iris import name_evidence
 from ..pipeline.inputs import InputFile
-from ..authoring import identity
 from ..query.sparql_dataset import declared_prefixes
 from ..query.store import Catalogue
-from ..reasoning.validation import ValidationReport
+from ..reasoning.consistency import ConsistencyReport
+from ..reasoning.derivation_rdf import RDF_PREFIXES, explanation_rdf
+from ..reasoning.explain_text import explanation_text
+from ..reasoning.explainer import Explainer
 
-__all__ = ["EXPORT_FORMATS", "EXPORT_GRAPHS", "build_report", "export", "export_geojson", "export_release",
+__all__ = ["EXPLAIN_FORMATS", "EXPORT_FORMATS", "EXPORT_GRAPHS", "build_report", "explain_triple", "export",
+           "export_geojson", "export_release",
            "read_query", "run_query", "stats_report", "validate_files"]
 
 EXPORT_GRAPHS = ("asserted", "inferred", "all")
@@ -52,7 +54,8 @@ def graph_table(catalogue: Catalogue) -> str:
 
 
 def build_report(files: Sequence[InputFile], cache_dir: Path) -> str:
-    """A cold build (ignoring the cache), then a warm start from the cache; both timed.
+    """A build (ignoring a cached artifact of the same inputs; incremental when an earlier build
+    with the same ontology is in the cache, else cold), then a warm start from the cache; both timed.
 
     Raises:
         DataLoadError, ValidationFailed, ReasoningError: from :func:`conflict_graph.build.build`.
@@ -63,30 +66,50 @@ def build_report(files: Sequence[InputFile], cache_dir: Path) -> str:
     catalogue, _ = store.open_query_store(warm.artifact)
     warm_seconds = time.perf_counter() - started
     steps = ", ".join(f"{name} {_seconds(cold.catalogue.timings[name])}"
-                      for name in ("load", "validate", "reason", "write") if name in cold.catalogue.timings)
+                      for name in ("load", "validate", "reason", "derivations", "write")
+                      if name in cold.catalogue.timings)
     noise = sum(cold.removed_noise.values())
     lines = [
-        f"cold build:  {_seconds(cold.seconds)} ({steps})",
+        f"{cold.mode} build:  {_seconds(cold.seconds)} ({steps})",
         f"warm start:  {_seconds(warm_seconds)} (cache {'hit' if warm.cached else 'miss'}; "
         f"{sum(g.triples for g in catalogue.graphs):,} quads loaded into the query store)",
         f"artifact:    {warm.artifact}",
         f"data version: {warm.catalogue.data_version}",
         f"ontology version: {warm.catalogue.ontology_version or '(none declared)'}",
-        f"reasoner noise removed: {noise:,} triples ("
-        + ", ".join(f"{k} {v:,}" for k, v in cold.removed_noise.items() if v) + ")",
+        f"reasoner noise removed: {noise:,} triples"
+        + (" (" + ", ".join(f"{k} {v:,}" for k, v in cold.removed_noise.items() if v) + ")" if noise else ""),
         "",
         graph_table(warm.catalogue),
     ]
     return "\n".join(lines)
 
 
-def validate_files(files: Sequence[InputFile]) -> ValidationReport:
-    """Load the files, name evidence nodes as the build does, run the SHACL shapes over the
-    asserted graphs and the cross-source checks of :mod:`conflict_graph.authoring.identity`
-    (no reasoning, no cache)."""
-    loaded = inputs.load(files)
-    name_evidence(loaded.dataset)
-    return identity.with_source_checks(validation.validate(loaded.dataset), loaded)
+def validate_files(files: Sequence[InputFile]) -> ConsistencyReport:
+    """Load the files, run the SHACL shapes over the asserted graphs and reason over them (no
+    cache); every SHACL result and OWL 2 RL inconsistency comes with its sentences."""
+    return check.check_files(files)
+
+
+EXPLAIN_FORMATS = ("text", "json", "turtle")
+
+
+def explain_triple(artifact: Path, subject: str, predicate: str, obj: str, *,
+                   derivation: int | None = None, fmt: str = "text") -> str:
+    """Why ``subject predicate obj`` holds in a built dataset: a tree, JSON or Turtle (PROV-O).
+
+    Raises:
+        InputError: a term does not parse or occurs nowhere; an unknown format.
+        NotFound: the triple is neither asserted nor entailed.
+    """
+    if fmt not in EXPLAIN_FORMATS:
+        raise InputError(f"unknown format {fmt!r}; expected one of {', '.join(EXPLAIN_FORMATS)}")
+    explanation = Explainer.open(artifact).explain_text(subject, predicate, obj, derivation)
+    if fmt == "json":
+        return json.dumps(explanation.to_json(), indent=2, ensure_ascii=False)
+    if fmt == "turtle":
+        data = ox.serialize(explanation_rdf(explanation), format=ox.RdfFormat.TURTLE, prefixes=RDF_PREFIXES)
+        return (data or b"").decode("utf-8")
+    return explanation_text(explanation)
 
 
 _COUNTS = {

@@ -26,9 +26,10 @@ from . import commands, named
 from ..pipeline import inputs
 from ..query import store
 from ..pipeline.build import BuildResult, build
-from ..errors import ConflictGraphError, InputError, QueryError, ValidationFailed
+from ..errors import ConflictGraphError, InputError, QueryError, ReasoningError, ValidationFailed
 from ..pipeline.inputs import InputFile
 from .render import FORMATS
+from ..reasoning.explain_text import consistency_text
 from ..query.store import ENTAILMENTS, Catalogue
 
 __all__ = ["Options", "data_options", "main", "pass_options"]
@@ -49,6 +50,7 @@ class Options:
     data: list[Path] = field(default_factory=list)
     include_embedded: bool = True
     cache_dir: Path | None = None
+    reasoner: str | None = None
 
     def files(self) -> list[InputFile]:
         """The input files, by the file → graph rule of :mod:`conflict_graph.inputs`."""
@@ -58,9 +60,14 @@ class Options:
         """The cache folder: flag, else ``CONFLICT_GRAPH_CACHE_DIR``, else the default."""
         return Path(settings.resolve({"cache_dir": self.cache_dir})["cache_dir"])
 
+    def resolved_reasoner(self) -> str:
+        """The reasoner: ``--reasoner``, else ``CONFLICT_GRAPH_REASONER``, else ``native``."""
+        return str(settings.resolve({"reasoner": self.reasoner})["reasoner"])
+
     def build(self, *, force: bool = False) -> BuildResult:
         """Build (or find in the cache) the dataset of these inputs."""
         return build(self.files(), cache_dir=self.resolved_cache_dir(), force=force,
+                     reasoner=self.resolved_reasoner(),
                      progress=lambda message: click.echo(f"conflict-graph: {message}", err=True))
 
     def open(self) -> tuple[Catalogue, ox.Store]:
@@ -85,6 +92,11 @@ def _cache_dir(ctx: click.Context, _: click.Parameter, value: Path | None) -> No
         ctx.ensure_object(Options).cache_dir = value
 
 
+def _reasoner(ctx: click.Context, _: click.Parameter, value: str | None) -> None:
+    if value is not None:
+        ctx.ensure_object(Options).reasoner = value
+
+
 def data_options(function: F) -> F:
     """Add ``--data``, ``--no-default-data`` and ``--cache-dir`` to a command or group."""
     decorators = [
@@ -97,6 +109,10 @@ def data_options(function: F) -> F:
         click.option("--cache-dir", type=click.Path(file_okay=False, path_type=Path), expose_value=False,
                      callback=_cache_dir,
                      help="Folder for built datasets [env CONFLICT_GRAPH_CACHE_DIR]."),
+        click.option("--reasoner", type=click.Choice(["native", "owlrl"]), expose_value=False,
+                     callback=_reasoner,
+                     help="OWL 2 RL reasoner whose closure is published [env CONFLICT_GRAPH_REASONER; "
+                          "default native]."),
     ]
     for decorate in reversed(decorators):
         function = decorate(function)
@@ -109,7 +125,7 @@ class _Group(click.Group):
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
-        except ValidationFailed as exc:
+        except (ValidationFailed, ReasoningError) as exc:
             if exc.report:
                 click.echo(exc.report, err=True)
             _fail(ctx, exc, 1)
@@ -157,11 +173,33 @@ def build_command(options: Options) -> None:
 @data_options
 @pass_options
 def validate_command(options: Options) -> None:
-    """Check the asserted graphs against the SHACL shapes; exit 1 on a violation."""
+    """Check the data: SHACL shapes and OWL 2 RL consistency, each problem down to its sentences;
+    exit 1 on a violation or an inconsistency."""
     report = commands.validate_files(options.files())
-    _write(report.text)
-    if not report.conforms:
+    _write(consistency_text(report))
+    if not report.consistent:
         sys.exit(1)
+
+
+@main.command("explain")
+@click.argument("subject")
+@click.argument("predicate")
+@click.argument("object", metavar="OBJECT")
+@click.option("--derivation", type=click.IntRange(min=0), default=None,
+              help="Expand this derivation of the triple (0 is the shortest) instead of the first.")
+@click.option("--format", "fmt", type=click.Choice(commands.EXPLAIN_FORMATS), default="text", show_default=True,
+              help="text (an indented tree), json (the /explain JSON) or turtle (PROV-O).")
+@data_options
+@pass_options
+def explain_command(options: Options, subject: str, predicate: str, object: str,  # noqa: A002
+                    derivation: int | None, fmt: str) -> None:
+    """Why SUBJECT PREDICATE OBJECT holds: the OWL 2 RL rules and premises down to the sentences.
+
+    Terms are IRIs (<...> or bare), prefixed names (cg:Town, org:hasMember, id:org/tnla) or
+    literals in N-Triples/Turtle syntax ('"Lashio"@en'). Exit 1 if the triple is not entailed.
+    """
+    _write(commands.explain_triple(options.build().artifact, subject, predicate, object,
+                                   derivation=derivation, fmt=fmt))
 
 
 @main.command("stats")

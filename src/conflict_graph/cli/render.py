@@ -21,17 +21,7 @@ __all__ = ["DEFAULT_PREFIXES", "FORMATS", "query_result", "table", "term_text"]
 #: Output formats of ``conflict-graph query``.
 FORMATS = ("table", "csv", "json")
 #: Prefixes used to shorten IRIs in tables and Turtle, besides those the query declares.
-DEFAULT_PREFIXES: dict[str, str] = {
-    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
-    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
-    "owl": "http://www.w3.org/2002/07/owl#",
-    "xsd": "http://www.w3.org/2001/XMLSchema#",
-    "skos": "http://www.w3.org/2004/02/skos/core#",
-    "prov": "http://www.w3.org/ns/prov#",
-    "cg": str(iris.CG),
-    "id": str(iris.ID),
-    "graph": iris.BASE + "graph/",
-}
+DEFAULT_PREFIXES: dict[str, str] = dict(iris.PREFIXES)
 _MAX_CELL = 80
 #: Local names printed after a prefix only when they can be pasted back into a query as they are
 #: (a simple case of SPARQL's PN_LOCAL: no "/", "#" or other characters that need escaping).

@@ -1,10 +1,12 @@
 """Build the dataset once (load → validate → reason → write) and cache the result.
 
 The artifact of a build is a folder ``<cache_dir>/<key>/`` holding ``dataset.nq`` (every graph,
-asserted and inferred) and ``meta.json`` (the :class:`~conflict_graph.store.Catalogue` and the
-timings). ``key`` is a hash of every input's graph assignment and bytes, of this package's
-version and of the versions of the libraries that shape the output (rdflib, owlrl, pySHACL,
-pyoxigraph), so any change to any of them makes a new artifact. A cache hit reads only the input
+asserted and inferred), ``derivations.sqlite`` (every rule firing and inconsistency of the OWL 2
+RL closure, see :mod:`conflict_graph.reasoning.store`) and ``meta.json`` (the
+:class:`~conflict_graph.store.Catalogue` and the timings). ``key`` is a hash of every input's
+graph assignment and bytes, of the reasoner, of this package's version and of the versions of
+the libraries that shape the output (rdflib, owlrl, pySHACL, pyoxigraph), so any change to any of
+them makes a new artifact. A cache hit reads only the input
 bytes (to hash them) and ``meta.json``: nothing is parsed with rdflib and owlrl is not imported.
 
 Artifacts are written to a temporary folder and renamed into place, so concurrent builds of the
@@ -32,17 +34,20 @@ from rdflib.term import Node
 
 from .. import __version__, iris
 from . import inputs
-from ..reasoning import owlrl_closure as reasoning, validation
-from ..errors import DataLoadError, ReasoningError, ValidationFailed
+from .. import reasoning
+from ..reasoning import validation
+from ..errors import DataLoadError, ReasoningError, SettingError, ValidationFailed
+from . import increments
 from .evidence_iris import name_evidence
+from ..reasoning.derivation_rdf import DERIVATIONS_GRAPH, append_derivation_graph
 from .inputs import InputFile, LoadedData
 from ..query.store import DATASET_FILE, GRAPH_KINDS, META_FILE, Catalogue, GraphInfo
 
-__all__ = ["CACHE_FORMAT", "BuildResult", "build", "cache_key", "find_artifact"]
+__all__ = ["CACHE_FORMAT", "BuildResult", "build", "cache_key", "find_artifact", "write_nquads"]
 
 #: Bump when the artifact layout changes, so old caches are not read.
-CACHE_FORMAT = "conflict-graph-artifact/1"
-_LIBRARIES = ("rdflib", "owlrl", "pyshacl", "pyoxigraph")
+CACHE_FORMAT = "conflict-graph-artifact/3"
+_LIBRARIES = ("rdflib", "owlrl", "pyshacl", "pyshacl-turbo", "pyoxigraph")
 
 
 @dataclass(frozen=True)
@@ -54,6 +59,8 @@ class BuildResult:
         catalogue: its graphs and versions.
         cached: True if the artifact came from the cache.
         seconds: wall time of this call.
+        mode: ``cached`` (found in the cache), ``incremental`` (the closure of an earlier build
+            with the same ontology, updated for the graphs whose files changed) or ``cold``.
         validation_text: the SHACL report of a cold build (empty on a cache hit).
         removed_noise: the reasoner's cleaning counts of a cold build (empty on a cache hit).
     """
@@ -64,6 +71,7 @@ class BuildResult:
     seconds: float
     validation_text: str = ""
     removed_noise: dict[str, int] = field(default_factory=dict)
+    mode: str = "cold"
 
 
 def _library_version(name: str) -> str:
@@ -73,16 +81,19 @@ def _library_version(name: str) -> str:
         return "absent"
 
 
-def cache_key(files: Sequence[InputFile]) -> str:
-    """The hash naming the artifact of ``files`` (also the build's ``data_version``).
+def _versions(reasoner: str) -> str:
+    """The artifact format, the versions that shape the output, and the reasoner."""
+    libraries = "".join(f"{name}={_library_version(name)}\0" for name in _LIBRARIES)
+    return f"{CACHE_FORMAT}\0conflict-graph={__version__}\0reasoner={reasoner}\0{libraries}"
+
+
+def cache_key(files: Sequence[InputFile], reasoner: str = "native") -> str:
+    """The hash naming the artifact of ``files`` reasoned by ``reasoner`` (also the ``data_version``).
 
     Raises:
         DataLoadError: a file is missing or unreadable.
     """
-    digest = hashlib.sha256(CACHE_FORMAT.encode() + b"\0")
-    digest.update(f"conflict-graph={__version__}\0".encode())
-    for name in _LIBRARIES:
-        digest.update(f"{name}={_library_version(name)}\0".encode())
+    digest = hashlib.sha256(_versions(reasoner).encode())
     for item in files:
         try:
             data = item.path.read_bytes()
@@ -94,14 +105,19 @@ def cache_key(files: Sequence[InputFile]) -> str:
     return digest.hexdigest()[:32]
 
 
-def find_artifact(cache_dir: Path, key: str, *, validated: bool = True) -> Catalogue | None:
-    """The catalogue of a complete cached artifact, or None (missing, unreadable, or not validated)."""
+def find_artifact(cache_dir: Path, key: str, *, validated: bool = True,
+                  allow_inconsistent: bool = False) -> Catalogue | None:
+    """The catalogue of a complete cached artifact, or None (missing, unreadable, not validated,
+    or inconsistent when that is not allowed)."""
     folder = Path(cache_dir) / key
     try:
         meta = json.loads((folder / META_FILE).read_text(encoding="utf-8"))
-        if meta.get("format") != CACHE_FORMAT or not (folder / DATASET_FILE).is_file():
+        if meta.get("format") != CACHE_FORMAT or not (folder / DATASET_FILE).is_file() \
+                or not (folder / reasoning.DERIVATIONS_FILE).is_file():
             return None
         if validated and not meta.get("validated"):
+            return None
+        if meta.get("inconsistent") and not allow_inconsistent:
             return None
         return Catalogue.from_json(meta)
     except (OSError, ValueError, KeyError, TypeError):
@@ -114,12 +130,13 @@ def _ontology_version(dataset: Dataset) -> str | None:
     return str(found) if found is not None else None
 
 
-def _catalogue(loaded: LoadedData, key: str, timings: dict[str, float]) -> Catalogue:
+def _catalogue(loaded: LoadedData, key: str, timings: dict[str, float],
+               written: Sequence[GraphInfo] = ()) -> Catalogue:
     kinds = dict(loaded.kinds)
     kinds[str(iris.INFERRED_GRAPH)] = "inferred"
     store = loaded.dataset.store
     graphs = [GraphInfo(iri, kind, len(Graph(store=store, identifier=URIRef(iri))))
-              for iri, kind in kinds.items()]
+              for iri, kind in kinds.items()] + list(written)
     graphs.sort(key=lambda g: (GRAPH_KINDS.index(g.kind), g.iri))
     return Catalogue(tuple(graphs), key, _ontology_version(loaded.dataset), timings)
 
@@ -142,7 +159,7 @@ def _ox_term(term: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
     return _ox_resource(term)
 
 
-def _write_nquads(dataset: Dataset, path: Path) -> None:
+def write_nquads(dataset: Dataset, path: Path) -> None:
     """Write every named graph as N-Quads with pyoxigraph (exact escaping, and fast)."""
     quads = (ox.Quad(_ox_resource(s), ox.NamedNode(str(p)), _ox_term(o), ox.NamedNode(str(g)))
              for s, p, o, g in dataset.quads((None, None, None, None))
@@ -163,32 +180,59 @@ def _publish(cache_dir: Path, key: str, temporary: Path, validated: bool) -> Pat
     try:
         os.rename(temporary, final)
     except OSError:  # another build of the same inputs got there first: theirs is identical
-        if find_artifact(cache_dir, key, validated=validated) is None:
+        if find_artifact(cache_dir, key, validated=validated, allow_inconsistent=True) is None:
             raise
     return final
 
 
 def _write(cache_dir: Path, key: str, loaded: LoadedData, timings: dict[str, float],
-           started: float, validated: bool) -> tuple[Path, Catalogue]:
-    """Write ``dataset.nq`` and ``meta.json`` into a temporary folder, then publish it."""
+           started: float, validated: bool, reasoned: reasoning.ReasoningReport,
+           extra_meta: dict[str, object]) -> tuple[Path, Catalogue]:
+    """Write ``dataset.nq``, ``derivations.sqlite`` and ``meta.json`` into a temporary folder,
+    then publish it."""
     cache_dir.mkdir(parents=True, exist_ok=True)
     temporary = Path(tempfile.mkdtemp(prefix=f".{key}.", dir=cache_dir))
     os.chmod(temporary, 0o755)  # mkdtemp makes it private; an artifact is readable like any cache
+    written: list[GraphInfo] = []
     try:
         mark = time.perf_counter()
-        _write_nquads(loaded.dataset, temporary / DATASET_FILE)
+        write_nquads(loaded.dataset, temporary / DATASET_FILE)
         timings["write"] = time.perf_counter() - mark
+        if reasoned.engine is not None:
+            mark = time.perf_counter()
+            reasoning.write_derivations(temporary / reasoning.DERIVATIONS_FILE, reasoned.engine,
+                                        loaded.dataset, reasoner=reasoned.reasoner)
+            derivation_triples = append_derivation_graph(temporary, DATASET_FILE)
+            written.append(GraphInfo(DERIVATIONS_GRAPH, "derivations", derivation_triples))
+            timings["derivations"] = time.perf_counter() - mark
+            if reasoned.reasoner == "native":
+                names = {str(n): Graph(store=loaded.dataset.store, identifier=n) for n in reasoned.graphs}
+                reasoning.save_state(temporary, reasoning.IncrementalClosure.from_engine(reasoned.engine, names))
         timings["total"] = time.perf_counter() - started
-        catalogue = _catalogue(loaded, key, timings)
-        meta = {"format": CACHE_FORMAT, "validated": validated, **catalogue.to_json()}
+        catalogue = _catalogue(loaded, key, timings, written)
+        meta = {"format": CACHE_FORMAT, "validated": validated, "inconsistent": bool(reasoned.errors),
+                **catalogue.to_json(), **extra_meta}
         (temporary / META_FILE).write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
         return _publish(cache_dir, key, temporary, validated), catalogue
     finally:
         shutil.rmtree(temporary, ignore_errors=True)
 
 
+def _fail_inconsistent(loaded: LoadedData, reasoned: reasoning.ReasoningReport) -> None:
+    """Raise the ReasoningError of an inconsistent closure, naming the sentences behind it."""
+    from ..reasoning.explain_text import consistency_text
+    from .check import explain_problems
+
+    report = explain_problems(loaded.dataset, reasoned)
+    sentences = report.sentences()
+    named = f"; sentences involved: {', '.join(sentences)}" if sentences else ""
+    raise ReasoningError(f"the OWL 2 RL closure found {len(reasoned.errors)} problem(s): "
+                         + "; ".join(reasoned.errors) + named, reasoned.errors, consistency_text(report))
+
+
 def build(files: Sequence[InputFile], *, cache_dir: Path, force: bool = False,
-          validate: bool = True, progress: Callable[[str], None] | None = None) -> BuildResult:
+          validate: bool = True, progress: Callable[[str], None] | None = None,
+          reasoner: str = "native", allow_inconsistent: bool = False) -> BuildResult:
     """Load, validate and reason over ``files``; cache and return the artifact.
 
     Args:
@@ -196,8 +240,11 @@ def build(files: Sequence[InputFile], *, cache_dir: Path, force: bool = False,
         cache_dir: where artifacts live.
         force: ignore a cached artifact and build again (the cold path).
         validate: run the SHACL shapes (a cache hit then requires a validated artifact).
+        allow_inconsistent: publish a closure with OWL 2 RL inconsistencies instead of failing, so
+            a server can show them at ``/consistency``.
         progress: called with a one-line message before each slow step of a cold build, so a
             command can tell its user what it is waiting for.
+        reasoner: ``native`` or ``owlrl``: whose OWL 2 RL closure is published (part of the key).
 
     Raises:
         DataLoadError: an input is missing, unreadable or malformed.
@@ -206,11 +253,15 @@ def build(files: Sequence[InputFile], *, cache_dir: Path, force: bool = False,
     """
     started = time.perf_counter()
     cache_dir = Path(cache_dir)
-    key = cache_key(files)
+    if reasoner not in reasoning.REASONERS:
+        raise SettingError(f"unknown reasoner {reasoner!r}: expected one of {', '.join(reasoning.REASONERS)}")
+    key = cache_key(files, reasoner)
     if not force:
-        found = find_artifact(cache_dir, key, validated=validate)
+        found = find_artifact(cache_dir, key, validated=validate, allow_inconsistent=allow_inconsistent)
         if found is not None:
-            return BuildResult(cache_dir / key, found, True, time.perf_counter() - started)
+            return BuildResult(cache_dir / key, found, True, time.perf_counter() - started, mode="cached")
+    records = increments.file_records(files)
+    base = increments.base_key(records, _versions(reasoner))
 
     say = progress or (lambda message: None)
     say(f"building the dataset from {len(files)} file(s) (cached afterwards in {cache_dir / key})")
@@ -230,12 +281,28 @@ def build(files: Sequence[InputFile], *, cache_dir: Path, force: bool = False,
             failed = sum(1 for r in report.results if r.severity == "Violation")
             raise ValidationFailed(f"the data does not conform to the SHACL shapes ({failed} violation(s))",
                                    report.text)
-    say("computing the OWL 2 RL closure…")
-    reasoned = reasoning.materialize(loaded.dataset)
+    reasoned, mode = _reason(loaded, reasoner, cache_dir, base, key, records, say)
     timings["reason"] = reasoned.seconds
-    if reasoned.errors:
-        raise ReasoningError(f"the OWL 2 RL closure found {len(reasoned.errors)} problem(s): "
-                             + "; ".join(reasoned.errors), reasoned.errors)
-    artifact, catalogue = _write(cache_dir, key, loaded, timings, started, validate)
+    if reasoned.errors and not allow_inconsistent:
+        _fail_inconsistent(loaded, reasoned)
+    artifact, catalogue = _write(cache_dir, key, loaded, timings, started, validate, reasoned,
+                                 {"reasoner": reasoner, "build": mode, "base_key": base, "files": records})
     return BuildResult(artifact, catalogue, False, time.perf_counter() - started, report_text,
-                       reasoned.removed_noise)
+                       reasoned.removed_noise, mode)
+
+
+def _reason(loaded: LoadedData, reasoner: str, cache_dir: Path, base: str, key: str,
+            records: list[dict[str, object]],
+            say: Callable[[str], None]) -> tuple[reasoning.ReasoningReport, str]:
+    """The closure: updated from the newest artifact with the same ontology if there is one
+    (native reasoner only), else computed from scratch. Returns it and ``incremental``/``cold``."""
+    found = increments.find_base(cache_dir, base, exclude=key) if reasoner == "native" else None
+    if found is not None:
+        folder, meta = found
+        changed = increments.changed_graphs(meta.get("files", []), records)
+        state = reasoning.load_state(folder) if changed is not None else None
+        if state is not None and changed is not None:
+            say(f"updating the OWL 2 RL closure of {folder.name} ({len(changed)} graph(s) changed)…")
+            return reasoning.update(loaded.dataset, state, changed), "incremental"
+    say("computing the OWL 2 RL closure…")
+    return reasoning.materialize(loaded.dataset, reasoner=reasoner), "cold"

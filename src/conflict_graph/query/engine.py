@@ -134,7 +134,9 @@ class QueryService:
         if not include_embedded and not paths:
             raise SettingError("--no-default-data needs at least one --data PATH to serve")
         files = inputs.collect(include_embedded=include_embedded, extra_paths=paths)
-        result = build.build(files, cache_dir=Path(values["cache_dir"]), progress=_progress)
+        result = build.build(files, cache_dir=Path(values["cache_dir"]), progress=_progress,
+                             reasoner=str(values.get("reasoner") or "native"),
+                             allow_inconsistent=bool(values.get("allow_inconsistent")))
         pool = WorkerPool(result.artifact, int(values.get("workers") or 2))
         pool.start()
         timeout = float(values["query_timeout"])

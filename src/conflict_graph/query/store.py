@@ -54,15 +54,17 @@ __all__ = [
 
 #: Entailment regimes a query can ask for: none beyond the asserted triples, or OWL 2 RL.
 ENTAILMENTS: tuple[str, ...] = ("simple", "owl-rl")
-#: What a named graph holds; ``asserted_iris`` covers every kind but ``shapes`` and ``inferred``.
-GRAPH_KINDS: tuple[str, ...] = ("ontology", "shapes", "source", "background", "user", "inferred")
+#: What a named graph holds; ``asserted_iris`` covers every kind but ``shapes``, ``inferred`` and
+#: ``derivations`` (the first derivation of every inferred triple, in PROV-O; never in a default graph).
+GRAPH_KINDS: tuple[str, ...] = ("ontology", "shapes", "source", "background", "user", "inferred",
+                                "derivations")
 #: File names inside an artifact folder.
 DATASET_FILE = "dataset.nq"
 META_FILE = "meta.json"
 #: The graph :func:`add_union_graph` fills with the set union of the asserted graphs.
 UNION_GRAPH = str(iris.ASSERTED_GRAPH)
 
-_NOT_ASSERTED = frozenset({"inferred", "shapes"})
+_NOT_ASSERTED = frozenset({"inferred", "shapes", "derivations"})
 Result = ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples
 
 

@@ -7,11 +7,17 @@ inferred graph, so a violation always points at something a person wrote. pySHAC
 constraints (SHACL §5, https://www.w3.org/TR/shacl/#sparql-constraints) and the SHACL Advanced
 Features (SPARQL targets; rules only ever touch pySHACL's working copy). Only results of severity
 ``sh:Violation`` make the data non-conforming; warnings and infos are listed all the same.
+
+Two engines implement the same ``validate()`` call: ``pyshacl-turbo`` (the default: a Rust
+implementation, about 100 times faster on the article) and ``pyshacl`` (the reference; a
+differential test runs both on the article and on every fault of ``tests/test_shapes.py``).
+Neither fetches anything: owl:imports are not followed, and pyshacl-turbo refuses a SHACL-SPARQL
+constraint that uses ``SERVICE`` (reported as a :class:`~conflict_graph.errors.ValidationFailed`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from rdflib import BNode, Dataset, Graph, URIRef
@@ -19,8 +25,12 @@ from rdflib.namespace import SH
 from rdflib.term import Node
 
 from .. import iris
+from ..errors import ValidationFailed
 
-__all__ = ["ValidationReport", "Violation", "validate"]
+__all__ = ["ENGINES", "ValidationReport", "Violation", "summary", "validate"]
+
+#: SHACL engines :func:`validate` can run: the fast default first, then the reference.
+ENGINES: tuple[str, ...] = ("pyshacl-turbo", "pyshacl")
 
 
 @dataclass(frozen=True)
@@ -34,6 +44,8 @@ class Violation:
         shape: the source shape (a property shape is shown through its node shape).
         severity: ``Violation``, ``Warning`` or ``Info``.
         value: the offending value node, or ``""``.
+        focus_term, path_term, value_term: the focus node, the path (when it is one IRI) and the
+            value in N-Triples syntax, or ``""``: what evidence is looked up by.
     """
 
     focus: str
@@ -42,6 +54,9 @@ class Violation:
     shape: str
     severity: str
     value: str = ""
+    focus_term: str = ""
+    path_term: str = ""
+    value_term: str = ""
 
 
 @dataclass(frozen=True)
@@ -77,6 +92,11 @@ def _name(node: Node | None, graph: Graph) -> str:
         return str(node)
 
 
+def _nt(node: Node | None) -> str:
+    """A node in N-Triples syntax (``""`` for none)."""
+    return "" if node is None else node.n3()
+
+
 def _focus(node: Node | None, data: Graph, names: Graph, depth: int = 0) -> str:
     """A focus node; a blank node is shown through a triple that points at it."""
     if not isinstance(node, BNode) or depth > 2:
@@ -104,23 +124,33 @@ def _results(report: Graph, shapes: Graph, data: Graph) -> list[Violation]:
         component = report.value(result, SH.sourceConstraintComponent)
         severity = report.value(result, SH.resultSeverity)
         path = report.value(result, SH.resultPath)
+        focus, value = report.value(result, SH.focusNode), report.value(result, SH.value)
         found.append(Violation(
             focus=_focus(report.value(result, SH.focusNode), data, shapes),
             path=_name(path, shapes) if isinstance(path, URIRef) else ("(complex path)" if path else ""),
             message="; ".join(messages) or f"fails {_name(component, shapes)}",
             shape=_shape(report.value(result, SH.sourceShape), shapes),
             severity=str(severity).rsplit("#", 1)[-1] if severity else "Violation",
-            value=_name(report.value(result, SH.value), shapes),
+            value=_name(value, shapes),
+            focus_term=_nt(focus), path_term=_nt(path) if isinstance(path, URIRef) else "",
+            value_term=_nt(value),
         ))
     return sorted(found, key=lambda v: (v.focus, v.shape, v.path, v.message))
 
 
-def _text(conforms: bool, results: list[Violation]) -> str:
+def summary(results: Sequence[Violation]) -> str:
+    """One line: conforms, or how many violations and warnings there are."""
     if not results:
         return "Conforms: the data satisfies every SHACL shape."
     errors = sum(1 for r in results if r.severity == "Violation")
-    lines = [f"{'Conforms' if conforms else 'Does not conform'}: {errors} violation(s), "
-             f"{len(results) - errors} warning(s) or info(s)."]
+    return (f"{'Conforms' if not errors else 'Does not conform'}: {errors} violation(s), "
+            f"{len(results) - errors} warning(s) or info(s).")
+
+
+def _text(conforms: bool, results: list[Violation]) -> str:
+    if not results:
+        return summary(results)
+    lines = [summary(results)]
     for number, result in enumerate(results, 1):
         lines.append(f"{number}. [{result.severity}] {result.message}")
         lines.append(f"   focus:   {result.focus}")
@@ -132,29 +162,52 @@ def _text(conforms: bool, results: list[Violation]) -> str:
     return "\n".join(lines)
 
 
-def validate(dataset: Dataset, asserted: Iterable[URIRef] | None = None) -> ValidationReport:
+def _run_engine(engine: str, data: Graph, shapes: Graph) -> tuple[bool, Graph]:
+    """Run one SHACL engine; return (conforms, report graph).
+
+    Raises:
+        ValidationFailed: the engine cannot evaluate the shapes (pyshacl-turbo refuses ``SERVICE``
+            in a SPARQL constraint, for instance).
+    """
+    if engine == "pyshacl-turbo":
+        import pyshacl_turbo as shacl  # imported here: only building needs it
+    elif engine == "pyshacl":
+        import pyshacl as shacl  # type: ignore[no-redef]  # slow to import; the reference engine
+    else:
+        raise ValueError(f"unknown SHACL engine {engine!r}; expected one of {', '.join(ENGINES)}")
+    conforms, report, text = shacl.validate(
+        data, shacl_graph=shapes, inference="none", advanced=True, allow_warnings=True,
+        do_owl_imports=False,
+    )
+    if not isinstance(report, Graph):
+        raise ValidationFailed(f"the SHACL shapes cannot be evaluated: {text}", str(text))
+    return bool(conforms), report
+
+
+def validate(dataset: Dataset, asserted: Iterable[URIRef] | None = None, *,
+             engine: str = ENGINES[0]) -> ValidationReport:
     """Validate the asserted graphs of ``dataset`` against the shapes in ``graph/shapes``.
 
     Args:
         dataset: holds the shapes graph and the asserted graphs.
         asserted: the graphs to validate; by default every named graph except the shapes and
             the inferred graph.
+        engine: one of :data:`ENGINES`.
 
     Returns:
         The report. With no shapes graph (or an empty one) everything conforms.
+
+    Raises:
+        ValidationFailed: the shapes cannot be evaluated.
     """
     shapes = _union(dataset, [iris.SHAPES_GRAPH])
     if len(shapes) == 0:
         return ValidationReport(True, "Conforms: there are no SHACL shapes to check.", [])
-    import pyshacl  # imported here: pySHACL is slow to import and only building needs it
-
     if asserted is None:
         skip = {iris.SHAPES_GRAPH, iris.INFERRED_GRAPH}
         asserted = [g.identifier for g in dataset.graphs()
                     if isinstance(g.identifier, URIRef) and g.identifier not in skip]
     data = _union(dataset, asserted)
-    conforms, report, _ = pyshacl.validate(
-        data, shacl_graph=shapes, inference="none", advanced=True, allow_warnings=True,
-    )
+    conforms, report = _run_engine(engine, data, shapes)
     results = _results(report, shapes, data)
-    return ValidationReport(bool(conforms), _text(bool(conforms), results), results)
+    return ValidationReport(conforms, _text(conforms, results), results)

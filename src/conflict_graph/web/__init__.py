@@ -9,6 +9,7 @@ workers and returns an application serving
 * ``/downloads/`` and ``/context.jsonld``: the release files (:mod:`.downloads`);
 * ``/map`` and ``/api/places.geojson``: the map and timeline, and the GeoJSON of places (:mod:`.map`);
 * ``/ontology``: the ontology's documentation and its RDF (:mod:`.ontology`);
+* ``/explain`` and ``/consistency``: why a triple holds, and what contradicts what (:mod:`.explain`);
 * ``/query``: the query page (:mod:`.ui`);
 * ``/``, ``/id/…``, ``/graph/…``, ``/dataset/…``: the landing page and every project IRI
   (:mod:`.pages`).
@@ -60,7 +61,7 @@ def create_app(test_config: Mapping[str, Any] | None = None, *, engine: QuerySer
         engine = QueryService.from_settings(settings)
     app.extensions["conflict_graph"] = engine
 
-    from . import api, cors, downloads, errors, ontology, sparql
+    from . import api, cors, downloads, errors, explain, ontology, sparql
     from . import map as map_page
 
     errors.init_app(app)
@@ -70,6 +71,7 @@ def create_app(test_config: Mapping[str, Any] | None = None, *, engine: QuerySer
     app.register_blueprint(map_page.bp)
     app.register_blueprint(ontology.bp)
     app.register_blueprint(api.bp)
+    app.register_blueprint(explain.bp)
     if importlib.util.find_spec(f"{__name__}.ui") is not None:
         from . import pages, ui
 

@@ -24,9 +24,10 @@ __all__ = ["SERVE_SETTINGS", "run_server", "serve"]
 
 #: The settings ``serve`` has flags for, in ``--help`` order.
 SERVE_SETTINGS = (
-    "host", "port", "data", "no_default_data", "cache_dir", "workers", "threads", "query_timeout",
+    "host", "port", "data", "no_default_data", "cache_dir", "reasoner", "workers", "threads", "query_timeout",
     "max_query_bytes", "max_rows", "max_response_bytes", "max_waiting", "max_client_queries",
-    "service_allowlist", "cors_origins", "public_base_url", "page_max_triples",
+    "service_allowlist", "cors_origins", "public_base_url", "page_max_triples", "explain_max_nodes",
+    "allow_inconsistent",
 )
 _BY_NAME = {setting.name: setting for setting in SETTINGS}
 
@@ -88,6 +89,8 @@ def _group_options(values: dict[str, Any]) -> dict[str, Any]:
         merged["no_default_data"] = True
     if shared.cache_dir is not None and "cache_dir" not in values:
         merged["cache_dir"] = str(shared.cache_dir)
+    if shared.reasoner is not None and "reasoner" not in values:
+        merged["reasoner"] = shared.reasoner
     return merged
 
 

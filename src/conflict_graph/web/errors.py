@@ -18,6 +18,10 @@ error                                  status  when
                                                the worker died
 ``ProtocolError`` / ``QueryError``     400     bad parameters (repeated ``query``, unknown
                                                ``entailment``, non-UTF-8 body, ...)
+``NotFound``                           404     ``/explain``: the triple is neither asserted nor
+                                               entailed
+``InputError`` (not ``DataLoadError``) 400     ``/explain``: a malformed or unknown RDF term, a
+                                               missing or repeated parameter
 =====================================  ======  =================================================
 
 An error with a ``retry_after`` attribute (429, 503 busy) sends it as ``Retry-After``.
@@ -39,6 +43,9 @@ from ..query.admission import ServerBusy, TooManyQueries
 from ..query.conneg import prefers_json
 from ..errors import (
     ConflictGraphError,
+    DataLoadError,
+    InputError,
+    NotFound,
     NotAcceptable,
     QueryError,
     QueryRefused,
@@ -80,9 +87,12 @@ STATUS: tuple[tuple[type[ConflictGraphError], int], ...] = (
     (WorkerLost, 503),
     (ProtocolError, 400),
     (QueryError, 400),
+    (NotFound, 404),
+    (DataLoadError, 500),
+    (InputError, 400),
 )
 
-_TITLES = {400: "Bad Request", 403: "Forbidden", 406: "Not Acceptable", 412: "Precondition Failed",
+_TITLES = {400: "Bad Request", 403: "Forbidden", 404: "Not Found", 406: "Not Acceptable", 412: "Precondition Failed",
            413: "Content Too Large", 415: "Unsupported Media Type", 429: "Too Many Requests",
            500: "Internal Server Error", 502: "Bad Gateway", 503: "Service Unavailable"}
 

@@ -1,0 +1,255 @@
+"""Time the build's reasoning path, native engine against owlrl, on generated graphs and LUBM(1).
+
+For each case (a generated conflict-like graph of N asserted triples in the project's ontology,
+from ``conflict_graph.reasoning.synthetic``, or LUBM(1,0) from ``benchmarks/data/lubm``) and each
+reasoner, one child process runs the steps of a build and reports its own peak memory:
+
+* ``parse``: the ontology and the data file (N-Triples) loaded as a build loads them;
+* ``validate``: the SHACL shapes (pySHACL) — only up to ``--validate-up-to`` triples (pySHACL
+  takes about 12 s for the article's 4.7k, so hours at 10^6); ``-`` beyond;
+* ``reason``: the OWL 2 RL closure (the native engine, or owlrl), cleaning and publishing into
+  ``graph/inferred`` included;
+* ``derivations``: writing ``derivations.sqlite`` (native only; with owlrl the build also runs
+  the native engine for the records, not counted here);
+* ``write``: ``dataset.nq`` with pyoxigraph;
+* incremental (native only): the same closure kept by ``IncrementalClosure``, then one more
+  source of about the article's size (3,500 triples, same generator, other IRIs, same country)
+  added and removed again, each timed; the closure after the removal must equal the one before.
+
+owlrl runs only up to ``--owlrl-up-to`` triples (10^5 by default: it takes about 2.4 ms per
+asserted triple here, so hours at 10^6). Peak memory is the child's ``ru_maxrss``. The command
+prints a Markdown table, writes JSON and a PNG plot (matplotlib, from the ``bench`` extra).
+
+    .venv/bin/python benchmarks/bench_reasoning.py                 # 10^4, 10^5, 10^6 and LUBM(1)
+    .venv/bin/python benchmarks/bench_reasoning.py --smoke         # tiny sizes, seconds (CI)
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+LUBM = ROOT / "benchmarks" / "data" / "lubm"
+ONTOLOGY = ROOT / "ontology" / "conflict-graph.ttl"
+SHAPES = ROOT / "ontology" / "shapes.ttl"
+EXTRA_SOURCE_SIZE = 3_500
+COLUMNS = ("parse", "validate", "reason", "derivations", "write", "add", "remove")
+
+
+def _write_case(case: str, folder: Path) -> tuple[Path, Path]:
+    """The ontology and the N-Triples data file of ``case`` (``lubm`` or a number of triples)."""
+    import pyoxigraph as ox
+
+    from conflict_graph.reasoning.synthetic import generate
+    from conflict_graph.reasoning.terms import to_oxigraph
+
+    data = folder / f"{case}.nt"
+    if case == "lubm":
+        data.write_bytes(gzip.decompress((LUBM / "lubm1.nt.gz").read_bytes()))
+        return LUBM / "univ-bench.ttl", data
+    triples = generate(int(case), seed=1)
+    ox.serialize((ox.Triple(*(to_oxigraph(t) for t in triple)) for triple in triples),  # type: ignore[misc]
+                 str(data), ox.RdfFormat.N_TRIPLES)
+    return ONTOLOGY, data
+
+
+def _lookup_ms(folder: Path, samples: int = 200) -> float:
+    """Median milliseconds of ``DerivationIndex.derivations`` for inferred triples spread over the store."""
+    import statistics
+
+    from conflict_graph.reasoning import DerivationIndex
+
+    with DerivationIndex.open(folder) as index:
+        inferred = list(index.inferred_triples())
+        step = max(1, len(inferred) // samples)
+        times = []
+        for triple in inferred[::step][:samples]:
+            mark = time.perf_counter()
+            assert index.derivations(triple)
+            times.append((time.perf_counter() - mark) * 1000)
+    return statistics.median(times)
+
+
+def run_case(case: str, reasoner: str, validate_up_to: int) -> dict[str, Any]:
+    """One case with one reasoner, in this process (called in a child by :func:`main`)."""
+    from rdflib import Graph
+
+    from conflict_graph import iris
+    from conflict_graph.pipeline import inputs
+    from conflict_graph.pipeline.build import write_nquads
+    from conflict_graph.reasoning import materialize, validation, write_derivations
+    from conflict_graph.reasoning.incremental import IncrementalClosure
+    from conflict_graph.reasoning.synthetic import generate
+
+    row: dict[str, Any] = {"case": case, "reasoner": reasoner}
+    with tempfile.TemporaryDirectory(prefix="cg-bench-") as temporary:
+        folder = Path(temporary)
+        ontology, data = _write_case(case, folder)
+        files = [inputs.InputFile(ontology, "turtle", str(iris.ONTOLOGY_GRAPH), "ontology"),
+                 inputs.InputFile(data, "nt", str(iris.source_graph("bench")), "source")]
+        if case != "lubm":
+            files.append(inputs.InputFile(SHAPES, "turtle", str(iris.SHAPES_GRAPH), "shapes"))
+        mark = time.perf_counter()
+        loaded = inputs.load(files)
+        row["parse"] = time.perf_counter() - mark
+        row["asserted"] = sum(len(g) for g in loaded.dataset.graphs())
+        if case != "lubm" and int(case) <= validate_up_to:
+            mark = time.perf_counter()
+            validation.validate(loaded.dataset)
+            row["validate"] = time.perf_counter() - mark
+        report = materialize(loaded.dataset, reasoner=reasoner)
+        row["reason"] = report.timings.get("owlrl", report.seconds) + (
+            report.seconds - sum(report.timings.values()) if reasoner == "owlrl" else 0.0)
+        row["engine"] = report.timings["reason"]
+        row["inferred"] = report.inferred_triples
+        row["errors"] = len(report.errors)
+        assert report.engine is not None
+        row["derivation_records"] = len(report.engine.d_fact)
+        if reasoner == "native":
+            mark = time.perf_counter()
+            write_derivations(folder / "derivations.sqlite", report.engine, loaded.dataset)
+            row["derivations"] = time.perf_counter() - mark
+            row["lookup_ms"] = _lookup_ms(folder)
+        mark = time.perf_counter()
+        write_nquads(loaded.dataset, folder / "dataset.nq")
+        row["write"] = time.perf_counter() - mark
+        if reasoner == "native":
+            names = [g for g in report.graphs]
+            incremental = IncrementalClosure()
+            mark = time.perf_counter()
+            for name in names:
+                incremental.set_graph(str(name), Graph(store=loaded.dataset.store, identifier=name))
+            incremental.engine.track()
+            row["incremental_cold"] = time.perf_counter() - mark
+            before = len(incremental.engine.fid)
+            extra = generate(EXTRA_SOURCE_SIZE, seed=99, prefix="extra-")
+            mark = time.perf_counter()
+            incremental.set_graph("extra", extra)
+            row["add"] = time.perf_counter() - mark
+            row["added_facts"] = len(incremental.engine.fid) - before
+            mark = time.perf_counter()
+            incremental.remove_graph("extra")
+            row["remove"] = time.perf_counter() - mark
+            row["restored"] = len(incremental.engine.fid) == before
+    row["peak_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return row
+
+
+def _child(case: str, reasoner: str, validate_up_to: int) -> dict[str, Any]:
+    command = [sys.executable, __file__, "--child", case, reasoner, "--validate-up-to", str(validate_up_to)]
+    done = subprocess.run(command, capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        raise SystemExit(f"{case} with {reasoner} failed:\n{done.stderr}")
+    result: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
+    return result
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return "-"
+    if isinstance(value, float):
+        return f"{value:.2f}" if value < 100 else f"{value:.0f}"
+    if isinstance(value, int):
+        return f"{value:,}"
+    return str(value)
+
+
+def table(rows: list[dict[str, Any]]) -> str:
+    """The rows as a Markdown table, one line per case and reasoner."""
+    header = ["case", "reasoner", "asserted", "inferred", *[f"{c} s" for c in COLUMNS], "peak MB",
+              "lookup ms", "owlrl / native"]
+    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    native = {r["case"]: r for r in rows if r["reasoner"] == "native"}
+    for row in rows:
+        ratio = "-"
+        if row["reasoner"] == "owlrl" and row["case"] in native:
+            ratio = f"{row['reason'] / native[row['case']]['reason']:.0f}x"
+        cells = [row["case"], row["reasoner"], row.get("asserted"), row.get("inferred"),
+                 *[row.get(c) for c in COLUMNS], row.get("peak_mb"), row.get("lookup_ms"), ratio]
+        lines.append("| " + " | ".join(_cell(c) for c in cells) + " |")
+    return "\n".join(lines)
+
+
+def plot(rows: list[dict[str, Any]], path: Path) -> None:
+    """Reasoning time against asserted triples, one line per reasoner (log-log)."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    figure, axes = plt.subplots(figsize=(7, 4.5))
+    for reasoner in ("native", "owlrl"):
+        points = sorted((r["asserted"], r["reason"]) for r in rows
+                        if r["reasoner"] == reasoner and r["case"] != "lubm")
+        if points:
+            axes.plot(*zip(*points), marker="o", label=f"{reasoner}: reason")
+    points = sorted((r["asserted"], r["add"]) for r in rows if r.get("add") is not None and r["case"] != "lubm")
+    if points:
+        axes.plot(*zip(*points), marker="s", linestyle="--", label="native: add one source (incremental)")
+    for r in rows:
+        if r["case"] == "lubm":
+            axes.scatter([r["asserted"]], [r["reason"]], marker="x", s=60, label=f"LUBM(1), {r['reasoner']}")
+    axes.set_xscale("log")
+    axes.set_yscale("log")
+    axes.set_xlabel("asserted triples")
+    axes.set_ylabel("seconds")
+    axes.set_title("OWL 2 RL closure: native engine and owlrl")
+    axes.legend(fontsize=8)
+    figure.tight_layout()
+    figure.savefig(path, dpi=120)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sizes", default="10000,100000,1000000",
+                        help="generated sizes (asserted triples), comma-separated")
+    parser.add_argument("--no-lubm", action="store_true", help="leave LUBM(1) out")
+    parser.add_argument("--owlrl-up-to", type=int, default=100_000, help="largest size owlrl runs on")
+    parser.add_argument("--owlrl-lubm", action="store_true", help="also run owlrl on LUBM(1) (~2.5 min)")
+    parser.add_argument("--validate-up-to", type=int, default=10_000, help="largest size pySHACL runs on")
+    parser.add_argument("--smoke", action="store_true", help="tiny sizes, no LUBM: seconds (CI)")
+    parser.add_argument("--out", type=Path, default=Path("bench-reasoning"),
+                        help="folder for results.json and reasoning.png")
+    parser.add_argument("--no-plot", action="store_true", help="skip the PNG (no matplotlib needed)")
+    parser.add_argument("--child", nargs=2, metavar=("CASE", "REASONER"), help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.child:
+        print(json.dumps(run_case(args.child[0], args.child[1], args.validate_up_to)))
+        return 0
+    sizes = [300, 1000] if args.smoke else [int(s) for s in args.sizes.split(",") if s]
+    cases = [str(n) for n in sizes] + ([] if args.smoke or args.no_lubm else ["lubm"])
+    if args.smoke:
+        args.validate_up_to, args.owlrl_up_to = 0, sizes[0]
+    rows = []
+    for case in cases:
+        reasoners = ["native"]
+        if (case == "lubm" and args.owlrl_lubm) or (case != "lubm" and int(case) <= args.owlrl_up_to):
+            reasoners.append("owlrl")
+        for reasoner in reasoners:
+            print(f"running {case} with {reasoner}…", file=sys.stderr, flush=True)
+            rows.append(_child(case, reasoner, args.validate_up_to))
+    print(table(rows))
+    args.out.mkdir(parents=True, exist_ok=True)
+    (args.out / "results.json").write_text(json.dumps(rows, indent=2) + "\n", encoding="utf-8")
+    if not args.no_plot:
+        plot(rows, args.out / "reasoning.png")
+    print(f"\nwrote {args.out / 'results.json'}" + ("" if args.no_plot else f" and {args.out / 'reasoning.png'}"))
+    failed = [r for r in rows if r.get("restored") is False]
+    if failed:
+        print("incremental removal did not restore the closure for: "
+              + ", ".join(r["case"] for r in failed), file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,261 @@
+"""From an asserted triple to the named graphs that assert it and the sentences behind it.
+
+The data model (``docs/modelling.md``) gives a triple its evidence in one of three ways:
+
+* a plain triple has a ``cg:TripleStatement`` (``rdf:subject``/``rdf:predicate``/``rdf:object``)
+  whose ``cg:evidence`` nodes say where it is stated (``via = "statement"``);
+* a triple about an n-ary node (a control assertion, an event, a quantity) shares the evidence
+  the node carries itself, ``node cg:evidence e`` (``via = "node"``);
+* a background fact names its source document directly, ``x prov:wasDerivedFrom doc``
+  (``via = "source"``).
+
+Each ``cg:Evidence`` has ``prov:entity`` (a ``cg:Quote``: one sentence, its id, its verbatim
+text and its ``oa:TextPositionSelector`` offsets into the stored source text; or a
+``cg:SourceDocument``), ``cg:epistemicStatus``, ``cg:wording`` (verbatim, a substring of the
+sentence), optionally ``cg:claimant`` and ``rdfs:comment``. A triple with none of these (an
+ontology axiom, say) is explained by its graphs alone.
+
+Everything is read by index lookups (``quads_for_pattern``) in the given graphs, never by a
+query, so the cost of one triple's evidence does not grow with the dataset.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, replace
+
+import pyoxigraph as ox
+
+from .. import iris
+from .term_syntax import Term, Triple
+
+__all__ = ["CAUTIONS", "Evidence", "Quote", "evidence_for", "node_evidence"]
+
+_CG = str(iris.CG)
+_RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+_PROV = "http://www.w3.org/ns/prov#"
+_OA = "http://www.w3.org/ns/oa#"
+_TYPE = ox.NamedNode(_RDF + "type")
+_RDF_SUBJECT, _RDF_PREDICATE, _RDF_OBJECT = (ox.NamedNode(_RDF + n) for n in ("subject", "predicate", "object"))
+_TRIPLE_STATEMENT = ox.NamedNode(_CG + "TripleStatement")
+_EVIDENCE = ox.NamedNode(_CG + "evidence")
+_STATUS = ox.NamedNode(_CG + "epistemicStatus")
+_WORDING = ox.NamedNode(_CG + "wording")
+_CLAIMANT = ox.NamedNode(_CG + "claimant")
+_QUOTE = ox.NamedNode(_CG + "Quote")
+_SENTENCE_ID = ox.NamedNode(_CG + "sentenceId")
+_ENTITY = ox.NamedNode(_PROV + "entity")
+_VALUE = ox.NamedNode(_PROV + "value")
+_QUOTED_FROM = ox.NamedNode(_PROV + "wasQuotedFrom")
+_DERIVED_FROM = ox.NamedNode(_PROV + "wasDerivedFrom")
+_SELECTOR = ox.NamedNode(_OA + "hasSelector")
+_POSITION = ox.NamedNode(_OA + "TextPositionSelector")
+_START, _END = ox.NamedNode(_OA + "start"), ox.NamedNode(_OA + "end")
+_SOURCE = ox.NamedNode(_OA + "hasSource")
+_LABEL = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label")
+_COMMENT = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#comment")
+_PREF_LABEL = ox.NamedNode("http://www.w3.org/2004/02/skos/core#prefLabel")
+
+#: What a reader must be told about a premise, by epistemic status; ``Stated`` and ``Background``
+#: need no warning. ``{claimant}`` is filled in when the evidence names one.
+CAUTIONS: dict[str, str] = {
+    _CG + "Claimed": "only claimed{claimant}, not stated by the source",
+    _CG + "Announced": "only announced{claimant}, not stated by the source",
+    _CG + "AttributedToActor": "attributed to an actor{claimant}, not stated by the source",
+    _CG + "NotYetClaimed": "the source says this has not yet been claimed",
+    _CG + "Hedged": "hedged: the source says it only as a possibility",
+    _CG + "Implied": "implied by the wording, not said outright",
+    _CG + "Evaluative": "the source's own evaluation",
+    _CG + "Heading": "only a heading says it",
+    _CG + "NameBased": "follows from place names alone",
+}
+
+
+@dataclass(frozen=True)
+class Quote:
+    """The sentence a piece of evidence points at.
+
+    Attributes:
+        iri: the ``cg:Quote``.
+        sentence_id: ``S02``, ``H1``.
+        text: the sentence, verbatim.
+        start, end: code-point offsets of the sentence in the stored source text (``oa:start``,
+            ``oa:end``), or None when the quote has no position selector.
+        source_text: the ``cg:SourceText`` the offsets index into.
+    """
+
+    iri: str
+    sentence_id: str
+    text: str
+    start: int | None
+    end: int | None
+    source_text: str | None
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """One piece of evidence for an asserted triple.
+
+    Attributes:
+        via: ``statement``, ``node`` or ``source`` (see the module docstring).
+        holder: the ``cg:TripleStatement`` or the node that carries the evidence.
+        iri: the ``cg:Evidence`` node (None for ``via = "source"``).
+        status: the epistemic status IRI, and ``status_label`` its English label.
+        caution: what a reader must be told about this status (``only claimed by …``), or ``""``.
+        wording: the words of the sentence that say it, verbatim; ``wording_start``/``wording_end``
+            their code-point offsets in the source text when they can be located.
+        claimants: who claims or announces it, as (IRI, label) pairs.
+        comment: the modeller's note (anaphora resolved, …).
+        quote: the sentence, or None when the evidence points at a whole document.
+        document, document_label: the source document.
+    """
+
+    via: str
+    holder: str
+    iri: str | None
+    status: str | None
+    status_label: str | None
+    caution: str
+    wording: str | None
+    wording_start: int | None
+    wording_end: int | None
+    claimants: tuple[tuple[str, str | None], ...]
+    comment: str | None
+    quote: Quote | None
+    document: str | None
+    document_label: str | None
+
+
+def _caution(status: str | None, claimants: tuple[tuple[str, str | None], ...]) -> str:
+    template = CAUTIONS.get(status or "", "")
+    who = " and ".join(label or iri for iri, label in claimants)
+    return template.format(claimant=f" by {who}" if who else "")
+
+
+
+class _Lookup:
+    """Index lookups in the union of some graphs of a store."""
+
+    def __init__(self, store: ox.Store, graphs: Sequence[str]) -> None:
+        self.store = store
+        self.graphs = [ox.NamedNode(g) for g in graphs]
+
+    def objects(self, subject: Term | None, predicate: ox.NamedNode) -> list[Term]:
+        """The objects of ``subject predicate ?o``, each once, in a stable order."""
+        if subject is None or isinstance(subject, ox.Literal):
+            return []
+        found = {quad.object for graph in self.graphs
+                 for quad in self.store.quads_for_pattern(subject, predicate, None, graph)}
+        return sorted((t for t in found if not isinstance(t, ox.Triple)), key=str)
+
+    def subjects(self, predicate: ox.NamedNode, obj: Term) -> Iterator[ox.NamedNode | ox.BlankNode]:
+        # by object and graph (an index of pyoxigraph's in-memory store), the predicate checked
+        # here: (?, p, o, g) is slow there, and (?, p, o, any graph) also reads the statements of
+        # the derivations graph
+        for graph in self.graphs:
+            for quad in self.store.quads_for_pattern(None, None, obj, graph):
+                if quad.predicate == predicate and isinstance(quad.subject, ox.NamedNode | ox.BlankNode):
+                    yield quad.subject
+
+    def has(self, subject: Term, predicate: ox.NamedNode, obj: Term) -> bool:
+        return not isinstance(subject, ox.Literal) and any(
+            next(iter(self.store.quads_for_pattern(subject, predicate, obj, graph)), None) is not None
+            for graph in self.graphs)
+
+    def text(self, subject: Term | None, predicate: ox.NamedNode, language: str | None = None) -> str | None:
+        """One literal value (the first in order; with ``language``, one in that language if any)."""
+        literals = [t for t in self.objects(subject, predicate) if isinstance(t, ox.Literal)]
+        preferred = [t for t in literals if language and (t.language or "").lower().startswith(language)]
+        chosen = (preferred or literals)[:1]
+        return chosen[0].value if chosen else None
+
+    def integer(self, subject: Term, predicate: ox.NamedNode) -> int | None:
+        value = self.text(subject, predicate)
+        try:
+            return None if value is None else int(value)
+        except ValueError:
+            return None
+
+
+def _iri(term: Term | None) -> str | None:
+    return None if term is None else str(term.value)
+
+
+def _quote(lookup: _Lookup, entity: Term) -> Quote | None:
+    sentence, text = lookup.text(entity, _SENTENCE_ID), lookup.text(entity, _VALUE)
+    if sentence is None or text is None or not lookup.has(entity, _TYPE, _QUOTE):
+        return None
+    start = end = None
+    for selector in lookup.objects(entity, _SELECTOR):
+        if lookup.has(selector, _TYPE, _POSITION):
+            start, end = lookup.integer(selector, _START), lookup.integer(selector, _END)
+            break
+    source_text = lookup.objects(entity, _SOURCE)
+    return Quote(str(entity.value), sentence, text, start, end, _iri(source_text[0]) if source_text else None)
+
+
+def _evidence(lookup: _Lookup, via: str, holder: Term, node: Term) -> Evidence:
+    entities = lookup.objects(node, _ENTITY)
+    quote = _quote(lookup, entities[0]) if entities else None
+    if quote is not None:
+        documents = lookup.objects(entities[0], _QUOTED_FROM)
+        document = _iri(documents[0]) if documents else None
+    else:
+        document = _iri(entities[0]) if entities else None
+    wording = lookup.text(node, _WORDING)
+    wording_start = wording_end = None
+    if quote is not None and wording and quote.start is not None and wording in quote.text:
+        wording_start = quote.start + quote.text.index(wording)
+        wording_end = wording_start + len(wording)
+    statuses = lookup.objects(node, _STATUS)
+    status = _iri(statuses[0]) if statuses else None
+    claimants = tuple((str(c.value), lookup.text(c, _PREF_LABEL, "en")) for c in lookup.objects(node, _CLAIMANT))
+    return Evidence(
+        via=via, holder=str(holder.value), iri=str(node.value), status=status,
+        status_label=lookup.text(statuses[0], _PREF_LABEL, "en") if statuses else None,
+        caution=_caution(status, claimants), wording=wording, wording_start=wording_start,
+        wording_end=wording_end, claimants=claimants, comment=lookup.text(node, _COMMENT, "en"),
+        quote=quote, document=document,
+        document_label=lookup.text(ox.NamedNode(document), _LABEL, "en") if document else None)
+
+
+def _source(lookup: _Lookup, subject: Term, document: Term) -> Evidence:
+    """A background fact's source document (``subject prov:wasDerivedFrom document``)."""
+    return Evidence(via="source", holder=str(subject.value), iri=None, status=None, status_label=None,
+                    caution="", wording=None, wording_start=None, wording_end=None, claimants=(),
+                    comment=None, quote=None, document=_iri(document),
+                    document_label=lookup.text(document, _LABEL, "en"))
+
+
+def _sorted(found: list[Evidence]) -> list[Evidence]:
+    return sorted(found, key=lambda e: (
+        e.quote.start if e.quote and e.quote.start is not None else 1 << 62,
+        e.quote.sentence_id if e.quote else "", e.status or "", e.holder, e.iri or "", e.document or ""))
+
+
+def _node_evidence(lookup: _Lookup, node: Term) -> list[Evidence]:
+    carried = [_evidence(lookup, "node", node, e) for e in lookup.objects(node, _EVIDENCE)]
+    if carried:
+        return carried
+    return [_source(lookup, node, d) for d in lookup.objects(node, _DERIVED_FROM)]
+
+
+def evidence_for(store: ox.Store, triple: Triple, graphs: Sequence[str]) -> list[Evidence]:
+    """The evidence of ``triple`` in the union of ``graphs`` (the asserted graphs), one entry per
+    evidence node, sorted by sentence position then status. A literal subject has none."""
+    s, p, o = triple
+    if isinstance(s, ox.Literal):
+        return []
+    lookup = _Lookup(store, graphs)
+    found = []
+    for holder in dict.fromkeys(lookup.subjects(_RDF_SUBJECT, s)):
+        if (lookup.has(holder, _RDF_PREDICATE, p) and lookup.has(holder, _RDF_OBJECT, o)
+                and lookup.has(holder, _TYPE, _TRIPLE_STATEMENT)):
+            found += [_evidence(lookup, "statement", holder, e) for e in lookup.objects(holder, _EVIDENCE)]
+    return _sorted(found + _node_evidence(lookup, s))
+
+
+def node_evidence(store: ox.Store, node: ox.NamedNode | ox.BlankNode, graphs: Sequence[str]) -> list[Evidence]:
+    """The evidence a node carries itself (``cg:evidence``, else ``prov:wasDerivedFrom``): what a
+    SHACL result about that focus node traces back to."""
+    return _sorted(_node_evidence(_Lookup(store, graphs), node))

@@ -1,0 +1,311 @@
+"""Why a triple holds: its derivation tree, from the OWL 2 RL rule down to sentences.
+
+:func:`explain` answers for one triple of the built dataset:
+
+* an **asserted** triple explains itself: the named graphs that assert it and its evidence
+  (:mod:`.evidence`: source document, sentence id, verbatim wording, character offsets,
+  epistemic status and a caution when the sentence only claims, announces or hedges it);
+* an **inferred** triple is explained by the OWL 2 RL/RDF rule that derived it (its id in the
+  tables of OWL 2 Profiles §4.3, a one-sentence meaning and a link to the spec) and its premises,
+  each explained in turn, down to asserted triples. The derivation index
+  (:class:`~conflict_graph.reasoning.DerivationIndex`) lists derivations shortest first; the tree
+  expands the first one whose premises do not lead back to a triple already on the path, and
+  lists the others as alternatives (each can be expanded by asking for it, ``derivation=n``).
+  A premise that would close a cycle is marked ``cycle`` and not expanded.
+
+The tree is bounded: at most ``max_nodes`` nodes and ``max_depth`` levels; a premise beyond
+either limit is marked ``cut`` and the explanation says it was truncated.
+
+A triple that is neither asserted nor inferred raises :class:`~conflict_graph.errors.NotFound`;
+one whose terms occur nowhere in the dataset raises :class:`~conflict_graph.errors.InputError`
+naming the unknown term.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+from urllib.parse import urlencode
+
+import pyoxigraph as ox
+
+from ..errors import InputError, NotFound
+from .evidence import Evidence, Quote, evidence_for
+from .rule_catalogue import Rule, rule
+from .term_syntax import Triple, nt, short
+
+__all__ = ["MAX_ALTERNATIVES", "MAX_DEPTH", "MAX_NODES", "Alternative", "DerivationSource", "ordered_derivations", "evidence_json", "quote_json", "rule_json",
+           "Explanation", "Step", "explain", "explain_path", "triple_json"]
+
+#: Default bounds of one explanation tree.
+MAX_NODES = 500
+MAX_DEPTH = 40
+#: Derivations of one triple read from the index (the first is expanded, the others listed).
+MAX_ALTERNATIVES = 20
+
+
+class _Derivation(Protocol):
+    @property
+    def rule(self) -> str: ...
+    @property
+    def premises(self) -> tuple[Triple, ...]: ...
+    @property
+    def height(self) -> int: ...
+
+
+class DerivationSource(Protocol):
+    """What :func:`explain` needs of a derivation index (``reasoning.DerivationIndex`` has it)."""
+
+    def asserted_in(self, t: Triple) -> list[str]: ...
+    def is_inferred(self, t: Triple) -> bool: ...
+    def derivations(self, t: Triple, limit: int = 20) -> Sequence[_Derivation]: ...
+
+
+@dataclass(frozen=True)
+class Alternative:
+    """A derivation of a triple other than the one expanded: its rule and premises, unexpanded.
+
+    Attributes:
+        index: its position among the triple's derivations (0 is the shortest).
+        rule: the OWL 2 RL rule.
+        premises: the premise triples.
+        height: the height of its derivation tree.
+    """
+
+    index: int
+    rule: Rule
+    premises: tuple[Triple, ...]
+    height: int
+
+
+@dataclass(frozen=True)
+class Step:
+    """One node of an explanation tree: a triple and why it holds.
+
+    Attributes:
+        triple: the triple.
+        status: ``asserted``; ``inferred`` (with ``rule`` and ``premises``); ``cycle`` (the triple
+            is already on the path above, so it is not expanded again); ``cut`` (beyond the size or
+            depth limit); ``unexplained`` (inferred, but no derivation is recorded).
+        graphs: the named graphs asserting it (asserted triples).
+        evidence: its evidence (asserted triples).
+        rule: the rule of the expanded derivation (inferred triples).
+        derivation: the index of the expanded derivation among the triple's derivations.
+        height: the height of the expanded derivation.
+        premises: the premises of the expanded derivation, each explained.
+        alternatives: the triple's other derivations.
+    """
+
+    triple: Triple
+    status: str
+    graphs: tuple[str, ...] = ()
+    evidence: tuple[Evidence, ...] = ()
+    rule: Rule | None = None
+    derivation: int | None = None
+    height: int | None = None
+    premises: tuple[Step, ...] = ()
+    alternatives: tuple[Alternative, ...] = ()
+
+
+@dataclass(frozen=True)
+class Explanation:
+    """The answer of :func:`explain`.
+
+    Attributes:
+        root: the tree.
+        nodes: how many steps it holds.
+        truncated: True if a limit cut part of it (a step has status ``cut``).
+        max_nodes, max_depth: the limits it was built with.
+    """
+
+    root: Step
+    nodes: int
+    truncated: bool
+    max_nodes: int
+    max_depth: int
+    quotes: tuple[Quote, ...] = field(default=())
+
+    @property
+    def triple(self) -> Triple:
+        return self.root.triple
+
+    def steps(self) -> list[Step]:
+        """Every step, depth first."""
+        found: list[Step] = []
+        pending = [self.root]
+        while pending:
+            step = pending.pop()
+            found.append(step)
+            pending.extend(reversed(step.premises))
+        return found
+
+    def to_json(self) -> dict[str, Any]:
+        """The JSON document of ``GET /explain`` (shape documented in ``docs/explanations.md``)."""
+        return {
+            "triple": triple_json(self.root.triple),
+            "status": self.root.status,
+            "tree": _step_json(self.root),
+            "nodes": self.nodes,
+            "truncated": self.truncated,
+            "limits": {"max_nodes": self.max_nodes, "max_depth": self.max_depth},
+            "sentences": [quote_json(q) for q in self.quotes],
+        }
+
+
+def explain_path(triple: Triple, derivation: int | None = None) -> str:
+    """The relative URL of a triple's explanation: ``/explain?subject=…&predicate=…&object=…``
+    with each term in N-Triples syntax (the URL shape other pages link to)."""
+    query = {"subject": nt(triple[0]), "predicate": nt(triple[1]), "object": nt(triple[2])}
+    if derivation:
+        query["derivation"] = str(derivation)
+    return "/explain?" + urlencode(query)
+
+
+def triple_json(triple: Triple) -> dict[str, str]:
+    """A triple as JSON: each term in N-Triples syntax, a short label, and its explanation URL."""
+    s, p, o = triple
+    return {"subject": nt(s), "predicate": nt(p), "object": nt(o),
+            "label": f"{short(s)} {short(p)} {short(o)}", "explain": explain_path(triple)}
+
+
+def rule_json(value: Rule) -> dict[str, str]:
+    return {"id": value.id, "name": value.name, "table": value.table, "spec": value.spec}
+
+
+def quote_json(quote: Quote) -> dict[str, Any]:
+    return {"iri": quote.iri, "sentence_id": quote.sentence_id, "text": quote.text,
+            "start": quote.start, "end": quote.end, "source_text": quote.source_text}
+
+
+def evidence_json(item: Evidence) -> dict[str, Any]:
+    return {
+        "via": item.via, "holder": item.holder, "evidence": item.iri,
+        "status": item.status, "status_label": item.status_label, "caution": item.caution or None,
+        "wording": item.wording, "wording_start": item.wording_start, "wording_end": item.wording_end,
+        "claimants": [{"iri": iri, "label": label} for iri, label in item.claimants],
+        "comment": item.comment,
+        "quote": quote_json(item.quote) if item.quote else None,
+        "document": item.document, "document_label": item.document_label,
+    }
+
+
+def _step_json(step: Step) -> dict[str, Any]:
+    data: dict[str, Any] = {"triple": triple_json(step.triple), "status": step.status}
+    if step.status == "asserted":
+        data["graphs"] = list(step.graphs)
+        data["evidence"] = [evidence_json(e) for e in step.evidence]
+    if step.rule is not None:
+        data["derivation"] = {"index": step.derivation, "height": step.height, "rule": rule_json(step.rule),
+                              "premises": [_step_json(p) for p in step.premises]}
+        data["alternatives"] = [
+            {"index": a.index, "height": a.height, "rule": rule_json(a.rule),
+             "premises": [triple_json(p) for p in a.premises],
+             "explain": explain_path(step.triple, a.index)}
+            for a in step.alternatives]
+    return data
+
+
+def ordered_derivations(derivations: Sequence[_Derivation]) -> list[_Derivation]:
+    """Shortest first; ties by rule id, then premises, so the same data explains the same way."""
+    return sorted(derivations, key=lambda d: (d.height, d.rule, [" ".join(map(nt, p)) for p in d.premises]))
+
+
+@dataclass
+class _Walk:
+    """The state of one tree walk: the index, the store, the limits and what is left of them."""
+
+    index: DerivationSource
+    store: ox.Store
+    graphs: Sequence[str]
+    max_nodes: int
+    max_depth: int
+    nodes: int = 0
+    truncated: bool = False
+    evidence_cache: dict[Triple, tuple[Evidence, ...]] = field(default_factory=dict)
+
+    def evidence(self, triple: Triple) -> tuple[Evidence, ...]:
+        if triple not in self.evidence_cache:
+            self.evidence_cache[triple] = tuple(evidence_for(self.store, triple, self.graphs))
+        return self.evidence_cache[triple]
+
+    def step(self, triple: Triple, path: frozenset[Triple], depth: int, chosen: int | None = None) -> Step:
+        self.nodes += 1
+        asserted = self.index.asserted_in(triple)
+        if asserted:
+            return Step(triple, "asserted", tuple(asserted), self.evidence(triple))
+        if triple in path:
+            return Step(triple, "cycle")
+        if depth >= self.max_depth or self.nodes > self.max_nodes:
+            self.truncated = True
+            return Step(triple, "cut")
+        found = ordered_derivations(self.index.derivations(triple, limit=MAX_ALTERNATIVES))
+        if not found:
+            return Step(triple, "unexplained")
+        if chosen is None:
+            chosen = next((i for i, d in enumerate(found) if not set(d.premises) & (path | {triple})), 0)
+        expanded = found[chosen]
+        inner = path | {triple}
+        premises = tuple(self.step(p, inner, depth + 1) for p in expanded.premises)
+        alternatives = tuple(Alternative(i, rule(d.rule), tuple(d.premises), d.height)
+                             for i, d in enumerate(found) if i != chosen)
+        return Step(triple, "inferred", rule=rule(expanded.rule), derivation=chosen,
+                    height=expanded.height, premises=premises, alternatives=alternatives)
+
+
+def _occurs(store: ox.Store, term: ox.NamedNode | ox.BlankNode | ox.Literal) -> bool:
+    """True if ``term`` is used anywhere in the dataset, in any position."""
+    patterns: list[tuple[Any, Any, Any]] = [(None, None, term)]
+    if not isinstance(term, ox.Literal):
+        patterns.append((term, None, None))
+    if isinstance(term, ox.NamedNode):
+        patterns.append((None, term, None))
+    return any(next(iter(store.quads_for_pattern(*pattern, None)), None) is not None for pattern in patterns)
+
+
+def _check_terms(store: ox.Store, triple: Triple) -> None:
+    """Raise InputError naming the first term of ``triple`` that the dataset never uses."""
+    for position, term in zip(("subject", "predicate", "object"), triple, strict=True):
+        if not _occurs(store, term):
+            raise InputError(f"{position}: {nt(term)} occurs nowhere in the dataset")
+
+
+def explain(index: DerivationSource, store: ox.Store, triple: Triple, graphs: Sequence[str], *,
+            derivation: int | None = None, max_nodes: int = MAX_NODES,
+            max_depth: int = MAX_DEPTH) -> Explanation:
+    """Explain why ``triple`` holds in the built dataset.
+
+    Args:
+        index: the build's derivation index.
+        store: the built dataset (for the evidence of asserted triples).
+        triple: the triple to explain.
+        graphs: the asserted graphs (evidence is looked up in their union).
+        derivation: which of the triple's derivations to expand (0 is the shortest; default: the
+            shortest that does not loop back to the triple).
+        max_nodes, max_depth: bounds of the tree.
+
+    Raises:
+        InputError: a term of the triple occurs nowhere in the dataset, or ``derivation`` is
+            out of range.
+        NotFound: the triple is neither asserted nor inferred.
+    """
+    walk = _Walk(index, store, graphs, max_nodes, max_depth)
+    if not index.asserted_in(triple) and not index.is_inferred(triple):
+        _check_terms(store, triple)
+        raise NotFound(f"{nt(triple[0])} {nt(triple[1])} {nt(triple[2])} is neither asserted nor "
+                       "entailed under OWL 2 RL (the closure leaves out trivial triples such as "
+                       "x rdf:type owl:Thing)")
+    if derivation is not None:
+        available = len(index.derivations(triple, limit=MAX_ALTERNATIVES))
+        if not 0 <= derivation < max(available, 1) or (available == 0 and derivation):
+            raise InputError(f"derivation {derivation} does not exist; this triple has {available} "
+                             f"derivation(s) (0 to {max(available - 1, 0)})")
+    root = walk.step(triple, frozenset(), 0, derivation)
+    result = Explanation(root, walk.nodes, walk.truncated, max_nodes, max_depth)
+    quotes: dict[str, Quote] = {}
+    for step in result.steps():
+        for item in step.evidence:
+            if item.quote is not None:
+                quotes.setdefault(item.quote.iri, item.quote)
+    ordered = sorted(quotes.values(), key=lambda q: (q.start if q.start is not None else 1 << 62, q.iri))
+    return Explanation(root, walk.nodes, walk.truncated, max_nodes, max_depth, tuple(ordered))
