@@ -36,6 +36,14 @@ def _default_cache_dir() -> str:
     return str(Path(base) / "conflict-graph")
 
 
+def _cores() -> int:
+    """CPU cores this process may run on (its affinity mask where the platform has one)."""
+    try:
+        return len(os.sched_getaffinity(0)) or 1
+    except AttributeError:  # not Linux
+        return os.cpu_count() or 1
+
+
 @dataclass(frozen=True)
 class Setting:
     """One configurable value.
@@ -116,9 +124,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("no_default_data", False, _bool,
             "Serve only the --data files, without the project's own ontology and data.",
             "--no-default-data"),
-    Setting("workers", 2, _positive(int),
-            "Query worker processes; each holds a copy of the dataset and runs one query at a time.",
-            "--workers"),
+    Setting("workers", _cores, _positive(int),
+            "Query worker processes (default: the CPU cores this process may use); they share the "
+            "on-disk store, and each runs one query at a time.", "--workers"),
     Setting("threads", 8, _positive(int), "HTTP threads of the WSGI server (waitress).", "--threads"),
     Setting("query_timeout", 10.0, _positive(float),
             "Seconds a query may take, waiting for a free worker included; then it is stopped (503).",

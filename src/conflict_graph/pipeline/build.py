@@ -1,7 +1,8 @@
 """Build the dataset once (load → validate → reason → write) and cache the result.
 
 The artifact of a build is a folder ``<cache_dir>/<key>/`` holding ``dataset.nq`` (every graph,
-asserted and inferred) and ``meta.json`` (the :class:`~conflict_graph.store.Catalogue` and the
+asserted and inferred), ``store/`` (the same quads in an on-disk pyoxigraph store, with the union
+graphs queries use; see :func:`~conflict_graph.query.store.write_query_store`) and ``meta.json`` (the :class:`~conflict_graph.store.Catalogue` and the
 timings). ``key`` is a hash of every input's graph assignment and bytes, of this package's
 version and of the versions of the libraries that shape the output (rdflib, owlrl, pySHACL,
 pyoxigraph), so any change to any of them makes a new artifact. A cache hit reads only the input
@@ -36,12 +37,12 @@ from ..reasoning import owlrl_closure as reasoning, validation
 from ..errors import DataLoadError, ReasoningError, ValidationFailed
 from .evidence_iris import name_evidence
 from .inputs import InputFile, LoadedData
-from ..query.store import DATASET_FILE, GRAPH_KINDS, META_FILE, Catalogue, GraphInfo
+from ..query.store import DATASET_FILE, GRAPH_KINDS, META_FILE, STORE_DIR, Catalogue, GraphInfo, write_query_store
 
 __all__ = ["CACHE_FORMAT", "BuildResult", "build", "cache_key", "find_artifact"]
 
 #: Bump when the artifact layout changes, so old caches are not read.
-CACHE_FORMAT = "conflict-graph-artifact/1"
+CACHE_FORMAT = "conflict-graph-artifact/2"
 _LIBRARIES = ("rdflib", "owlrl", "pyshacl", "pyoxigraph")
 
 
@@ -99,7 +100,8 @@ def find_artifact(cache_dir: Path, key: str, *, validated: bool = True) -> Catal
     folder = Path(cache_dir) / key
     try:
         meta = json.loads((folder / META_FILE).read_text(encoding="utf-8"))
-        if meta.get("format") != CACHE_FORMAT or not (folder / DATASET_FILE).is_file():
+        if meta.get("format") != CACHE_FORMAT or not (folder / DATASET_FILE).is_file() \
+                or not (folder / STORE_DIR).is_dir():
             return None
         if validated and not meta.get("validated"):
             return None
@@ -178,8 +180,11 @@ def _write(cache_dir: Path, key: str, loaded: LoadedData, timings: dict[str, flo
         mark = time.perf_counter()
         _write_nquads(loaded.dataset, temporary / DATASET_FILE)
         timings["write"] = time.perf_counter() - mark
-        timings["total"] = time.perf_counter() - started
         catalogue = _catalogue(loaded, key, timings)
+        mark = time.perf_counter()
+        write_query_store(temporary, catalogue)  # the on-disk store every query worker opens
+        timings["store"] = time.perf_counter() - mark
+        timings["total"] = time.perf_counter() - started
         meta = {"format": CACHE_FORMAT, "validated": validated, **catalogue.to_json()}
         (temporary / META_FILE).write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
         return _publish(cache_dir, key, temporary, validated), catalogue

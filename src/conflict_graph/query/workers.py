@@ -2,9 +2,10 @@
 
 A query running inside pyoxigraph cannot be interrupted from Python, and a thread cannot be
 killed. So every query runs in a separate process. Each worker (started with the ``spawn`` method)
-opens the built dataset once with :func:`conflict_graph.store.open_query_store` and then answers jobs
-sent over a pipe: it runs the query, cuts the result at the row cap and serialises it, so only
-bytes come back.
+opens the artifact's on-disk store read-only with :func:`conflict_graph.store.open_query_store`
+(all workers share its files: no worker holds a copy of the data) and then answers jobs sent over
+a pipe: it runs the query, cuts the result at the row cap and serialises it, so only bytes come
+back.
 
 The calling thread takes an idle worker, sends the job with its deadline and waits; the wait for
 an idle worker counts against the same deadline. A worker answers a job at once with ``started``,
@@ -49,7 +50,7 @@ from ..errors import (
     QueryTimeout,
 )
 from .jobs import Outcome, QueryJob, StatsJob, graph_statistics, perform
-from .service_check import ServiceFailed, load_grammar
+from .service_check import ServiceFailed
 
 __all__ = [
     "Outcome",
@@ -117,7 +118,6 @@ def _serve(artifact: str, conn: Connection) -> None:
 
     try:
         _, store = stores.open_query_store(Path(artifact))
-        load_grammar()
     except ConflictGraphError as exc:
         conn.send(("failed", str(exc)))
         return
@@ -171,7 +171,7 @@ class WorkerPool:
 
     Args:
         artifact: the built dataset (folder or ``dataset.nq``) every worker opens.
-        size: how many workers (each holds its own copy of the dataset in memory).
+        size: how many workers (they share the on-disk store; each runs one query at a time).
     """
 
     def __init__(self, artifact: Path, size: int = 2) -> None:
