@@ -127,14 +127,15 @@ class QueryService:
             ValidationFailed, ReasoningError: from the build.
             SettingError: nothing to serve.
         """
-        from ..pipeline import build, inputs
+        from ..pipeline import inputs
+        from ..pipeline.isolated_build import build_isolated
 
         paths = [Path(p) for p in values.get("data") or ()]
         include_embedded = not values.get("no_default_data")
         if not include_embedded and not paths:
             raise SettingError("--no-default-data needs at least one --data PATH to serve")
         files = inputs.collect(include_embedded=include_embedded, extra_paths=paths)
-        result = build.build(files, cache_dir=Path(values["cache_dir"]), progress=_progress)
+        result = build_isolated(files, cache_dir=Path(values["cache_dir"]), progress=_progress)
         pool = WorkerPool(result.artifact, int(values.get("workers") or 2))
         pool.start()
         timeout = float(values["query_timeout"])

@@ -101,16 +101,15 @@ def _service_failed(job: QueryJob, error: Exception) -> service_check.ServiceFai
 def _write(result: Any, job: QueryJob) -> Outcome:
     import pyoxigraph as ox
 
-    from . import rdf_writer, results
+    from . import rdf_writer, results, solution_writer
 
     if isinstance(result, ox.QueryBoolean):
         name = job.format_name if job.format_name in results.WRITERS else "json"
         return Outcome(results.write_boolean(name, bool(result)), name, "boolean", 1)
     if isinstance(result, ox.QuerySolutions):
         name = job.format_name if job.format_name in results.WRITERS else "json"
-        variables = [variable.value for variable in result.variables]
-        written = results.write_capped(name, variables, (list(solution) for solution in result),
-                                       max_rows=job.max_rows, max_bytes=job.max_bytes)
+        written = solution_writer.write_solutions_capped(result, name, max_rows=job.max_rows,
+                                                         max_bytes=job.max_bytes)
         return Outcome(written.body, name, "solutions", written.rows, written.truncated_by)
     name = job.format_name if job.format_name in rdf_writer.RDF_FORMATS else "turtle"
     written = rdf_writer.write_triples(result, name, job.prefixes, max_rows=job.max_rows,
