@@ -1,0 +1,631 @@
+"""The query path against other SPARQL servers, on the same triples and queries, in one command.
+
+Datasets (each served by every system; ``--datasets`` picks some):
+
+* ``article``: the project's own build (asserted + OWL 2 RL closure), the 23 named queries;
+* ``lubm``: LUBM(1,0) with its ontology and OWL 2 RL closure (``benchmarks/data/lubm/``), the 14
+  LUBM queries; the closure comes from the ``reasonable`` package when it is installed, else from
+  a normal build of the two files (slow: owlrl);
+* ``gen-1e5``, ``gen-1e6``: :mod:`generate_graph` at 10^5 and 10^6 triples, five queries
+  (lookup, join, aggregate, path, date filter). Served as generated: they hold no ontology, so
+  their closure is empty, and their artifact is written directly (no SHACL, no reasoning).
+
+Systems, each on a free loopback port, stopped at the end (also on error or Ctrl-C):
+
+* ``conflict-graph``: ``conflict-graph serve`` from a warm cache, default settings;
+* ``oxigraph``: the Oxigraph server (PyPI ``oxigraph``), ``serve-read-only`` on a store loaded
+  with our default graph (asserted + inferred, as a set) in its default graph;
+* ``virtuoso``: Virtuoso open source (``virtuoso-t``), the same triples loaded with ``DB.DBA.TTLP``
+  into one graph (its default graph is the union of its graphs), skipped when not installed;
+* ``rdflib-endpoint``: rdflib's engine behind uvicorn, same triples; skipped when not installed;
+  each of its queries is capped (``--cap``) and a query over the cap is reported as "> cap".
+
+Per system and dataset: p50 and p99 latency per query at concurrency 1 (sequential, one
+persistent connection) and at concurrency 8 (eight clients, each with its own persistent
+connection and its own loopback address 127.0.0.x, sending every query in turn), throughput at
+concurrency 8 (answers per second), refusals (429/503), start-up time to the first answer, the
+server's RSS (the process and its children) and its on-disk size. Row counts are compared
+between systems. Figures go to standard output as Markdown, to ``--json`` and to ``--plot`` (PNG).
+
+``--smoke`` runs everything once with tiny counts (the article only, untimed): a CI test runs it
+so the script cannot rot.
+
+    .venv/bin/python benchmarks/bench_query_path.py --json /tmp/bench.json --plot /tmp/bench.png
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import http.client
+import json
+import os
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.parse
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pyoxigraph as ox
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import generate_graph  # noqa: E402
+
+from conflict_graph import iris  # noqa: E402
+from conflict_graph.pipeline import build, inputs  # noqa: E402
+from conflict_graph.query import named_queries, store  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[1]
+BIN = Path(sys.executable).parent
+LUBM = ROOT / "benchmarks" / "data" / "lubm"
+CONCURRENCY = 8
+RESULTS_JSON = "application/sparql-results+json"
+
+
+# --- datasets -----------------------------------------------------------------------------------
+
+@dataclass
+class Dataset:
+    """One dataset: how our server is started on it, the triples the others get, the queries."""
+
+    name: str
+    serve_args: list[str]
+    triples_file: Path
+    triples: int
+    queries: dict[str, str]
+    artifact: Path
+
+
+def _prebuilt(cache_dir: Path, files: list[inputs.InputFile], inferred: list[ox.Triple]) -> Path:
+    """Write an artifact for ``files`` (as a build would, without SHACL and reasoning) where
+    ``conflict-graph serve`` finds it, with ``inferred`` as the inferred graph."""
+    key = build.cache_key(files)
+    folder = cache_dir / key
+    if build.find_artifact(cache_dir, key) is not None:
+        return folder
+    folder.mkdir(parents=True, exist_ok=True)
+    graphs: list[store.GraphInfo] = []
+    quads: list[ox.Quad] = []
+    for item in files:
+        graph = ox.NamedNode(item.graph or item.path.as_uri())
+        found = [ox.Quad(t.subject, t.predicate, t.object, graph)
+                 for t in ox.parse(path=str(item.path), format=ox.RdfFormat.from_extension(item.path.suffix[1:]))]
+        quads += found
+        graphs.append(store.GraphInfo(graph.value, "user", len(found)))
+    inferred_graph = ox.NamedNode(str(iris.INFERRED_GRAPH))
+    quads += [ox.Quad(t.subject, t.predicate, t.object, inferred_graph) for t in inferred]
+    graphs.append(store.GraphInfo(inferred_graph.value, "inferred", len(inferred)))
+    ox.serialize(quads, str(folder / store.DATASET_FILE), ox.RdfFormat.N_QUADS)
+    catalogue = store.Catalogue(tuple(graphs), key, None, {})
+    meta = {"format": build.CACHE_FORMAT, "validated": True, **catalogue.to_json()}
+    store.write_query_store(folder, catalogue)
+    (folder / store.META_FILE).write_text(json.dumps(meta), encoding="utf-8")
+    return folder
+
+
+def _export_default_graph(artifact: Path, path: Path) -> int:
+    """Write our owl-rl default graph (asserted + inferred, a set) as N-Triples for the others."""
+    _, opened = store.open_query_store(artifact)
+    triples = [ox.Triple(q.subject, q.predicate, q.object)
+               for q in opened.quads_for_pattern(None, None, None, ox.NamedNode(store.ALL_UNION_GRAPH))]
+    ox.serialize(triples, str(path), ox.RdfFormat.N_TRIPLES)
+    return len(triples)
+
+
+def article(work: Path, cache_dir: Path) -> Dataset:
+    built = build.build(inputs.collect(), cache_dir=cache_dir, progress=print)
+    queries = {q.name: q.text for q in named_queries.load_queries(ROOT / "queries")}
+    path = work / "article.nt"
+    return Dataset("article", [], path, _export_default_graph(built.artifact, path), queries, built.artifact)
+
+
+def _lubm_closure(asserted: Path, ontology: Path) -> list[ox.Triple] | None:
+    try:
+        import reasonable  # type: ignore[import-not-found]
+    except ImportError:
+        return None
+    reasoner = reasonable.PyReasoner()
+    reasoner.load_file(str(ontology))
+    reasoner.load_file(str(asserted))
+    known = {str(t) for f in (asserted, ontology)
+             for t in ox.parse(path=str(f), format=ox.RdfFormat.from_extension(f.suffix[1:]))}
+    closure: list[ox.Triple] = []
+    for s, p, o in reasoner.reason():
+        subject = _term(s)
+        if isinstance(subject, ox.Literal):
+            continue
+        triple = ox.Triple(subject, _term(p), _term(o))
+        if str(triple) not in known:
+            closure.append(triple)
+    return closure
+
+
+def _term(value: Any) -> Any:
+    text = str(value)
+    kind = type(value).__name__
+    if kind == "URIRef":
+        return ox.NamedNode(text)
+    if kind == "BNode":
+        return ox.BlankNode(text)
+    datatype = getattr(value, "datatype", None)
+    language = getattr(value, "language", None)
+    if language:
+        return ox.Literal(text, language=language)
+    if datatype is not None and str(datatype) != "http://www.w3.org/2001/XMLSchema#string":
+        return ox.Literal(text, datatype=ox.NamedNode(str(datatype)))
+    return ox.Literal(text)
+
+
+def lubm(work: Path, cache_dir: Path) -> Dataset:
+    asserted = work / "lubm1.nt"
+    if not asserted.exists():
+        with gzip.open(LUBM / "lubm1.nt.gz", "rb") as packed:
+            asserted.write_bytes(packed.read())
+    ontology = LUBM / "univ-bench.ttl"
+    args = ["--no-default-data", "--data", str(ontology), "--data", str(asserted)]
+    files = inputs.collect(include_embedded=False, extra_paths=[ontology, asserted])
+    closure = _lubm_closure(asserted, ontology)
+    if closure is None:
+        print("lubm: reasonable is not installed; computing the closure with a normal build (owlrl, minutes)")
+        artifact = build.build(files, cache_dir=cache_dir, validate=False, progress=print).artifact
+    else:
+        artifact = _prebuilt(cache_dir, files, closure)
+    queries = {f"LUBM {p.stem}": p.read_text(encoding="utf-8")
+               for p in sorted(LUBM.glob("queries/q*.rq"), key=lambda p: int(p.stem[1:]))}
+    path = work / "lubm-served.nt"
+    return Dataset("lubm", args, path, _export_default_graph(artifact, path), queries, artifact)
+
+
+def generated(size: int, work: Path, cache_dir: Path) -> Dataset:
+    path = work / f"gen-{size}.nt"
+    if not path.exists():
+        generate_graph.write(size, path)
+    files = inputs.collect(include_embedded=False, extra_paths=[path])
+    artifact = _prebuilt(cache_dir, files, [])
+    name = f"gen-1e{len(str(size)) - 1}"
+    return Dataset(name, ["--no-default-data", "--data", str(path)], path,
+                   _export_default_graph(artifact, work / f"{name}-served.nt"), dict(generate_graph.QUERIES),
+                   artifact)
+
+
+# --- systems ------------------------------------------------------------------------------------
+
+@dataclass
+class Server:
+    name: str
+    process: subprocess.Popen[bytes]
+    url: str
+    startup: float = 0.0
+    disk: Path | None = None
+    cleanup: list[Any] = field(default_factory=list)
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def _wait(server: Server, deadline: float, started: float) -> Server:
+    while time.monotonic() < deadline:
+        if server.process.poll() is not None:
+            raise RuntimeError(f"{server.name} exited with code {server.process.returncode}")
+        try:
+            status, _ = Client(server.url).send("ASK {}", timeout=5)
+            if status == 200:
+                server.startup = time.monotonic() - started
+                return server
+        except OSError:
+            pass
+        time.sleep(0.05)
+    stop(server)
+    raise RuntimeError(f"{server.name} did not answer in time")
+
+
+def spawn(name: str, cmd: list[str], url: str, log: Path, timeout: float = 900) -> Server:
+    started = time.monotonic()
+    with log.open("wb") as out:
+        process = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
+    return _wait(Server(name, process, url), started + timeout, started)
+
+
+def stop(server: Server) -> None:
+    if server.process.poll() is None:
+        server.process.terminate()
+        try:
+            server.process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            server.process.kill()
+            server.process.wait(timeout=10)
+    for step in server.cleanup:
+        step()
+
+
+def start_ours(dataset: Dataset, cache_dir: Path, work: Path) -> Server:
+    port = free_port()
+    cmd = [str(BIN / "conflict-graph"), "serve", "--host", "127.0.0.1", "--port", str(port),
+           "--cache-dir", str(cache_dir), *dataset.serve_args]
+    server = spawn("conflict-graph", cmd, f"http://127.0.0.1:{port}/sparql", work / f"ours-{dataset.name}.log")
+    server.disk = dataset.artifact / store.STORE_DIR
+    return server
+
+
+def start_oxigraph(dataset: Dataset, work: Path) -> Server | None:
+    exe = shutil.which("oxigraph", path=f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}")
+    if exe is None:
+        print("oxigraph: not installed (pip install oxigraph); skipped")
+        return None
+    location = work / f"oxigraph-{dataset.name}"
+    shutil.rmtree(location, ignore_errors=True)
+    subprocess.run([exe, "load", "--location", str(location), "--file", str(dataset.triples_file)],
+                   check=True, capture_output=True, timeout=1800)
+    port = free_port()
+    server = spawn("oxigraph", [exe, "serve-read-only", "--location", str(location), "--bind", f"127.0.0.1:{port}"],
+                   f"http://127.0.0.1:{port}/query", work / f"oxigraph-{dataset.name}.log")
+    server.disk = location
+    return server
+
+
+def start_virtuoso(dataset: Dataset, work: Path) -> Server | None:
+    exe, isql = shutil.which("virtuoso-t"), shutil.which("isql-vt") or shutil.which("isql")
+    if exe is None or isql is None:
+        print("virtuoso: not installed (Debian virtuoso-opensource-7-bin); skipped")
+        return None
+    folder = work / f"virtuoso-{dataset.name}"
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir()
+    port, http_port = free_port(), free_port()
+    (folder / "virtuoso.ini").write_text(
+        f"[Database]\nDatabaseFile={folder}/db.db\nTransactionFile={folder}/db.trx\nErrorLogFile={folder}/db.log\n"
+        f"xa_persistent_file={folder}/db.pxa\n[TempDatabase]\nDatabaseFile={folder}/tmp.db\nTransactionFile={folder}/tmp.trx\n"
+        f"[Parameters]\nServerPort=127.0.0.1:{port}\nDirsAllowed=.,{work}\nNumberOfBuffers=170000\nMaxDirtyBuffers=130000\n"
+        f"MaxQueryExecutionTime=0\n[HTTPServer]\nServerPort=127.0.0.1:{http_port}\nServerRoot={folder}\n"
+        "MaxClientConnections=16\nServerThreads=16\n[SPARQL]\nResultSetMaxRows=1000000\nMaxQueryExecutionTime=0\n",
+        encoding="utf-8")
+    started = time.monotonic()
+    process = subprocess.Popen([exe, "+foreground", "+configfile", str(folder / "virtuoso.ini")],
+                               cwd=folder, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    server = Server("virtuoso", process, f"http://127.0.0.1:{http_port}/sparql")
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        if subprocess.run([isql, str(port), "dba", "dba", "exec=status();"], capture_output=True, timeout=30).returncode == 0:
+            break
+        time.sleep(0.5)
+    load = (f"ld_dir('{dataset.triples_file.parent}', '{dataset.triples_file.name}', 'urn:bench:{dataset.name}'); "
+            "rdf_loader_run(); checkpoint;")
+    subprocess.run([isql, str(port), "dba", "dba", f"exec={load}"], check=True, capture_output=True, timeout=3600)
+    server.cleanup.append(lambda: shutil.rmtree(folder, ignore_errors=True))
+    server = _wait(server, time.monotonic() + 120, started)
+    server.disk = folder
+    return server
+
+
+def start_rdflib_endpoint(dataset: Dataset, work: Path, exe: str | None) -> Server | None:
+    if exe is None:
+        print("rdflib-endpoint: not installed (pass --rdflib-endpoint PATH); skipped")
+        return None
+    port = free_port()
+    return spawn("rdflib-endpoint", [exe, "serve", str(dataset.triples_file), "--host", "127.0.0.1", "--port", str(port)],
+                 f"http://127.0.0.1:{port}/", work / f"rdflib-endpoint-{dataset.name}.log", timeout=3600)
+
+
+def rss_bytes(pid: int) -> int:
+    """Resident memory of a process and all its descendants (Linux /proc)."""
+    children: dict[int, list[int]] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                parent = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+            except (OSError, IndexError, ValueError):
+                continue
+            children.setdefault(parent, []).append(int(entry.name))
+    total, todo = 0, [pid]
+    while todo:
+        current = todo.pop()
+        todo += children.get(current, [])
+        try:
+            for line in Path(f"/proc/{current}/status").read_text().splitlines():
+                if line.startswith("VmRSS:"):
+                    total += int(line.split()[1]) * 1024
+        except OSError:
+            pass
+    return total
+
+
+def disk_bytes(path: Path | None) -> int:
+    if path is None or not path.exists():
+        return 0
+    return sum(p.stat().st_size for p in path.rglob("*") if p.is_file())
+
+
+# --- clients ------------------------------------------------------------------------------------
+
+class Client:
+    """One persistent HTTP/1.1 connection (keep-alive), optionally from a given loopback address."""
+
+    def __init__(self, url: str, source: str | None = None) -> None:
+        parts = urllib.parse.urlsplit(url)
+        self.host, self.port, self.path = parts.hostname or "127.0.0.1", parts.port or 80, parts.path or "/"
+        self.source = source
+        self.connection: http.client.HTTPConnection | None = None
+
+    def send(self, query: str, timeout: float = 60) -> tuple[int, bytes]:
+        body = urllib.parse.urlencode({"query": query}).encode()
+        graph = query.lstrip().upper().startswith(("CONSTRUCT", "DESCRIBE")) or "\nDESCRIBE" in query.upper()
+        headers = {"Content-Type": "application/x-www-form-urlencoded",
+                   "Accept": "application/n-triples" if graph else RESULTS_JSON}
+        for attempt in (1, 2):
+            if self.connection is None:
+                self.connection = http.client.HTTPConnection(
+                    self.host, self.port, timeout=timeout,
+                    source_address=(self.source, 0) if self.source else None)
+            try:
+                self.connection.timeout = timeout
+                self.connection.request("POST", self.path, body, headers)
+                response = self.connection.getresponse()
+                return response.status, response.read()
+            except (http.client.HTTPException, ConnectionError) as exc:
+                self.close()
+                if attempt == 2:
+                    raise OSError(str(exc)) from exc
+        raise AssertionError("unreachable")
+
+    def close(self) -> None:
+        if self.connection is not None:
+            self.connection.close()
+            self.connection = None
+
+
+def rows(body: bytes) -> int:
+    if body.startswith(b"{"):
+        document = json.loads(body)
+        if "boolean" in document:
+            return int(bool(document["boolean"]))
+        return len(document["results"]["bindings"])
+    return sum(1 for line in body.splitlines() if line.strip())
+
+
+def percentile(values: list[float], fraction: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(fraction * len(ordered)))] if ordered else float("nan")
+
+
+@dataclass
+class Measured:
+    c1: dict[str, list[float]] = field(default_factory=dict)
+    c8: dict[str, list[float]] = field(default_factory=dict)
+    rows: dict[str, int | str] = field(default_factory=dict)
+    over_cap: set[str] = field(default_factory=set)
+    throughput: float = 0.0
+    refused: int = 0
+    failed: int = 0
+    four_at_once_refused: int = 0
+
+
+def sequential(server: Server, queries: dict[str, str], reps: int, cap: float, measured: Measured) -> None:
+    client = Client(server.url)
+    for name, text in queries.items():
+        try:
+            status, body = client.send(text, timeout=cap)
+        except OSError:
+            measured.over_cap.add(name)
+            measured.rows[name] = f"> {cap:g} s"
+            client.close()
+            continue
+        measured.rows[name] = rows(body) if status == 200 else f"HTTP {status}"
+        times = []
+        for _ in range(reps):
+            started = time.perf_counter()
+            client.send(text, timeout=cap)
+            times.append(time.perf_counter() - started)
+        measured.c1[name] = times
+    client.close()
+
+
+def concurrent(server: Server, queries: dict[str, str], rounds: int, cap: float, measured: Measured) -> None:
+    names = [n for n in queries if n not in measured.over_cap]
+    lock = threading.Lock()
+
+    def worker(index: int) -> None:
+        client = Client(server.url, source=f"127.0.0.{index + 1}")
+        for round_ in range(rounds):
+            for offset in range(len(names)):
+                name = names[(offset + index + round_) % len(names)]
+                started = time.perf_counter()
+                try:
+                    status, _ = client.send(queries[name], timeout=cap)
+                except OSError:
+                    status = 0
+                seconds = time.perf_counter() - started
+                with lock:
+                    if status == 200:
+                        measured.c8.setdefault(name, []).append(seconds)
+                    elif status in (429, 503):
+                        measured.refused += 1
+                    else:
+                        measured.failed += 1
+        client.close()
+
+    threads = [threading.Thread(target=worker, args=(i,)) for i in range(CONCURRENCY)]
+    started = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    answered = sum(len(v) for v in measured.c8.values())
+    measured.throughput = answered / (time.perf_counter() - started)
+
+
+def four_at_once(server: Server, query: str) -> int:
+    """How many of four simultaneous queries from one client address are refused (429/503)."""
+    statuses: list[int] = []
+    clients = [Client(server.url, source="127.0.0.100") for _ in range(4)]
+    threads = [threading.Thread(target=lambda c=c: statuses.append(c.send(query)[0])) for c in clients]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    for client in clients:
+        client.close()
+    return sum(1 for s in statuses if s in (429, 503))
+
+
+# --- report -------------------------------------------------------------------------------------
+
+def ms(seconds: float) -> str:
+    return "–" if seconds != seconds else f"{seconds * 1000:.2f}"
+
+
+def report(results: dict[str, dict[str, Any]]) -> None:
+    for dataset, systems in results.items():
+        names = list(systems)
+        print(f"\n### {dataset}\n")
+        print("| system | start-up s | RSS MB | on disk MB | throughput c=8 /s | refused c=8 | failed | 4 at once refused |")
+        print("|---|---|---|---|---|---|---|---|")
+        for name in names:
+            s = systems[name]
+            print(f"| {name} | {s['startup_s']:.2f} | {s['rss_mb']:.0f} | {s['disk_mb']:.0f} | {s['throughput']:.0f} | "
+                  f"{s['refused']} | {s['failed']} | {s['four_at_once_refused']} |")
+        queries = list(systems[names[0]]["queries"])
+        print("\n| query | " + " | ".join(f"{n} p50 / p99 c=1 | {n} p50 c=8" for n in names) + " | rows |")
+        print("|---|" + "---|---|" * len(names) + "---|")
+        for query in queries:
+            cells = []
+            counts = set()
+            for name in names:
+                q = systems[name]["queries"].get(query, {})
+                counts.add(str(q.get("rows")))
+                cells.append(f"{q.get('p50_c1', '–')} / {q.get('p99_c1', '–')} | {q.get('p50_c8', '–')}")
+            agree = counts.pop() if len(counts) == 1 else "DIFFER: " + ", ".join(sorted(counts))
+            print(f"| {query} | " + " | ".join(cells) + f" | {agree} |")
+        if "conflict-graph" in systems and "oxigraph" in systems:
+            ratios = []
+            for query in queries:
+                ours = systems["conflict-graph"]["queries"].get(query, {}).get("p50_c1_s")
+                theirs = systems["oxigraph"]["queries"].get(query, {}).get("p50_c1_s")
+                if ours and theirs:
+                    ratios.append(ours / theirs)
+            if ratios:
+                print(f"\np50 ratio conflict-graph / oxigraph at c=1: median {statistics.median(ratios):.2f}x "
+                      f"(range {min(ratios):.2f}–{max(ratios):.2f}x)")
+
+
+def plot(results: dict[str, dict[str, Any]], path: Path) -> None:
+    try:
+        import matplotlib
+
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+    except ImportError:
+        print("matplotlib is not installed: no plot (pip install matplotlib)")
+        return
+    figure, axes = plt.subplots(len(results), 1, figsize=(12, 4 * len(results)), squeeze=False)
+    for axis, (dataset, systems) in zip(axes[:, 0], results.items(), strict=True):
+        queries = list(next(iter(systems.values()))["queries"])
+        width = 0.8 / max(1, len(systems))
+        for index, (name, s) in enumerate(systems.items()):
+            values = [s["queries"].get(q, {}).get("p50_c1_s") or 0 for q in queries]
+            axis.bar([i + index * width for i in range(len(queries))], [v * 1000 for v in values], width, label=name)
+        axis.set_yscale("log")
+        axis.set_ylabel("p50 latency, ms (log)")
+        axis.set_title(f"{dataset}: p50 latency at concurrency 1")
+        axis.set_xticks([i + 0.4 - width / 2 for i in range(len(queries))], queries, rotation=60, ha="right", fontsize=7)
+        axis.legend()
+    figure.tight_layout()
+    figure.savefig(path, dpi=110)
+    print(f"plot written to {path}")
+
+
+def summarize(server: Server, measured: Measured) -> dict[str, Any]:
+    queries: dict[str, Any] = {}
+    for name, count in measured.rows.items():
+        c1, c8 = measured.c1.get(name, []), measured.c8.get(name, [])
+        queries[name] = {
+            "rows": count,
+            "p50_c1_s": statistics.median(c1) if c1 else None,
+            "p50_c1": ms(statistics.median(c1)) if c1 else count if isinstance(count, str) else "–",
+            "p99_c1": ms(percentile(c1, 0.99)) if c1 else "–",
+            "p50_c8": ms(statistics.median(c8)) if c8 else "–",
+            "p99_c8": ms(percentile(c8, 0.99)) if c8 else "–",
+        }
+    return {"startup_s": server.startup, "rss_mb": rss_bytes(server.process.pid) / 2**20,
+            "disk_mb": disk_bytes(server.disk) / 2**20, "throughput": measured.throughput,
+            "refused": measured.refused, "failed": measured.failed,
+            "four_at_once_refused": measured.four_at_once_refused, "queries": queries}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--datasets", default="article,lubm,gen-1e5,gen-1e6",
+                        help="comma-separated: article, lubm, gen-1e5, gen-1e6")
+    parser.add_argument("--systems", default="conflict-graph,oxigraph,virtuoso,rdflib-endpoint")
+    parser.add_argument("--reps", type=int, default=20, help="sequential runs per query (concurrency 1)")
+    parser.add_argument("--rounds", type=int, default=3, help="times each of the 8 clients sends every query")
+    parser.add_argument("--cap", type=float, default=60.0, help="seconds a query may take before it counts as '> cap'")
+    parser.add_argument("--work", type=Path, default=None, help="folder for data and stores (default: a temporary one)")
+    parser.add_argument("--rdflib-endpoint", default=shutil.which("rdflib-endpoint"),
+                        help="the rdflib-endpoint command (default: on PATH)")
+    parser.add_argument("--json", type=Path, help="write every figure here")
+    parser.add_argument("--plot", type=Path, help="write a PNG plot here")
+    parser.add_argument("--smoke", action="store_true", help="tiny untimed run: the article, 1 rep, 1 round")
+    args = parser.parse_args(argv)
+    if args.smoke:
+        args.datasets, args.reps, args.rounds = "article", 1, 1
+    work = args.work or Path(tempfile.mkdtemp(prefix="cg-bench-"))
+    work.mkdir(parents=True, exist_ok=True)
+    cache_dir = work / "cache"
+    makers = {"article": lambda: article(work, cache_dir), "lubm": lambda: lubm(work, cache_dir),
+              "gen-1e5": lambda: generated(100_000, work, cache_dir),
+              "gen-1e6": lambda: generated(1_000_000, work, cache_dir)}
+    systems = [s.strip() for s in args.systems.split(",") if s.strip()]
+    results: dict[str, dict[str, Any]] = {}
+    problems = 0
+    try:
+        for name in [d.strip() for d in args.datasets.split(",") if d.strip()]:
+            dataset = makers[name]()
+            print(f"{dataset.name}: {dataset.triples:,} triples in the default graph, {len(dataset.queries)} queries")
+            results[dataset.name] = {}
+            for system in systems:
+                starter = {"conflict-graph": lambda: start_ours(dataset, cache_dir, work),
+                           "oxigraph": lambda: start_oxigraph(dataset, work),
+                           "virtuoso": lambda: start_virtuoso(dataset, work),
+                           "rdflib-endpoint": lambda: start_rdflib_endpoint(dataset, work, args.rdflib_endpoint)}[system]
+                server = starter()
+                if server is None:
+                    continue
+                try:
+                    measured = Measured()
+                    sequential(server, dataset.queries, args.reps, args.cap, measured)
+                    concurrent(server, dataset.queries, args.rounds, args.cap, measured)
+                    measured.four_at_once_refused = four_at_once(server, next(iter(dataset.queries.values())))
+                    results[dataset.name][system] = summarize(server, measured)
+                    print(f"  {system}: done (start-up {server.startup:.2f} s)")
+                finally:
+                    stop(server)
+            counts = {json.dumps({q: v["rows"] for q, v in s["queries"].items()}, sort_keys=True)
+                      for n, s in results[dataset.name].items() if n != "rdflib-endpoint"}
+            problems += len(counts) > 1
+    finally:
+        if args.work is None:
+            shutil.rmtree(work, ignore_errors=True)
+    machine = {"cpus": os.cpu_count(), "python": sys.version.split()[0], "platform": sys.platform,
+               "command": " ".join([Path(sys.argv[0]).name, *(argv if argv is not None else sys.argv[1:])])}
+    report(results)
+    if args.json:
+        args.json.write_text(json.dumps({"machine": machine, "results": results}, indent=2), encoding="utf-8")
+    if args.plot:
+        plot(results, args.plot)
+    if problems:
+        print(f"\n{problems} dataset(s) where systems returned different row counts")
+    return 1 if problems else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
