@@ -117,6 +117,7 @@ class QueryService:
         retry_after = max(1, math.ceil(query_timeout))
         self.admission = admission or Admission(3 * pool.size, max(1, pool.size - 1), retry_after)
         self._statistics: dict[str, dict[str, int]] | None = None
+        self._datasets: dict[str, store.QueryDataset] = {}
 
     @classmethod
     def from_settings(cls, values: Mapping[str, Any]) -> QueryService:
@@ -193,12 +194,8 @@ class QueryService:
         shape = guard.inspect(request.text, request.base_iri)
         guard.check(shape, self.service_allowlist)
         kind = "rdf" if shape.form in ("CONSTRUCT", "DESCRIBE") else "results"
-        chosen = conneg.negotiate(request.accept, kind, request.format_hints)
-        try:
-            dataset = store.query_dataset(self.catalogue, request.entailment, request.default_graph_uris,
-                                          request.named_graph_uris, unions=True)
-        except InputError as exc:
-            raise QueryError(str(exc)) from exc
+        chosen = conneg.negotiate_remembered(request.accept, kind, request.format_hints)
+        dataset = self._dataset(request)
         named = (request.default_graph_uris is not None or request.named_graph_uris is not None
                  or bool(shape.from_graphs or shape.from_named_graphs))
         job = QueryJob(request.text, dataset, chosen.name, self.max_rows, request.base_iri,
@@ -206,6 +203,19 @@ class QueryService:
                        shape.services)
         return PreparedQuery(request, shape, chosen, self._etag(request, chosen),
                              self.provenance(NAMED_GRAPHS if named else request.entailment), job, timeout)
+
+    def _dataset(self, request: QueryRequest) -> store.QueryDataset:
+        """The query dataset of a request; the one of each entailment is worked out once."""
+        if request.default_graph_uris is None and request.named_graph_uris is None:
+            if request.entailment not in self._datasets:
+                self._datasets[request.entailment] = store.query_dataset(
+                    self.catalogue, request.entailment, unions=True)
+            return self._datasets[request.entailment]
+        try:
+            return store.query_dataset(self.catalogue, request.entailment, request.default_graph_uris,
+                                       request.named_graph_uris, unions=True)
+        except InputError as exc:
+            raise QueryError(str(exc)) from exc
 
     def execute(self, prepared: PreparedQuery) -> QueryResponse:
         """Run a prepared query in a worker.
