@@ -132,9 +132,11 @@ def _lubm_closure(asserted: Path, ontology: Path) -> list[ox.Triple] | None:
         import reasonable  # type: ignore[import-not-found]
     except ImportError:
         return None
+    readable = asserted.with_name(asserted.stem + "-as-turtle.ttl")  # it reads .ttl files only
+    shutil.copyfile(asserted, readable)  # N-Triples is Turtle
     reasoner = reasonable.PyReasoner()
     reasoner.load_file(str(ontology))
-    reasoner.load_file(str(asserted))
+    reasoner.load_file(str(readable))
     known = {str(t) for f in (asserted, ontology)
              for t in ox.parse(path=str(f), format=ox.RdfFormat.from_extension(f.suffix[1:]))}
     closure: list[ox.Triple] = []
