@@ -72,6 +72,7 @@ RESULTS_JSON = "application/sparql-results+json"
 
 # --- datasets -----------------------------------------------------------------------------------
 
+
 @dataclass
 class Dataset:
     """One dataset: how our server is started on it, the triples the others get, the queries."""
@@ -96,8 +97,10 @@ def _prebuilt(cache_dir: Path, files: list[inputs.InputFile], inferred: list[ox.
     quads: list[ox.Quad] = []
     for item in files:
         graph = ox.NamedNode(item.graph or item.path.as_uri())
-        found = [ox.Quad(t.subject, t.predicate, t.object, graph)
-                 for t in ox.parse(path=str(item.path), format=ox.RdfFormat.from_extension(item.path.suffix[1:]))]
+        found = [
+            ox.Quad(t.subject, t.predicate, t.object, graph)
+            for t in ox.parse(path=str(item.path), format=ox.RdfFormat.from_extension(item.path.suffix[1:]))
+        ]
         quads += found
         graphs.append(store.GraphInfo(graph.value, "user", len(found)))
     inferred_graph = ox.NamedNode(str(iris.INFERRED_GRAPH))
@@ -114,8 +117,10 @@ def _prebuilt(cache_dir: Path, files: list[inputs.InputFile], inferred: list[ox.
 def _export_default_graph(artifact: Path, path: Path) -> int:
     """Write our owl-rl default graph (asserted + inferred, a set) as N-Triples for the others."""
     _, opened = store.open_query_store(artifact)
-    triples = [ox.Triple(q.subject, q.predicate, q.object)
-               for q in opened.quads_for_pattern(None, None, None, ox.NamedNode(store.ALL_UNION_GRAPH))]
+    triples = [
+        ox.Triple(q.subject, q.predicate, q.object)
+        for q in opened.quads_for_pattern(None, None, None, ox.NamedNode(store.ALL_UNION_GRAPH))
+    ]
     ox.serialize(triples, str(path), ox.RdfFormat.N_TRIPLES)
     return len(triples)
 
@@ -137,8 +142,11 @@ def _lubm_closure(asserted: Path, ontology: Path) -> list[ox.Triple] | None:
     reasoner = reasonable.PyReasoner()
     reasoner.load_file(str(ontology))
     reasoner.load_file(str(readable))
-    known = {str(t) for f in (asserted, ontology)
-             for t in ox.parse(path=str(f), format=ox.RdfFormat.from_extension(f.suffix[1:]))}
+    known = {
+        str(t)
+        for f in (asserted, ontology)
+        for t in ox.parse(path=str(f), format=ox.RdfFormat.from_extension(f.suffix[1:]))
+    }
     closure: list[ox.Triple] = []
     for s, p, o in reasoner.reason():
         subject = _term(s)
@@ -180,8 +188,10 @@ def lubm(work: Path, cache_dir: Path) -> Dataset:
         artifact = build.build(files, cache_dir=cache_dir, validate=False, progress=print).artifact
     else:
         artifact = _prebuilt(cache_dir, files, closure)
-    queries = {f"LUBM {p.stem}": p.read_text(encoding="utf-8")
-               for p in sorted(LUBM.glob("queries/q*.rq"), key=lambda p: int(p.stem[1:]))}
+    queries = {
+        f"LUBM {p.stem}": p.read_text(encoding="utf-8")
+        for p in sorted(LUBM.glob("queries/q*.rq"), key=lambda p: int(p.stem[1:]))
+    }
     path = work / "lubm-served.nt"
     return Dataset("lubm", args, path, _export_default_graph(artifact, path), queries, artifact)
 
@@ -193,12 +203,18 @@ def generated(size: int, work: Path, cache_dir: Path) -> Dataset:
     files = inputs.collect(include_embedded=False, extra_paths=[path])
     artifact = _prebuilt(cache_dir, files, [])
     name = f"gen-1e{len(str(size)) - 1}"
-    return Dataset(name, ["--no-default-data", "--data", str(path)], path,
-                   _export_default_graph(artifact, work / f"{name}-served.nt"), dict(generate_graph.QUERIES),
-                   artifact)
+    return Dataset(
+        name,
+        ["--no-default-data", "--data", str(path)],
+        path,
+        _export_default_graph(artifact, work / f"{name}-served.nt"),
+        dict(generate_graph.QUERIES),
+        artifact,
+    )
 
 
 # --- systems ------------------------------------------------------------------------------------
+
 
 @dataclass
 class Server:
@@ -253,9 +269,20 @@ def stop(server: Server) -> None:
 
 def start_ours(dataset: Dataset, cache_dir: Path, work: Path) -> Server:
     port = free_port()
-    cmd = [str(BIN / "conflict-graph"), "serve", "--host", "127.0.0.1", "--port", str(port),
-           "--cache-dir", str(cache_dir), *dataset.serve_args]
-    server = spawn("conflict-graph", cmd, f"http://127.0.0.1:{port}/sparql", work / f"ours-{dataset.name}.log")
+    cmd = [
+        str(BIN / "conflict-graph"),
+        "serve",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "--cache-dir",
+        str(cache_dir),
+        *dataset.serve_args,
+    ]
+    server = spawn(
+        "conflict-graph", cmd, f"http://127.0.0.1:{port}/sparql", work / f"ours-{dataset.name}.log"
+    )
     server.disk = dataset.artifact / store.STORE_DIR
     return server
 
@@ -267,11 +294,19 @@ def start_oxigraph(dataset: Dataset, work: Path) -> Server | None:
         return None
     location = work / f"oxigraph-{dataset.name}"
     shutil.rmtree(location, ignore_errors=True)
-    subprocess.run([exe, "load", "--location", str(location), "--file", str(dataset.triples_file)],
-                   check=True, capture_output=True, timeout=1800)
+    subprocess.run(
+        [exe, "load", "--location", str(location), "--file", str(dataset.triples_file)],
+        check=True,
+        capture_output=True,
+        timeout=1800,
+    )
     port = free_port()
-    server = spawn("oxigraph", [exe, "serve-read-only", "--location", str(location), "--bind", f"127.0.0.1:{port}"],
-                   f"http://127.0.0.1:{port}/query", work / f"oxigraph-{dataset.name}.log")
+    server = spawn(
+        "oxigraph",
+        [exe, "serve-read-only", "--location", str(location), "--bind", f"127.0.0.1:{port}"],
+        f"http://127.0.0.1:{port}/query",
+        work / f"oxigraph-{dataset.name}.log",
+    )
     server.disk = location
     return server
 
@@ -291,19 +326,34 @@ def start_virtuoso(dataset: Dataset, work: Path) -> Server | None:
         f"[Parameters]\nServerPort=127.0.0.1:{port}\nDirsAllowed=.,{work}\nNumberOfBuffers=170000\nMaxDirtyBuffers=130000\n"
         f"MaxQueryExecutionTime=0\n[HTTPServer]\nServerPort=127.0.0.1:{http_port}\nServerRoot={folder}\n"
         "MaxClientConnections=16\nServerThreads=16\n[SPARQL]\nResultSetMaxRows=1000000\nMaxQueryExecutionTime=0\n",
-        encoding="utf-8")
+        encoding="utf-8",
+    )
     started = time.monotonic()
-    process = subprocess.Popen([exe, "+foreground", "+configfile", str(folder / "virtuoso.ini")],
-                               cwd=folder, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    process = subprocess.Popen(
+        [exe, "+foreground", "+configfile", str(folder / "virtuoso.ini")],
+        cwd=folder,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
     server = Server("virtuoso", process, f"http://127.0.0.1:{http_port}/sparql")
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
-        if subprocess.run([isql, str(port), "dba", "dba", "exec=status();"], capture_output=True, timeout=30).returncode == 0:
+        if (
+            subprocess.run(
+                [isql, str(port), "dba", "dba", "exec=status();"], capture_output=True, timeout=30
+            ).returncode
+            == 0
+        ):
             break
         time.sleep(0.5)
-    load = (f"ld_dir('{dataset.triples_file.parent}', '{dataset.triples_file.name}', 'urn:bench:{dataset.name}'); "
-            "rdf_loader_run(); checkpoint;")
-    subprocess.run([isql, str(port), "dba", "dba", f"exec={load}"], check=True, capture_output=True, timeout=3600)
+    load = (
+        f"ld_dir('{dataset.triples_file.parent}', '{dataset.triples_file.name}', 'urn:bench:{dataset.name}'); "
+        "rdf_loader_run(); checkpoint;"
+    )
+    subprocess.run(
+        [isql, str(port), "dba", "dba", f"exec={load}"], check=True, capture_output=True, timeout=3600
+    )
     server.cleanup.append(lambda: shutil.rmtree(folder, ignore_errors=True))
     server = _wait(server, time.monotonic() + 120, started)
     server.disk = folder
@@ -315,8 +365,28 @@ def start_rdflib_endpoint(dataset: Dataset, work: Path, exe: str | None) -> Serv
         print("rdflib-endpoint: not installed (pass --rdflib-endpoint PATH); skipped")
         return None
     port = free_port()
-    return spawn("rdflib-endpoint", [exe, "serve", str(dataset.triples_file), "--host", "127.0.0.1", "--port", str(port)],
-                 f"http://127.0.0.1:{port}/", work / f"rdflib-endpoint-{dataset.name}.log", timeout=3600)
+    return spawn(
+        "rdflib-endpoint",
+        [exe, "serve", str(dataset.triples_file), "--host", "127.0.0.1", "--port", str(port)],
+        f"http://127.0.0.1:{port}/",
+        work / f"rdflib-endpoint-{dataset.name}.log",
+        timeout=3600,
+    )
+
+
+def start(
+    system: str, dataset: Dataset, cache_dir: Path, work: Path, rdflib_endpoint: str | None
+) -> Server | None:
+    """Start one system on one dataset (None: it is not installed, and a line says so)."""
+    if system == "conflict-graph":
+        return start_ours(dataset, cache_dir, work)
+    if system == "oxigraph":
+        return start_oxigraph(dataset, work)
+    if system == "virtuoso":
+        return start_virtuoso(dataset, work)
+    if system == "rdflib-endpoint":
+        return start_rdflib_endpoint(dataset, work, rdflib_endpoint)
+    raise SystemExit(f"unknown system {system!r}")
 
 
 def rss_bytes(pid: int) -> int:
@@ -350,6 +420,7 @@ def disk_bytes(path: Path | None) -> int:
 
 # --- clients ------------------------------------------------------------------------------------
 
+
 class Client:
     """One persistent HTTP/1.1 connection (keep-alive), optionally from a given loopback address."""
 
@@ -362,13 +433,18 @@ class Client:
     def send(self, query: str, timeout: float = 60) -> tuple[int, bytes]:
         body = urllib.parse.urlencode({"query": query}).encode()
         graph = query.lstrip().upper().startswith(("CONSTRUCT", "DESCRIBE")) or "\nDESCRIBE" in query.upper()
-        headers = {"Content-Type": "application/x-www-form-urlencoded",
-                   "Accept": "application/n-triples" if graph else RESULTS_JSON}
+        headers = {
+            "Content-Type": "application/x-www-form-urlencoded",
+            "Accept": "application/n-triples" if graph else RESULTS_JSON,
+        }
         for attempt in (1, 2):
             if self.connection is None:
                 self.connection = http.client.HTTPConnection(
-                    self.host, self.port, timeout=timeout,
-                    source_address=(self.source, 0) if self.source else None)
+                    self.host,
+                    self.port,
+                    timeout=timeout,
+                    source_address=(self.source, 0) if self.source else None,
+                )
             try:
                 self.connection.timeout = timeout
                 self.connection.request("POST", self.path, body, headers)
@@ -491,6 +567,7 @@ def four_at_once(server: Server, query: str) -> int:
 
 # --- report -------------------------------------------------------------------------------------
 
+
 def ms(seconds: float) -> str:
     return "–" if seconds != seconds else f"{seconds * 1000:.2f}"
 
@@ -499,12 +576,16 @@ def report(results: dict[str, dict[str, Any]]) -> None:
     for dataset, systems in results.items():
         names = list(systems)
         print(f"\n### {dataset}\n")
-        print("| system | start-up s | RSS MB | on disk MB | throughput c=8 /s | refused c=8 | failed | 4 at once refused |")
+        print(
+            "| system | start-up s | RSS MB | on disk MB | throughput c=8 /s | refused c=8 | failed | 4 at once refused |"
+        )
         print("|---|---|---|---|---|---|---|---|")
         for name in names:
             s = systems[name]
-            print(f"| {name} | {s['startup_s']:.2f} | {s['rss_mb']:.0f} | {s['disk_mb']:.0f} | {s['throughput']:.0f} | "
-                  f"{s['refused']} | {s['failed']} | {s['four_at_once_refused']} |")
+            print(
+                f"| {name} | {s['startup_s']:.2f} | {s['rss_mb']:.0f} | {s['disk_mb']:.0f} | {s['throughput']:.0f} | "
+                f"{s['refused']} | {s['failed']} | {s['four_at_once_refused']} |"
+            )
         queries = list(systems[names[0]]["queries"])
         print("\n| query | " + " | ".join(f"{n} p50 / p99 c=1 | {n} p50 c=8" for n in names) + " | rows |")
         print("|---|" + "---|---|" * len(names) + "---|")
@@ -525,8 +606,10 @@ def report(results: dict[str, dict[str, Any]]) -> None:
                 if ours and theirs:
                     ratios.append(ours / theirs)
             if ratios:
-                print(f"\np50 ratio conflict-graph / oxigraph at c=1: median {statistics.median(ratios):.2f}x "
-                      f"(range {min(ratios):.2f}–{max(ratios):.2f}x)")
+                print(
+                    f"\np50 ratio conflict-graph / oxigraph at c=1: median {statistics.median(ratios):.2f}x "
+                    f"(range {min(ratios):.2f}–{max(ratios):.2f}x)"
+                )
 
 
 def plot(results: dict[str, dict[str, Any]], path: Path) -> None:
@@ -544,11 +627,18 @@ def plot(results: dict[str, dict[str, Any]], path: Path) -> None:
         width = 0.8 / max(1, len(systems))
         for index, (name, s) in enumerate(systems.items()):
             values = [s["queries"].get(q, {}).get("p50_c1_s") or 0 for q in queries]
-            axis.bar([i + index * width for i in range(len(queries))], [v * 1000 for v in values], width, label=name)
+            axis.bar(
+                [i + index * width for i in range(len(queries))],
+                [v * 1000 for v in values],
+                width,
+                label=name,
+            )
         axis.set_yscale("log")
         axis.set_ylabel("p50 latency, ms (log)")
         axis.set_title(f"{dataset}: p50 latency at concurrency 1")
-        axis.set_xticks([i + 0.4 - width / 2 for i in range(len(queries))], queries, rotation=60, ha="right", fontsize=7)
+        axis.set_xticks(
+            [i + 0.4 - width / 2 for i in range(len(queries))], queries, rotation=60, ha="right", fontsize=7
+        )
         axis.legend()
     figure.tight_layout()
     figure.savefig(path, dpi=110)
@@ -567,23 +657,39 @@ def summarize(server: Server, measured: Measured) -> dict[str, Any]:
             "p50_c8": ms(statistics.median(c8)) if c8 else "–",
             "p99_c8": ms(percentile(c8, 0.99)) if c8 else "–",
         }
-    return {"startup_s": server.startup, "rss_mb": rss_bytes(server.process.pid) / 2**20,
-            "disk_mb": disk_bytes(server.disk) / 2**20, "throughput": measured.throughput,
-            "refused": measured.refused, "failed": measured.failed,
-            "four_at_once_refused": measured.four_at_once_refused, "queries": queries}
+    return {
+        "startup_s": server.startup,
+        "rss_mb": rss_bytes(server.process.pid) / 2**20,
+        "disk_mb": disk_bytes(server.disk) / 2**20,
+        "throughput": measured.throughput,
+        "refused": measured.refused,
+        "failed": measured.failed,
+        "four_at_once_refused": measured.four_at_once_refused,
+        "queries": queries,
+    }
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--datasets", default="article,lubm,gen-1e5,gen-1e6",
-                        help="comma-separated: article, lubm, gen-1e5, gen-1e6")
+    parser.add_argument(
+        "--datasets",
+        default="article,lubm,gen-1e5,gen-1e6",
+        help="comma-separated: article, lubm, gen-1e5, gen-1e6",
+    )
     parser.add_argument("--systems", default="conflict-graph,oxigraph,virtuoso,rdflib-endpoint")
     parser.add_argument("--reps", type=int, default=20, help="sequential runs per query (concurrency 1)")
     parser.add_argument("--rounds", type=int, default=3, help="times each of the 8 clients sends every query")
-    parser.add_argument("--cap", type=float, default=60.0, help="seconds a query may take before it counts as '> cap'")
-    parser.add_argument("--work", type=Path, default=None, help="folder for data and stores (default: a temporary one)")
-    parser.add_argument("--rdflib-endpoint", default=shutil.which("rdflib-endpoint"),
-                        help="the rdflib-endpoint command (default: on PATH)")
+    parser.add_argument(
+        "--cap", type=float, default=60.0, help="seconds a query may take before it counts as '> cap'"
+    )
+    parser.add_argument(
+        "--work", type=Path, default=None, help="folder for data and stores (default: a temporary one)"
+    )
+    parser.add_argument(
+        "--rdflib-endpoint",
+        default=shutil.which("rdflib-endpoint"),
+        help="the rdflib-endpoint command (default: on PATH)",
+    )
     parser.add_argument("--json", type=Path, help="write every figure here")
     parser.add_argument("--plot", type=Path, help="write a PNG plot here")
     parser.add_argument("--smoke", action="store_true", help="tiny untimed run: the article, 1 rep, 1 round")
@@ -593,29 +699,32 @@ def main(argv: list[str] | None = None) -> int:
     work = args.work or Path(tempfile.mkdtemp(prefix="cg-bench-"))
     work.mkdir(parents=True, exist_ok=True)
     cache_dir = work / "cache"
-    makers = {"article": lambda: article(work, cache_dir), "lubm": lambda: lubm(work, cache_dir),
-              "gen-1e5": lambda: generated(100_000, work, cache_dir),
-              "gen-1e6": lambda: generated(1_000_000, work, cache_dir)}
+    makers = {
+        "article": lambda: article(work, cache_dir),
+        "lubm": lambda: lubm(work, cache_dir),
+        "gen-1e5": lambda: generated(100_000, work, cache_dir),
+        "gen-1e6": lambda: generated(1_000_000, work, cache_dir),
+    }
     systems = [s.strip() for s in args.systems.split(",") if s.strip()]
     results: dict[str, dict[str, Any]] = {}
     problems = 0
     try:
         for name in [d.strip() for d in args.datasets.split(",") if d.strip()]:
             dataset = makers[name]()
-            print(f"{dataset.name}: {dataset.triples:,} triples in the default graph, {len(dataset.queries)} queries")
+            print(
+                f"{dataset.name}: {dataset.triples:,} triples in the default graph, {len(dataset.queries)} queries"
+            )
             results[dataset.name] = {}
             for system in systems:
-                starter = {"conflict-graph": lambda: start_ours(dataset, cache_dir, work),
-                           "oxigraph": lambda: start_oxigraph(dataset, work),
-                           "virtuoso": lambda: start_virtuoso(dataset, work),
-                           "rdflib-endpoint": lambda: start_rdflib_endpoint(dataset, work, args.rdflib_endpoint)}[system]
-                server = starter()
+                server = start(system, dataset, cache_dir, work, args.rdflib_endpoint)
                 if server is None:
                     continue
                 try:
                     measured = Measured()
                     slow = system == "rdflib-endpoint"  # seconds a query: fewer runs
-                    sequential(server, dataset.queries, min(args.reps, 3) if slow else args.reps, args.cap, measured)
+                    sequential(
+                        server, dataset.queries, min(args.reps, 3) if slow else args.reps, args.cap, measured
+                    )
                     concurrent(server, dataset.queries, 1 if slow else args.rounds, args.cap, measured)
                     measured.four_at_once_refused = four_at_once(server, next(iter(dataset.queries.values())))
                     results[dataset.name][system] = summarize(server, measured)
@@ -626,8 +735,12 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         if args.work is None:
             shutil.rmtree(work, ignore_errors=True)
-    machine = {"cpus": os.cpu_count(), "python": sys.version.split()[0], "platform": sys.platform,
-               "command": " ".join([Path(sys.argv[0]).name, *(argv if argv is not None else sys.argv[1:])])}
+    machine = {
+        "cpus": os.cpu_count(),
+        "python": sys.version.split()[0],
+        "platform": sys.platform,
+        "command": " ".join([Path(sys.argv[0]).name, *(argv if argv is not None else sys.argv[1:])]),
+    }
     report(results)
     if args.json:
         args.json.write_text(json.dumps({"machine": machine, "results": results}, indent=2), encoding="utf-8")

@@ -20,9 +20,24 @@ BIN = Path(sys.executable).parent
 def test_benchmark_smoke_run(tmp_path: Path) -> None:
     out = tmp_path / "bench.json"
     env = {**os.environ, "PATH": f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}"}
-    run = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "bench_query_path.py"), "--smoke",
-                          "--cap", "10", "--json", str(out), "--work", str(tmp_path / "work")],
-                         capture_output=True, text=True, timeout=900, cwd=ROOT, env=env)
+    run = subprocess.run(
+        [
+            sys.executable,
+            str(ROOT / "benchmarks" / "bench_query_path.py"),
+            "--smoke",
+            "--cap",
+            "10",
+            "--json",
+            str(out),
+            "--work",
+            str(tmp_path / "work"),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=900,
+        cwd=ROOT,
+        env=env,
+    )
     assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-3000:]
     figures = json.loads(out.read_text(encoding="utf-8"))
     systems = figures["results"]["article"]

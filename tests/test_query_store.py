@@ -60,10 +60,14 @@ def test_a_triple_in_two_asserted_graphs_is_one_triple_of_the_default_graph(tmp_
     for entailment in store.ENTAILMENTS:
         result = store.execute(opened, query, store.query_dataset(catalogue, entailment, unions=True))
         assert int(next(iter(result))["n"].value) == 1  # type: ignore[arg-type]
-    two = store.execute(opened, "SELECT ?g WHERE { GRAPH ?g { <http://example.org/a> ?p ?o } }",
-                        store.query_dataset(catalogue, unions=True))
+    two = store.execute(
+        opened,
+        "SELECT ?g WHERE { GRAPH ?g { <http://example.org/a> ?p ?o } }",
+        store.query_dataset(catalogue, unions=True),
+    )
     assert sorted(row["g"].value for row in two) == sorted(  # type: ignore[union-attr]
-        (tmp_path / f"{name}.nt").as_uri() for name in ("one", "two"))
+        (tmp_path / f"{name}.nt").as_uri() for name in ("one", "two")
+    )
 
 
 def test_default_graph_of_each_entailment_is_one_stored_graph(project_build: BuildResult) -> None:
@@ -73,7 +77,8 @@ def test_default_graph_of_each_entailment_is_one_stored_graph(project_build: Bui
     assert owl.default_graph == [ox.NamedNode(str(iris.ALL_GRAPH))]
     assert simple.default_graph == [ox.NamedNode(str(iris.ASSERTED_GRAPH))]
     ontology_and_all = store.query_dataset(
-        catalogue, default_graph_uris=[str(iris.ONTOLOGY_GRAPH), str(iris.ALL_GRAPH)], unions=True)
+        catalogue, default_graph_uris=[str(iris.ONTOLOGY_GRAPH), str(iris.ALL_GRAPH)], unions=True
+    )
     assert ontology_and_all.default_graph == [ox.NamedNode(str(iris.ALL_GRAPH))]
     assert set(store.UNION_GRAPHS).isdisjoint(g.value for g in owl.named_graphs or ())
 
@@ -94,7 +99,17 @@ def test_cold_build_for_a_server_runs_in_a_child_process(tmp_path: Path) -> None
         "print(result.cached, (result.artifact / 'store').is_dir(), 'owlrl' in sys.modules, "
         "'pyshacl' in sys.modules)\n"
     )
-    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True, cwd=ROOT,
-                         timeout=300)
+    out = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True, cwd=ROOT, timeout=300
+    )
     assert out.stdout.split() == ["False", "True", "False", "False"]
     assert build.find_artifact(tmp_path, build.cache_key(project_files())) is not None
+
+
+def test_statistics_are_counted_at_build_time(project_build: BuildResult) -> None:
+    from conflict_graph.query.jobs import StatsJob, graph_statistics
+
+    catalogue, opened = store.open_query_store(project_build.artifact)
+    groups = store.statistics_groups(catalogue)
+    assert store.read_statistics(project_build.artifact) == graph_statistics(opened, StatsJob(groups))
+    assert set(groups) == set(catalogue.iris()) | set(store.UNION_GRAPHS) | {"default:simple", "default:owl-rl"}

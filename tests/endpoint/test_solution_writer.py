@@ -17,8 +17,19 @@ import pytest
 from conflict_graph.errors import NotAcceptable
 from conflict_graph.query.solution_writer import SOLUTION_FORMATS, write_solutions_capped
 
-TRICKY = ["plain", '}},{"s":', "},{}", "a\r\nb", 'q"uote,comma', "</result><result>", " lead", "é ü 漢",
-          "line\nbreak", "tab\tx", "back\\slash\\"]
+TRICKY = [
+    "plain",
+    '}},{"s":',
+    "},{}",
+    "a\r\nb",
+    'q"uote,comma',
+    "</result><result>",
+    " lead",
+    "é ü 漢",
+    "line\nbreak",
+    "tab\tx",
+    "back\\slash\\",
+]
 QUERY = "SELECT ?s ?o WHERE { OPTIONAL { ?s <http://ex/p> ?o } } ORDER BY ?s"
 
 
@@ -26,25 +37,34 @@ QUERY = "SELECT ?s ?o WHERE { OPTIONAL { ?s <http://ex/p> ?o } } ORDER BY ?s"
 def store() -> ox.Store:
     data = ox.Store()
     for index, value in enumerate(TRICKY * 3):
-        data.add(ox.Quad(ox.NamedNode(f"http://ex/s{index:03d}"), ox.NamedNode("http://ex/p"),
-                         ox.Literal(value)))
-    data.add(ox.Quad(ox.BlankNode("b"), ox.NamedNode("http://ex/p"), ox.Literal("7", datatype=ox.NamedNode(
-        "http://www.w3.org/2001/XMLSchema#integer"))))
+        data.add(
+            ox.Quad(ox.NamedNode(f"http://ex/s{index:03d}"), ox.NamedNode("http://ex/p"), ox.Literal(value))
+        )
+    data.add(
+        ox.Quad(
+            ox.BlankNode("b"),
+            ox.NamedNode("http://ex/p"),
+            ox.Literal("7", datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer")),
+        )
+    )
     return data
 
 
 def rows_of(body: bytes, name: str) -> list[tuple[str, ...]]:
     if name == "csv":  # pyoxigraph does not read CSV (it is lossy): the csv module does
         return [tuple(row) for row in csv.reader(io.StringIO(body.decode("utf-8"), newline=""))][1:]
-    return [tuple(str(solution[v]) if solution[v] is not None else "" for v in ("s", "o"))
-            for solution in ox.parse_query_results(body, SOLUTION_FORMATS[name])]
+    return [
+        tuple(str(solution[v]) if solution[v] is not None else "" for v in ("s", "o"))
+        for solution in ox.parse_query_results(body, SOLUTION_FORMATS[name])
+    ]
 
 
 @pytest.mark.parametrize("name", sorted(SOLUTION_FORMATS))
 def test_whole_result_is_pyoxigraphs_own_document(store: ox.Store, name: str) -> None:
     written = write_solutions_capped(store.query(QUERY), name)
     assert written.body == store.query(QUERY).serialize(format=SOLUTION_FORMATS[name]).replace(
-        b"\r", b"&#13;" if name == "xml" else b"\r")
+        b"\r", b"&#13;" if name == "xml" else b"\r"
+    )
     assert written.rows == len(TRICKY) * 3 + 1 and written.truncated_by is None
 
 
@@ -67,7 +87,7 @@ def test_byte_cap_cuts_at_a_row_boundary(store: ox.Store, name: str, fraction: f
     written = write_solutions_capped(store.query(QUERY), name, max_bytes=max_bytes)
     assert len(written.body) <= max_bytes
     kept = rows_of(written.body, name)
-    assert kept == everything[:len(kept)] and written.rows == len(kept) < len(everything)
+    assert kept == everything[: len(kept)] and written.rows == len(kept) < len(everything)
     assert written.truncated_by == "max-response-bytes"
 
 

@@ -23,8 +23,9 @@ from .inputs import InputFile
 __all__ = ["build_isolated"]
 
 
-def build_isolated(files: Sequence[InputFile], *, cache_dir: Path,
-                   progress: Callable[[str], None] | None = None) -> build.BuildResult:
+def build_isolated(
+    files: Sequence[InputFile], *, cache_dir: Path, progress: Callable[[str], None] | None = None
+) -> build.BuildResult:
     """:func:`conflict_graph.pipeline.build.build`, with a cold build run in a child process.
 
     Args:
@@ -43,8 +44,11 @@ def build_isolated(files: Sequence[InputFile], *, cache_dir: Path,
     context = multiprocessing.get_context("spawn")
     try:
         with ProcessPoolExecutor(max_workers=1, mp_context=context) as pool:
-            return pool.submit(build.build, list(files), cache_dir=Path(cache_dir),
-                               progress=progress).result()
+            return pool.submit(
+                build.build, list(files), cache_dir=Path(cache_dir), progress=progress
+            ).result()
     except BrokenProcessPool as exc:
-        raise DataLoadError(f"the build of {len(files)} file(s) stopped before it ended (the build "
-                            "process died: out of memory, or killed)") from exc
+        raise DataLoadError(
+            f"the build of {len(files)} file(s) stopped before it ended (the build "
+            "process died: out of memory, or killed)"
+        ) from exc

@@ -17,7 +17,6 @@ which can be met gets :class:`~conflict_graph.errors.NotAcceptable` (HTTP 406).
 from __future__ import annotations
 
 import functools
-
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 

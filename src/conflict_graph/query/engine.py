@@ -28,7 +28,6 @@ from pathlib import Path
 from typing import Any
 
 from . import conneg, guard, store
-from .. import iris
 from .admission import Admission
 from .conneg import Format
 from ..errors import ConflictGraphError, InputError, QueryError, QuerySyntaxError, QueryTooLarge, SettingError
@@ -272,7 +271,9 @@ class QueryService:
     # description
 
     def compute_statistics(self) -> dict[str, dict[str, int]]:
-        """Count VoID statistics in a worker, once (at start-up; never on a request's path).
+        """The VoID statistics the build counted (:func:`conflict_graph.store.read_statistics`), or,
+        for an artifact without them, counted in a worker once (at start-up; never on a request's
+        path).
 
         Keys are graph IRIs (real and virtual), plus ``default:simple`` and ``default:owl-rl``.
         Each count is over the same merge of graphs a query sees: a triple asserted in two
@@ -282,12 +283,9 @@ class QueryService:
             QueryTimeout: the counting did not finish in time.
         """
         if self._statistics is None:
-            catalogue = self.catalogue
-            groups: dict[str, tuple[str, ...]] = {iri: (iri,) for iri in catalogue.iris()}
-            groups[str(iris.ALL_GRAPH)] = store.default_graph_iris(catalogue, "owl-rl", unions=True)
-            groups[store.UNION_GRAPH] = store.default_graph_iris(catalogue, "simple", unions=True)
-            for entailment in store.ENTAILMENTS:
-                groups[f"default:{entailment}"] = store.default_graph_iris(catalogue, entailment, unions=True)
+            self._statistics = store.read_statistics(self.pool.artifact)
+        if self._statistics is None:
+            groups = store.statistics_groups(self.catalogue)
             self._statistics = self.pool.run(StatsJob(groups), max(60.0, self.query_timeout))
         return self._statistics
 

@@ -115,8 +115,8 @@ def _xml_safe(text: str) -> str:
 def not_xml_message(character: str) -> str:
     """Why a result holding ``character`` is refused as XML, and what to ask for instead."""
     code = ord(character[0]) if character else 0
-    return (f"the result holds the character U+{code:04X}, which XML 1.0 cannot "
-            "carry; ask for SPARQL Results JSON, CSV or TSV instead (Accept: application/sparql-results+json)")
+    return (f"the result holds the character U+{code:04X}, which XML 1.0 cannot carry; ask for "
+            "SPARQL Results JSON, CSV or TSV instead (Accept: application/sparql-results+json)")
 
 
 def _xml_text(text: str) -> str:

@@ -35,8 +35,10 @@ __all__ = ["SOLUTION_FORMATS", "write_solutions_capped"]
 
 #: conneg format name → pyoxigraph results format.
 SOLUTION_FORMATS: dict[str, ox.QueryResultsFormat] = {
-    "json": ox.QueryResultsFormat.JSON, "xml": ox.QueryResultsFormat.XML,
-    "csv": ox.QueryResultsFormat.CSV, "tsv": ox.QueryResultsFormat.TSV,
+    "json": ox.QueryResultsFormat.JSON,
+    "xml": ox.QueryResultsFormat.XML,
+    "csv": ox.QueryResultsFormat.CSV,
+    "tsv": ox.QueryResultsFormat.TSV,
 }
 
 
@@ -85,7 +87,7 @@ def _fast_count(format_name: str, data: bytes) -> int | None:
         if b"},{}" in data:  # an empty row (or that text in a value): scan instead
             return None
         start = _JSON.rows_start(data)
-        return 0 if data[start:start + 1] == b"]" else data.count(b'},{"', start) + 1
+        return 0 if data[start : start + 1] == b"]" else data.count(b'},{"', start) + 1
     if format_name == "xml":
         return data.count(b"<result>")
     if format_name == "tsv":
@@ -126,7 +128,7 @@ class _Sink:
         if self._max_rows > 0 and self._boundary is not None:
             window = self._carry + chunk
             self._seen += window.count(self._boundary)
-            self._carry = window[-(len(self._boundary) - 1):]
+            self._carry = window[-(len(self._boundary) - 1) :]
             if self._seen >= self._max_rows + 2:  # max_rows whole rows, and one more after them
                 self._stop()
         return len(data)
@@ -170,8 +172,9 @@ def _cut(format_name: str, data: bytes, max_rows: int, max_bytes: int) -> Writte
     return Written(data[:keep] + layout.tail, rows, reason)
 
 
-def write_solutions_capped(solutions: ox.QuerySolutions, format_name: str, *, max_rows: int = 0,
-                           max_bytes: int = 0) -> Written:
+def write_solutions_capped(
+    solutions: ox.QuerySolutions, format_name: str, *, max_rows: int = 0, max_bytes: int = 0
+) -> Written:
     """Serialise SELECT results with pyoxigraph, cut at a row boundary by the row and byte caps.
 
     Args:
@@ -185,7 +188,7 @@ def write_solutions_capped(solutions: ox.QuerySolutions, format_name: str, *, ma
     """
     sink = _Sink(format_name, max_rows, max_bytes)
     try:
-        solutions.serialize(sink, SOLUTION_FORMATS[format_name])
+        solutions.serialize(sink, SOLUTION_FORMATS[format_name])  # type: ignore[arg-type]  # a writable object
     except Exception:  # pyoxigraph passes on what the sink raised, wrapped
         if sink.refused is not None:
             raise sink.refused from None

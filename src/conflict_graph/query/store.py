@@ -41,6 +41,7 @@ __all__ = [
     "ENTAILMENTS",
     "GRAPH_KINDS",
     "META_FILE",
+    "STATISTICS_FILE",
     "STORE_DIR",
     "UNION_GRAPH",
     "UNION_GRAPHS",
@@ -53,6 +54,8 @@ __all__ = [
     "open_store",
     "query_dataset",
     "read_catalogue",
+    "read_statistics",
+    "statistics_groups",
     "write_query_store",
 ]
 
@@ -65,6 +68,8 @@ DATASET_FILE = "dataset.nq"
 META_FILE = "meta.json"
 #: The folder of the artifact holding the on-disk query store (:func:`write_query_store`).
 STORE_DIR = "store"
+#: The file of the artifact holding the VoID statistics of its graphs (:func:`read_statistics`).
+STATISTICS_FILE = "statistics.json"
 #: The store graph holding the set union of the asserted graphs (the ``simple`` default graph).
 UNION_GRAPH = str(iris.ASSERTED_GRAPH)
 #: The store graph holding the set union of the asserted and inferred graphs (``owl-rl``).
@@ -243,12 +248,49 @@ def write_query_store(artifact: Path, catalogue: Catalogue) -> Path:
         written.bulk_extend(quads())  # the bulk loader keeps one copy of a repeated quad
         written.flush()
         written.optimize()
+        _write_statistics(written, catalogue, Path(artifact) / STATISTICS_FILE)
         del written
     except OSError as exc:
         raise DataLoadError(f"{source}: cannot read ({exc.strerror or exc})") from exc
     except SyntaxError as exc:
         raise DataLoadError(f"{source}: {exc}") from exc
     return folder
+
+
+def statistics_groups(catalogue: Catalogue) -> dict[str, tuple[str, ...]]:
+    """What the VoID statistics count: each real graph, the virtual graphs, and each entailment's
+    default graph (``default:simple``, ``default:owl-rl``), as name → graphs of the query store."""
+    groups: dict[str, tuple[str, ...]] = {iri: (iri,) for iri in catalogue.iris()}
+    groups[ALL_UNION_GRAPH] = default_graph_iris(catalogue, "owl-rl", unions=True)
+    groups[UNION_GRAPH] = default_graph_iris(catalogue, "simple", unions=True)
+    for entailment in ENTAILMENTS:
+        groups[f"default:{entailment}"] = default_graph_iris(catalogue, entailment, unions=True)
+    return groups
+
+
+def _write_statistics(opened: ox.Store, catalogue: Catalogue, path: Path) -> None:
+    """Count the statistics once, at build time: at 10^6 triples they take seconds."""
+    import json
+
+    from .jobs import StatsJob, graph_statistics
+
+    groups = statistics_groups(catalogue)
+    distinct = {members: name for name, members in groups.items()}
+    counted = graph_statistics(opened, StatsJob({name: members for members, name in distinct.items()}))
+    counts = {name: counted[distinct[members]] for name, members in groups.items()}
+    path.write_text(json.dumps(counts, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+
+
+def read_statistics(artifact: Path) -> dict[str, dict[str, int]] | None:
+    """The VoID statistics the build counted (:func:`statistics_groups` → counts), or None when the
+    artifact has none or they cannot be read."""
+    import json
+
+    try:
+        data = json.loads((Path(artifact) / STATISTICS_FILE).read_text(encoding="utf-8"))
+        return {str(name): {str(k): int(v) for k, v in counts.items()} for name, counts in data.items()}
+    except (OSError, ValueError, AttributeError, TypeError):
+        return None
 
 
 def open_query_store(artifact: Path) -> tuple[Catalogue, ox.Store]:
