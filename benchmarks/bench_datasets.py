@@ -73,7 +73,7 @@ def _export_default_graph(artifact: Path, path: Path) -> int:
     _, opened = store.open_query_store(artifact)
     triples = [
         ox.Triple(q.subject, q.predicate, q.object)
-        for q in opened.quads_for_pattern(None, None, None, ox.NamedNode(store.ALL_UNION_GRAPH))
+        for q in opened.quads_for_pattern(None, None, None, store.graph_name(store.ALL_UNION_GRAPH))
     ]
     ox.serialize(triples, str(path), ox.RdfFormat.N_TRIPLES)
     return len(triples)

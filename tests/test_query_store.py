@@ -32,7 +32,7 @@ def test_artifact_holds_a_store_opened_read_only(project_build: BuildResult) -> 
     with pytest.raises(RuntimeError, match="read-write"):
         opened.add(quad)
     graphs = {g.value for g in opened.named_graphs()}  # type: ignore[union-attr]
-    assert graphs == set(catalogue.iris()) | set(store.UNION_GRAPHS)
+    assert graphs == set(catalogue.iris()) | {store.UNION_GRAPH}  # …/graph/all is the default graph
 
 
 def test_union_graphs_are_the_sets_of_their_members(project_build: BuildResult) -> None:
@@ -41,7 +41,7 @@ def test_union_graphs_are_the_sets_of_their_members(project_build: BuildResult) 
     inferred = catalogue.inferred_iri()
     assert inferred is not None
     union = len(list(opened.quads_for_pattern(None, None, None, ox.NamedNode(store.UNION_GRAPH))))
-    everything = len(list(opened.quads_for_pattern(None, None, None, ox.NamedNode(store.ALL_UNION_GRAPH))))
+    everything = len(list(opened.quads_for_pattern(None, None, None, ox.DefaultGraph())))
     assert union == count(opened, DISTINCT, asserted)
     assert everything == count(opened, DISTINCT, asserted + [inferred])
     assert everything > union > 0
@@ -74,12 +74,12 @@ def test_default_graph_of_each_entailment_is_one_stored_graph(project_build: Bui
     catalogue = project_build.catalogue
     owl = store.query_dataset(catalogue, "owl-rl", unions=True)
     simple = store.query_dataset(catalogue, "simple", unions=True)
-    assert owl.default_graph == [ox.NamedNode(str(iris.ALL_GRAPH))]
+    assert owl.default_graph == [ox.DefaultGraph()]  # the store's default graph holds …/graph/all
     assert simple.default_graph == [ox.NamedNode(str(iris.ASSERTED_GRAPH))]
     ontology_and_all = store.query_dataset(
         catalogue, default_graph_uris=[str(iris.ONTOLOGY_GRAPH), str(iris.ALL_GRAPH)], unions=True
     )
-    assert ontology_and_all.default_graph == [ox.NamedNode(str(iris.ALL_GRAPH))]
+    assert ontology_and_all.default_graph == [ox.DefaultGraph()]
     assert set(store.UNION_GRAPHS).isdisjoint(g.value for g in owl.named_graphs or ())
 
 

@@ -150,11 +150,11 @@ def graph_statistics(store: Any, job: StatsJob) -> dict[str, dict[str, int]]:
 
     A triple in more than one of the merged graphs counts once (the merge is a set).
     """
-    import pyoxigraph as ox
+    from .store import graph_name
 
     counts: dict[str, dict[str, int]] = {}
     for name, members in job.graphs.items():
-        graphs = [ox.NamedNode(iri) for iri in members]
+        graphs = [graph_name(iri) for iri in members]
         if not graphs:
             counts[name] = {"triples": 0, "distinctSubjects": 0, "properties": 0,
                             "distinctObjects": 0, "classes": 0}

@@ -16,11 +16,14 @@ The default graph of SPARQL is an RDF merge: a set of triples. pyoxigraph, given
 as the default graph, concatenates them (a triple asserted in two files would match twice), and a
 join over a list of graphs costs 2-3x one over a single graph. So the build writes, once, an
 on-disk store (:func:`write_query_store`, folder ``store/`` of the artifact) holding every graph
-of ``dataset.nq`` plus two precomputed set unions: ``…/graph/asserted`` (the asserted graphs) and
-``…/graph/all`` (asserted and inferred). Each entailment's default graph is then one graph of that
-store (``simple``: the first, ``owl-rl``: the second), every query worker opens the same files
-read-only (:func:`open_query_store`) and nothing is copied per worker. The two union graphs are
-never offered to ``GRAPH ?g``; wherever a client names them, they are virtual graphs.
+of ``dataset.nq`` plus two precomputed set unions: ``…/graph/asserted`` (the asserted graphs, a
+named graph of the store) and ``…/graph/all`` (asserted and inferred), which is the store's own
+default graph: Oxigraph keeps default-graph triples in three indexes of three terms, named-graph
+quads in six of four, so the largest union costs the least there. Each entailment's default graph
+is then one graph of that store (``simple``: the first, ``owl-rl``: the second; see
+:func:`graph_name`), every query worker opens the same files read-only (:func:`open_query_store`)
+and nothing is copied per worker. The two unions are never offered to ``GRAPH ?g``; wherever a
+client names them, they are virtual graphs.
 """
 
 from __future__ import annotations
@@ -218,9 +221,9 @@ def open_store(artifact: Path) -> ox.Store:
 
 
 def write_query_store(artifact: Path, catalogue: Catalogue) -> Path:
-    """Write the on-disk query store of an artifact: every quad of ``dataset.nq`` plus the union
-    graphs :data:`UNION_GRAPH` and :data:`ALL_UNION_GRAPH` (each a set: a triple in two asserted
-    graphs is stored once in each union). Called once per build, before the artifact is published.
+    """Write the on-disk query store of an artifact: every quad of ``dataset.nq`` plus the unions
+    :data:`UNION_GRAPH` (a named graph) and :data:`ALL_UNION_GRAPH` (the store's default graph),
+    each a set: a triple in two asserted graphs is stored once in each union. Called once per build, before the artifact is published.
 
     Returns:
         The store folder (``<artifact>/store``).
@@ -232,7 +235,7 @@ def write_query_store(artifact: Path, catalogue: Catalogue) -> Path:
     source = Path(artifact) / DATASET_FILE
     asserted = frozenset(catalogue.asserted_iris())
     inferred = catalogue.inferred_iri()
-    union, everything = ox.NamedNode(UNION_GRAPH), ox.NamedNode(ALL_UNION_GRAPH)
+    union, everything = ox.NamedNode(UNION_GRAPH), ox.DefaultGraph()
 
     def quads() -> Iterable[ox.Quad]:
         for quad in ox.parse(path=str(source), format=ox.RdfFormat.N_QUADS):
@@ -332,11 +335,21 @@ def default_graph_iris(catalogue: Catalogue, entailment: str, *, unions: bool = 
     return members
 
 
+def graph_name(iri: str) -> ox.NamedNode | ox.DefaultGraph:
+    """The graph of the query store that holds ``iri``: :data:`ALL_UNION_GRAPH` is the store's
+    default graph (:func:`write_query_store`), every other IRI the named graph of that name."""
+    return ox.DefaultGraph() if iri == ALL_UNION_GRAPH else ox.NamedNode(iri)
+
+
 def _node(iri: str) -> ox.NamedNode:
     try:
         return ox.NamedNode(iri)
     except ValueError as exc:
         raise InputError(f"not an absolute IRI: {iri!r} ({exc})") from exc
+
+
+def _default_node(iri: str) -> ox.NamedNode | ox.DefaultGraph:
+    return ox.DefaultGraph() if iri == ALL_UNION_GRAPH else _node(iri)
 
 
 def _expand(uris: Iterable[str], virtual: Mapping[str, tuple[str, ...]]) -> list[str]:
@@ -390,12 +403,14 @@ def query_dataset(catalogue: Catalogue, entailment: str = "owl-rl",
     in_default = _union_expansion(catalogue) if unions else None
     if default_graph_uris is None and named_graph_uris is None:
         members = default_graph_iris(catalogue, entailment, unions=unions)
-        default: list[ox.NamedNode | ox.DefaultGraph] = [ox.NamedNode(i) for i in members]
+        default: list[ox.NamedNode | ox.DefaultGraph] = [
+            graph_name(i) if unions else ox.NamedNode(i) for i in members]
         if not unions:
             default.append(ox.DefaultGraph())
         return QueryDataset(default, [ox.NamedNode(i) for i in catalogue.iris()], False, virtual, in_default)
     return QueryDataset(
-        [_node(i) for i in _expand_default(default_graph_uris or (), in_default, virtual)],
+        [_default_node(i) if unions else _node(i)
+         for i in _expand_default(default_graph_uris or (), in_default, virtual)],
         [_node(i) for i in _expand(named_graph_uris or (), virtual)],
         True,
         virtual,
@@ -437,7 +452,7 @@ def execute(store: ox.Store, text: str, dataset: QueryDataset, *, base_iri: str 
         clause = dataset_clause(text, base_iri)
         if clause is not None:
             try:
-                default_graph = [ox.NamedNode(i) for i in _expand_default(
+                default_graph = [graph_name(i) for i in _expand_default(
                     clause.default, dataset.default_virtual_graphs, dataset.virtual_graphs)]
                 named_graphs = [ox.NamedNode(i) for i in _expand(clause.named, dataset.virtual_graphs)]
             except ValueError:  # an IRI oxigraph rejects: its parser reports it below
