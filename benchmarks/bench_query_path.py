@@ -58,6 +58,7 @@ CONCURRENCY = 8
 
 # --- measuring ----------------------------------------------------------------------------------
 
+
 def rows(body: bytes) -> int:
     if body.lstrip().startswith(b"{"):
         document = json.loads(body)
@@ -172,15 +173,14 @@ def report(results: dict[str, dict[str, Any]]) -> None:
     for dataset, systems in results.items():
         names = list(systems)
         print(f"\n### {dataset}\n")
-        print(
-            "| system | start-up s | RSS MB | on disk MB | throughput c=8 /s | refused c=8 | failed | 4 at once refused |"
-        )
+        print("| system | start-up s | RSS MB | on disk MB | throughput c=8 /s | refused c=8 | failed "
+              "| 4 at once refused |")
         print("|---|---|---|---|---|---|---|---|")
         for name in names:
             s = systems[name]
             print(
-                f"| {name} | {s['startup_s']:.2f} | {s['rss_mb']:.0f} | {s['disk_mb']:.0f} | {s['throughput']:.0f} | "
-                f"{s['refused']} | {s['failed']} | {s['four_at_once_refused']} |"
+                f"| {name} | {s['startup_s']:.2f} | {s['rss_mb']:.0f} | {s['disk_mb']:.0f} | "
+                f"{s['throughput']:.0f} | {s['refused']} | {s['failed']} | {s['four_at_once_refused']} |"
             )
         queries = list(systems[names[0]]["queries"])
         print("\n| query | " + " | ".join(f"{n} p50 / p99 c=1 | {n} p50 c=8" for n in names) + " | rows |")
@@ -318,7 +318,8 @@ def main(argv: list[str] | None = None) -> int:
         for name in [d.strip() for d in args.datasets.split(",") if d.strip()]:
             dataset = makers[name]()
             print(
-                f"{dataset.name}: {dataset.triples:,} triples in the default graph, {len(dataset.queries)} queries"
+                f"{dataset.name}: {dataset.triples:,} triples in the default graph, "
+                f"{len(dataset.queries)} queries"
             )
             results[dataset.name] = {}
             for system in systems:

@@ -25,6 +25,7 @@ from conflict_graph.query import store
 BIN = Path(sys.executable).parent
 RESULTS_JSON = "application/sparql-results+json"
 
+
 class Client:
     """One persistent HTTP/1.1 connection (keep-alive), optionally from a given loopback address."""
 
@@ -198,7 +199,8 @@ def start_virtuoso(dataset: Dataset, work: Path) -> Server | None:
             break
         time.sleep(0.5)
     load = (
-        f"ld_dir('{dataset.triples_file.parent}', '{dataset.triples_file.name}', 'urn:bench:{dataset.name}'); "
+        f"ld_dir('{dataset.triples_file.parent}', '{dataset.triples_file.name}', "
+        f"'urn:bench:{dataset.name}'); "
         "rdf_loader_run(); checkpoint;"
     )
     subprocess.run(

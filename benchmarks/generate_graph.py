@@ -68,7 +68,8 @@ QUERIES: dict[str, str] = {
 SELECT ?event ?org WHERE {{ ?event cg:participant ?org ; cg:eventPlace <{NS}place/7> .
   ?org cg:memberOf <{NS}alliance/0> }}""",
     "gen aggregate": f"""PREFIX cg: <{CG}>
-SELECT ?org (COUNT(?event) AS ?n) WHERE {{ ?event cg:participant ?org }} GROUP BY ?org ORDER BY DESC(?n) ?org LIMIT 20""",
+SELECT ?org (COUNT(?event) AS ?n) WHERE {{ ?event cg:participant ?org }}
+GROUP BY ?org ORDER BY DESC(?n) ?org LIMIT 20""",
     "gen path": f"PREFIX cg: <{CG}> SELECT ?area WHERE {{ <{NS}place/999> cg:locatedIn+ ?area }}",
     "gen date filter": f"""PREFIX cg: <{CG}> PREFIX xsd: <http://www.w3.org/2001/XMLSchema#>
 SELECT (COUNT(?e) AS ?n) WHERE {{ ?e a cg:Capture ; cg:date ?d .

@@ -8,13 +8,13 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
-from pipeline_support import PIPELINE, ROOT, project_files
 
 from conflict_graph import iris
 from conflict_graph.errors import DataLoadError
 from conflict_graph.pipeline import build
 from conflict_graph.pipeline.build import BuildResult
 from conflict_graph.query import store
+from pipeline_support import PIPELINE, ROOT, project_files
 
 DISTINCT = "SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } } }"
 
@@ -93,7 +93,8 @@ def test_cold_build_for_a_server_runs_in_a_child_process(tmp_path: Path) -> None
     """The serving process never imports the build's libraries, so it keeps none of its memory."""
     script = (
         "import sys; from pathlib import Path\n"
-        "from conflict_graph.pipeline import inputs; from conflict_graph.pipeline.isolated_build import build_isolated\n"
+        "from conflict_graph.pipeline import inputs\n"
+        "from conflict_graph.pipeline.isolated_build import build_isolated\n"
         f"files = inputs.embedded_files(Path({str(PIPELINE / 'project')!r}))\n"
         f"result = build_isolated(files, cache_dir=Path({str(tmp_path)!r}))\n"
         "print(result.cached, (result.artifact / 'store').is_dir(), 'owlrl' in sys.modules, "
@@ -112,4 +113,7 @@ def test_statistics_are_counted_at_build_time(project_build: BuildResult) -> Non
     catalogue, opened = store.open_query_store(project_build.artifact)
     groups = store.statistics_groups(catalogue)
     assert store.read_statistics(project_build.artifact) == graph_statistics(opened, StatsJob(groups))
-    assert set(groups) == set(catalogue.iris()) | set(store.UNION_GRAPHS) | {"default:simple", "default:owl-rl"}
+    assert set(groups) == set(catalogue.iris()) | set(store.UNION_GRAPHS) | {
+        "default:simple",
+        "default:owl-rl",
+    }

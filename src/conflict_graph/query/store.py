@@ -223,7 +223,8 @@ def open_store(artifact: Path) -> ox.Store:
 def write_query_store(artifact: Path, catalogue: Catalogue) -> Path:
     """Write the on-disk query store of an artifact: every quad of ``dataset.nq`` plus the unions
     :data:`UNION_GRAPH` (a named graph) and :data:`ALL_UNION_GRAPH` (the store's default graph),
-    each a set: a triple in two asserted graphs is stored once in each union. Called once per build, before the artifact is published.
+    each a set: a triple in two asserted graphs is stored once in each union. Called once per
+    build, before the artifact is published.
 
     Returns:
         The store folder (``<artifact>/store``).
