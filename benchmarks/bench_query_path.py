@@ -26,7 +26,8 @@ persistent connection) and at concurrency 8 (eight clients, each with its own pe
 connection and its own loopback address 127.0.0.x, sending every query in turn), throughput at
 concurrency 8 (answers per second), refusals (429/503), start-up time to the first answer, the
 server's RSS (the process and its children) and its on-disk size. Row counts are compared
-between systems. Figures go to standard output as Markdown, to ``--json`` and to ``--plot`` (PNG).
+between systems (the exit status is 1 when ours differ from Oxigraph's). Figures go to standard
+output as Markdown, to ``--json`` and to ``--plot`` (PNG).
 
 ``--smoke`` runs everything once with tiny counts (the article only, untimed): a CI test runs it
 so the script cannot rot.
@@ -69,12 +70,14 @@ def rows(body: bytes) -> int:
 
 
 def disagreements(systems: dict[str, dict[str, Any]]) -> int:
-    """Queries answered by several systems (none over the cap) with different row counts."""
-    found = 0
-    for query in next(iter(systems.values()), {}).get("queries", {}):
-        counts = {str(s["queries"].get(query, {}).get("rows")) for s in systems.values()}
-        found += len({c for c in counts if not c.startswith(">")}) > 1
-    return found
+    """Queries where our row count differs from the Oxigraph server's (the same engine, so any
+    difference is ours). Differences with Virtuoso and rdflib-endpoint, whose SPARQL readings
+    differ in places, are shown in the tables (``DIFFER``) but do not count."""
+    ours = systems.get("conflict-graph", {}).get("queries", {})
+    reference = systems.get("oxigraph", {}).get("queries", {})
+    return sum(1 for query, figures in ours.items()
+               if query in reference and not str(reference[query]["rows"]).startswith(">")
+               and str(figures["rows"]) != str(reference[query]["rows"]))
 
 
 def percentile(values: list[float], fraction: float) -> float:
@@ -349,7 +352,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.plot:
         plot(results, args.plot)
     if problems:
-        print(f"\n{problems} query(ies) where systems returned different row counts")
+        print(f"\n{problems} query(ies) where conflict-graph and oxigraph returned different row counts")
     return 1 if problems else 0
 
 
