@@ -31,7 +31,15 @@ from . import conneg, guard, store
 from .. import iris
 from .admission import Admission
 from .conneg import Format
-from ..errors import ConflictGraphError, InputError, QueryError, QuerySyntaxError, QueryTooLarge, SettingError
+from ..errors import (
+    ConflictGraphError,
+    InputError,
+    QueryError,
+    QueryPreempted,
+    QuerySyntaxError,
+    QueryTooLarge,
+    SettingError,
+)
 from .jobs import Outcome, QueryJob, StatsJob
 from .query_types import (
     MAX_GRAPH_URIS,
@@ -99,8 +107,8 @@ class QueryService:
         max_query_bytes: the largest query text accepted, in UTF-8 bytes.
         service_allowlist: ``SERVICE`` endpoints the guard lets through.
         max_response_bytes: the byte cap on a result.
-        admission: how many queries may run or wait at once (default: three per worker in all,
-            ``workers - 1`` per client).
+        admission: who gets the next free worker (default: :class:`Admission` with its
+            defaults for the pool's size).
     """
 
     def __init__(self, catalogue: Catalogue, pool: WorkerPool, *, query_timeout: float = 10.0,
@@ -115,7 +123,8 @@ class QueryService:
         self.max_response_bytes = max_response_bytes
         self.service_allowlist = tuple(service_allowlist)
         retry_after = max(1, math.ceil(query_timeout))
-        self.admission = admission or Admission(3 * pool.size, max(1, pool.size - 1), retry_after)
+        self.admission = admission or Admission(pool.size, client_workers=max(1, pool.size - 1),
+                                                retry_after=retry_after)
         self._statistics: dict[str, dict[str, int]] | None = None
 
     @classmethod
@@ -135,7 +144,8 @@ class QueryService:
             raise SettingError("--no-default-data needs at least one --data PATH to serve")
         files = inputs.collect(include_embedded=include_embedded, extra_paths=paths)
         result = build.build(files, cache_dir=Path(values["cache_dir"]), progress=_progress)
-        pool = WorkerPool(result.artifact, int(values.get("workers") or 2))
+        pool = WorkerPool(result.artifact, int(values.get("workers") or 2),
+                          memory_limit=int(values.get("worker_memory_mb") or 0) * 2**20)
         pool.start()
         timeout = float(values["query_timeout"])
         service = cls(result.catalogue, pool, query_timeout=timeout,
@@ -234,9 +244,12 @@ class QueryService:
         self._run(prepared, dataclasses.replace(prepared.job, check_only=True))
 
     def _run(self, prepared: PreparedQuery, job: QueryJob) -> Any:
-        with self.admission.admit(prepared.request.client):
+        with self.admission.admit(prepared.request.client, prepared.timeout) as turn:
+            waited = (turn.started or turn.arrived) - turn.arrived
             try:
-                return self.pool.run(job, prepared.timeout)
+                return self.pool.run(job, max(0.0, prepared.timeout - waited), turn.stop_requested)
+            except QueryPreempted as exc:
+                raise QueryPreempted(str(exc), self.admission.retry_after) from exc
             except QuerySyntaxError as exc:
                 raise QuerySyntaxError(_shorten(str(exc)) + _undeclared_hint(prepared.shape)) from exc
             except QueryError as exc:
@@ -292,6 +305,7 @@ class QueryService:
         workers = self.pool.stats()
         return {
             "status": "ok" if workers["alive"] > 0 else "unavailable",
+            "ready": workers["alive"] > 0 and workers["idle"] > 0 and self.admission.ready(),
             "data_version": self.catalogue.data_version,
             "ontology_version": self.catalogue.ontology_version,
             "graphs": len(self.catalogue.graphs),

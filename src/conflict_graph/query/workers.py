@@ -20,6 +20,16 @@ What a worker does with a job is in :mod:`conflict_graph.jobs`.
 
 On Linux each worker also asks the kernel to kill it if the server dies, so a runaway query never
 outlives the server that started it.
+
+Each worker may grow by at most ``memory_limit`` bytes of address space beyond its size once the
+dataset is open (``RLIMIT_AS``, POSIX ``setrlimit``): a query that needs more (``ORDER BY`` over a
+cross product, strings doubled by nested ``CONCAT``) fails to allocate, and the worker either
+answers :class:`WorkerLost` or dies and is replaced; the client gets 503 either way.
+
+A caller may also pass ``cancel``: while the query runs the pool asks it every
+:data:`CANCEL_POLL` seconds, and when it names a reason the worker is killed and replaced and
+the caller gets :class:`~conflict_graph.errors.QueryPreempted` (the fair sharing of
+:mod:`conflict_graph.query.admission` uses this).
 """
 
 from __future__ import annotations
@@ -37,6 +47,7 @@ from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
 from pathlib import Path
+from collections.abc import Callable
 from typing import Any
 
 from ..errors import (
@@ -44,6 +55,7 @@ from ..errors import (
     DataLoadError,
     NotAcceptable,
     QueryError,
+    QueryPreempted,
     QueryRefused,
     QuerySyntaxError,
     QueryTimeout,
@@ -73,6 +85,8 @@ QUERY_STACK_BYTES = 512 * 1024 * 1024
 WORKER_RECURSION_LIMIT = 100_000
 #: Seconds a worker may take to acknowledge a job (it does so as soon as it reads it).
 ACK_GRACE = 2.0
+#: Seconds between two questions to a running query's ``cancel`` callback.
+CANCEL_POLL = 0.05
 
 
 class WorkerLost(QueryError):
@@ -93,7 +107,25 @@ def _die_with_parent(parent_pid: int) -> None:
         os._exit(0)
 
 
-def _worker_main(artifact: str, conn: Connection, parent_pid: int) -> None:
+def _limit_memory(allowance: int) -> None:
+    """Let this process grow by ``allowance`` bytes of address space from now on (Linux, BSD)."""
+    if allowance <= 0:
+        return
+    try:
+        import resource
+
+        with open("/proc/self/statm", encoding="ascii") as statm:
+            size = int(statm.read().split()[0]) * resource.getpagesize()
+        _, hard = resource.getrlimit(resource.RLIMIT_AS)
+        limit = size + allowance
+        if hard != resource.RLIM_INFINITY:
+            limit = min(limit, hard)
+        resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
+    except (ImportError, OSError, ValueError):  # no /proc or no setrlimit: run without the limit
+        log.warning("query workers run without a memory limit on this platform")
+
+
+def _worker_main(artifact: str, conn: Connection, parent_pid: int, memory_limit: int = 0) -> None:
     """Entry point of a worker process: answer jobs on a thread with a deep stack."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the server's to handle
     _die_with_parent(parent_pid)
@@ -102,12 +134,12 @@ def _worker_main(artifact: str, conn: Connection, parent_pid: int) -> None:
         sys.setrecursionlimit(max(sys.getrecursionlimit(), WORKER_RECURSION_LIMIT))
     except (ValueError, RuntimeError):  # a platform that refuses: keep the default stack
         pass
-    thread = threading.Thread(target=_serve, args=(artifact, conn), name="query")
+    thread = threading.Thread(target=_serve, args=(artifact, conn, memory_limit), name="query")
     thread.start()
     thread.join()
 
 
-def _serve(artifact: str, conn: Connection) -> None:
+def _serve(artifact: str, conn: Connection, memory_limit: int = 0) -> None:
     """Open the dataset, then answer jobs until told to stop.
 
     Each message is ``(deadline, job)``; the answer is ``("expired",)`` when the deadline has
@@ -121,6 +153,7 @@ def _serve(artifact: str, conn: Connection) -> None:
     except ConflictGraphError as exc:
         conn.send(("failed", str(exc)))
         return
+    _limit_memory(memory_limit)
     conn.send(("ready", os.getpid()))
     while True:
         try:
@@ -144,12 +177,20 @@ def _serve(artifact: str, conn: Connection) -> None:
                 reply = ("ok", perform(store, job))
         except ConflictGraphError as exc:
             reply = ("error", type(exc).__name__, str(exc))
+        except MemoryError:
+            reply = ("error", "WorkerLost", _memory_message(memory_limit))
         except Exception:  # a bug: report it to the server, which logs it and answers 500
             reply = ("crash", traceback.format_exc())
         try:
             conn.send(reply)
         except (OSError, ValueError):
             return
+
+
+def _memory_message(limit: int) -> str:
+    return (f"the query needed more memory than a query worker may use ({limit // 2**20:,} MB, "
+            "CONFLICT_GRAPH_WORKER_MEMORY_MB); make it more selective, avoid cross products or add "
+            "a LIMIT")
 
 
 # --- in the server ------------------------------------------------------------------------------------
@@ -161,8 +202,8 @@ class _Worker:
 
 
 _ERRORS: dict[str, type[ConflictGraphError]] = {
-    cls.__name__: cls for cls in (QuerySyntaxError, QueryRefused, NotAcceptable, ServiceFailed, QueryError,
-                                  DataLoadError, ConflictGraphError)
+    cls.__name__: cls for cls in (QuerySyntaxError, QueryRefused, NotAcceptable, ServiceFailed, WorkerLost,
+                                  QueryError, DataLoadError, ConflictGraphError)
 }
 
 
@@ -172,13 +213,16 @@ class WorkerPool:
     Args:
         artifact: the built dataset (folder or ``dataset.nq``) every worker opens.
         size: how many workers (each holds its own copy of the dataset in memory).
+        memory_limit: bytes of address space each worker may add once the dataset is open
+            (0: no limit).
     """
 
-    def __init__(self, artifact: Path, size: int = 2) -> None:
+    def __init__(self, artifact: Path, size: int = 2, memory_limit: int = 0) -> None:
         if size < 1:
             raise ValueError("a worker pool needs at least one worker")
         self.artifact = Path(artifact)
         self.size = size
+        self.memory_limit = memory_limit
         self.restarts = 0
         self._context = multiprocessing.get_context("spawn")
         self._idle: queue.Queue[_Worker] = queue.Queue()
@@ -246,18 +290,22 @@ class WorkerPool:
 
     # jobs
 
-    def run(self, job: QueryJob | StatsJob, timeout: float) -> Any:
+    def run(self, job: QueryJob | StatsJob, timeout: float,
+            cancel: Callable[[], str | None] | None = None) -> Any:
         """Run a job on an idle worker and return its answer.
 
         Args:
             job: a :class:`QueryJob` (answer: :class:`Outcome`) or :class:`StatsJob` (a dict).
             timeout: seconds, counting both the wait for an idle worker and the work.
+            cancel: asked while the job runs; a reason it returns stops the job.
 
         Raises:
             QueryTimeout: no worker became free in time, or the job could not start before its
                 deadline (it is withdrawn; the worker stays), or the work ran past the deadline
                 (the worker was then killed and is being replaced).
-            WorkerLost: the worker died while working.
+            WorkerLost: the worker died while working, or ran out of memory.
+            QueryPreempted: ``cancel`` gave a reason (the worker was then killed and is being
+                replaced).
             QuerySyntaxError: the query does not parse.
             QueryRefused, NotAcceptable, ServiceFailed: see :func:`conflict_graph.jobs.perform`.
             QueryError: any other reason the worker gave for not answering.
@@ -287,7 +335,11 @@ class WorkerPool:
                 self._idle.put(worker)
                 raise QueryTimeout(f"the server is busy: the query could not start within its {timeout:g} s "
                                    "limit; try again later")
-            if not worker.conn.poll(max(0.0, deadline - time.monotonic())):
+            stopped = self._await_reply(worker, deadline, cancel)
+            if stopped is not None:
+                self._replace(worker)
+                raise QueryPreempted(stopped)
+            if not worker.conn.poll(0):
                 self._replace(worker)
                 raise QueryTimeout(
                     f"the query ran past the time limit of {timeout:g} s and was stopped; add a "
@@ -296,9 +348,11 @@ class WorkerPool:
             reply = worker.conn.recv()
         except (EOFError, OSError):
             self._replace(worker)
+            limit = f" of {self.memory_limit // 2**20:,} MB" if self.memory_limit else ""
             raise WorkerLost(
-                "the query worker stopped while running the query (it ran out of memory or crashed); "
-                "it is being replaced"
+                f"the query worker stopped while running the query: it reached the memory limit{limit} "
+                "(CONFLICT_GRAPH_WORKER_MEMORY_MB) or crashed, and it is being replaced; make the query "
+                "more selective, avoid cross products or add a LIMIT"
             ) from None
         self._idle.put(worker)
         status = reply[0]
@@ -307,6 +361,20 @@ class WorkerPool:
         if status == "error":
             raise _ERRORS.get(reply[1], QueryError)(reply[2])
         raise RuntimeError(f"query worker failed:\n{reply[1]}")
+
+    @staticmethod
+    def _await_reply(worker: _Worker, deadline: float,
+                     cancel: Callable[[], str | None] | None) -> str | None:
+        """Wait for the reply until ``deadline``; the reason to stop early if ``cancel`` gives one."""
+        while True:
+            remaining = max(0.0, deadline - time.monotonic())
+            if worker.conn.poll(remaining if cancel is None else min(remaining, CANCEL_POLL)):
+                return None
+            reason = cancel() if cancel is not None else None
+            if reason:
+                return reason
+            if time.monotonic() >= deadline:
+                return None
 
     def _replace(self, worker: _Worker) -> None:
         worker.process.kill()
@@ -327,7 +395,8 @@ class WorkerPool:
                 return
             parent_end, child_end = self._context.Pipe()
             process = self._context.Process(
-                target=_worker_main, args=(str(self.artifact), child_end, os.getpid()),
+                target=_worker_main,
+                args=(str(self.artifact), child_end, os.getpid(), self.memory_limit),
                 name="conflict-graph-query-worker", daemon=True,
             )
             process.start()
