@@ -12,7 +12,8 @@ told apart by remote address. :class:`Admission` decides who gets a worker, in t
    :data:`HALF_LIFE` seconds; the time of its running queries included), the oldest first among
    equals: start-time fair queueing over clients, as in Demers, Keshav and Shenker, "Analysis and
    simulation of a fair queueing algorithm" (SIGCOMM 1989). One client may run on at most
-   ``client_workers`` workers at once.
+   ``client_workers`` workers at once while it is heavy (below); a light client may also take a
+   worker beyond its share that nobody else waits for, so one client alone uses every worker.
 3. **Keep a worker for light clients**: a client is *heavy* while its recent worker time is above
    ``fair_share`` seconds (or it has a query running longer than that). With two workers or
    more, a heavy client's query does not take the last worker not held by a heavy query. And
@@ -171,16 +172,15 @@ class Admission:
         heavy_running = sum(1 for t in self._running if self._long(t, now) or self._heavy(t.client, now))
         candidates = []
         for turn in self._waiting:
-            if turn.client is not None and sum(
-                    1 for t in self._running if t.client == turn.client) >= self.client_workers:
-                continue
-            if (self.workers > 1 and self._heavy(turn.client, now)
-                    and heavy_running + 1 >= self.workers):
+            heavy = self._heavy(turn.client, now)
+            over = turn.client is not None and sum(
+                1 for t in self._running if t.client == turn.client) >= self.client_workers
+            if over and (heavy or self.fair_share <= 0):
+                continue  # a light client may use a worker beyond its share while it is free
+            if self.workers > 1 and heavy and heavy_running + 1 >= self.workers:
                 continue  # keep one worker for the clients that are not heavy
-            candidates.append(turn)
-        if not candidates:
-            return None
-        return min(candidates, key=lambda t: (self._recent(t.client, now), t.order))
+            candidates.append((over, self._recent(turn.client, now), turn.order, turn))
+        return min(candidates, key=lambda c: c[:3])[3] if candidates else None
 
     def _preempt(self, now: float) -> None:
         if self.fair_share <= 0 or any(t.stop_reason for t in self._running):

@@ -145,7 +145,7 @@ class QueryService:
         files = inputs.collect(include_embedded=include_embedded, extra_paths=paths)
         result = build.build(files, cache_dir=Path(values["cache_dir"]), progress=_progress)
         pool = WorkerPool(result.artifact, int(values.get("workers") or 2),
-                          memory_limit=int(values.get("worker_memory_mb") or 0) * 2**20)
+                          memory_limit=int(values.get("worker_memory_mb") or 0) * 2**20, spare=1)
         pool.start()
         timeout = float(values["query_timeout"])
         service = cls(result.catalogue, pool, query_timeout=timeout,

@@ -215,13 +215,18 @@ class WorkerPool:
         size: how many workers (each holds its own copy of the dataset in memory).
         memory_limit: bytes of address space each worker may add once the dataset is open
             (0: no limit).
+        spare: workers started beyond ``size``. The pool itself runs as many jobs at once as
+            it has idle workers; a caller that runs at most ``size`` at once (the engine's
+            admission) always finds a started worker, even right after one was killed and while
+            its replacement starts.
     """
 
-    def __init__(self, artifact: Path, size: int = 2, memory_limit: int = 0) -> None:
+    def __init__(self, artifact: Path, size: int = 2, memory_limit: int = 0, spare: int = 0) -> None:
         if size < 1:
             raise ValueError("a worker pool needs at least one worker")
         self.artifact = Path(artifact)
         self.size = size
+        self.spare = spare
         self.memory_limit = memory_limit
         self.restarts = 0
         self._context = multiprocessing.get_context("spawn")
@@ -244,10 +249,10 @@ class WorkerPool:
         Raises:
             DataLoadError: a worker could not open the dataset (its message says why).
         """
-        for _ in range(self.size):
+        for _ in range(self.size + self.spare):
             self._launches.put(True)
         deadline = time.monotonic() + timeout
-        for _ in range(self.size):
+        for _ in range(self.size + self.spare):
             try:
                 failure = self._started.get(timeout=max(0.0, deadline - time.monotonic()))
             except queue.Empty:
@@ -285,7 +290,7 @@ class WorkerPool:
         """Pool size, workers alive and idle, their process ids, and how many were replaced."""
         with self._lock:
             alive = [worker.process.pid for worker in self._workers if worker.process.is_alive()]
-        return {"size": self.size, "alive": len(alive), "idle": self._idle.qsize(),
+        return {"size": self.size, "spare": self.spare, "alive": len(alive), "idle": self._idle.qsize(),
                 "restarts": self.restarts, "pids": sorted(pid or 0 for pid in alive)}
 
     # jobs
