@@ -16,7 +16,9 @@ told apart by remote address. :class:`Admission` decides who gets a worker, in t
    worker beyond its share that nobody else waits for, so one client alone uses every worker.
 3. **Keep a worker for light clients**: a client is *heavy* while its recent worker time is above
    ``fair_share`` seconds (or it has a query running longer than that). With two workers or
-   more, a heavy client's query does not take the last worker not held by a heavy query. And
+   more, a heavy client's query does not take the last worker not held by a heavy query while
+   other clients are active (they have a query now, or had one in the last :data:`HALF_LIFE`
+   seconds); a client alone uses every worker. And
    when every worker runs a query longer than ``fair_share`` while a lighter client waits, the
    query of the heaviest client is stopped (:class:`~conflict_graph.errors.QueryPreempted`,
    HTTP 503 with ``Retry-After``) and its worker replaced, so a few addresses sending explosive
@@ -177,10 +179,16 @@ class Admission:
                 1 for t in self._running if t.client == turn.client) >= self.client_workers
             if over and (heavy or self.fair_share <= 0):
                 continue  # a light client may use a worker beyond its share while it is free
-            if self.workers > 1 and heavy and heavy_running + 1 >= self.workers:
-                continue  # keep one worker for the clients that are not heavy
+            if (self.workers > 1 and heavy and heavy_running + 1 >= self.workers
+                    and self._others_active(turn.client, now)):
+                continue  # keep one worker for the other clients, which are lighter
             candidates.append((over, self._recent(turn.client, now), turn.order, turn))
         return min(candidates, key=lambda c: c[:3])[3] if candidates else None
+
+    def _others_active(self, client: str | None, now: float) -> bool:
+        """True when a client other than ``client`` has a query now or had one recently."""
+        return (any(t.client != client for t in self._running + self._waiting)
+                or any(c != client and now - when < HALF_LIFE for c, (_, when) in self._used.items()))
 
     def _preempt(self, now: float) -> None:
         if self.fair_share <= 0 or any(t.stop_reason for t in self._running):

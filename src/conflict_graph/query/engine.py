@@ -245,9 +245,8 @@ class QueryService:
 
     def _run(self, prepared: PreparedQuery, job: QueryJob) -> Any:
         with self.admission.admit(prepared.request.client, prepared.timeout) as turn:
-            waited = (turn.started or turn.arrived) - turn.arrived
             try:
-                return self.pool.run(job, max(0.0, prepared.timeout - waited), turn.stop_requested)
+                return self.pool.run(job, prepared.timeout, turn.stop_requested, since=turn.arrived)
             except QueryPreempted as exc:
                 raise QueryPreempted(str(exc), self.admission.retry_after) from exc
             except QuerySyntaxError as exc:

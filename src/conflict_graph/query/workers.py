@@ -296,13 +296,15 @@ class WorkerPool:
     # jobs
 
     def run(self, job: QueryJob | StatsJob, timeout: float,
-            cancel: Callable[[], str | None] | None = None) -> Any:
+            cancel: Callable[[], str | None] | None = None, since: float | None = None) -> Any:
         """Run a job on an idle worker and return its answer.
 
         Args:
             job: a :class:`QueryJob` (answer: :class:`Outcome`) or :class:`StatsJob` (a dict).
             timeout: seconds, counting both the wait for an idle worker and the work.
             cancel: asked while the job runs; a reason it returns stops the job.
+            since: when the ``timeout`` began (``time.monotonic()``; default: now), if the caller
+                already waited for its turn.
 
         Raises:
             QueryTimeout: no worker became free in time, or the job could not start before its
@@ -317,7 +319,7 @@ class WorkerPool:
         """
         if self._closed:
             raise WorkerLost("the query workers have been stopped")
-        deadline = time.monotonic() + timeout
+        deadline = (time.monotonic() if since is None else since) + timeout
         while True:
             try:
                 worker = self._idle.get(timeout=max(0.0, deadline - time.monotonic()))
