@@ -102,7 +102,7 @@ class Admission:
     """
 
     def __init__(self, workers: int, *, per_client: int = 5, max_waiting: int = 32,
-                 client_workers: int | None = None, fair_share: float = 1.0, retry_after: int = 1,
+                 client_workers: int | None = None, fair_share: float = 2.0, retry_after: int = 1,
                  clock: Callable[[], float] = time.monotonic) -> None:
         if workers < 1 or per_client < 1:
             raise ValueError("admission needs room for at least one query")
@@ -137,7 +137,7 @@ class Admission:
         fair_share = values.get("fair_share_seconds")
         return cls(workers, per_client=int(values.get("max_client_queries") or 5), max_waiting=waiting,
                    client_workers=client_workers,
-                   fair_share=1.0 if fair_share is None else float(fair_share),
+                   fair_share=2.0 if fair_share is None else float(fair_share),
                    retry_after=max(1, math.ceil(float(values.get("query_timeout") or 10))))
 
     # accounting (callers hold the lock)
