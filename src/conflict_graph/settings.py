@@ -149,7 +149,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("max_client_workers", None, _positive(int),
             "Query workers one client address may use at once (default: --workers minus 1, at "
             "least 1); its other queries wait their fair turn.", "--max-client-workers"),
-    Setting("fair_share_seconds", 2.0, _seconds,
+    Setting("fair_share_seconds", 1.0, _seconds,
             "Recent worker time above which a client is heavy: it cannot take the last worker, and "
             "when every worker runs a query longer than this while a lighter client waits, the "
             "heaviest client's query is stopped (503); 0 turns this off.", "--fair-share-seconds"),

@@ -14,15 +14,19 @@ told apart by remote address. :class:`Admission` decides who gets a worker, in t
    simulation of a fair queueing algorithm" (SIGCOMM 1989). One client may run on at most
    ``client_workers`` workers at once while it is heavy (below); a light client may also take a
    worker beyond its share that nobody else waits for, so one client alone uses every worker.
-3. **Keep a worker for light clients**: a client is *heavy* while its recent worker time is above
+3. **Move long queries aside**: a query running longer than ``fair_share`` seconds gives up its
+   place to a waiting query and goes on beside the ``workers`` (at most ``long_slots`` such
+   queries; the pool has processes for them, and lowers their CPU priority). Short queries keep
+   every worker while a few long ones run.
+4. **Keep a worker for light clients**: a client is *heavy* while its recent worker time is above
    ``fair_share`` seconds (or it has a query running longer than that). With two workers or
    more, a heavy client's query does not take the last worker not held by a heavy query while
    other clients are active (they have a query now, or had one in the last :data:`HALF_LIFE`
-   seconds); a client alone uses every worker. And
-   when every worker runs a query longer than ``fair_share`` while a lighter client waits, the
-   query of the heaviest client is stopped (:class:`~conflict_graph.errors.QueryPreempted`,
-   HTTP 503 with ``Retry-After``) and its worker replaced, so a few addresses sending explosive
-   queries cannot shut out everyone else. ``fair_share = 0`` switches step 3 off.
+   seconds); a client alone uses every worker. And when every worker runs a long query that
+   could not be moved aside while a lighter client waits, the query of the heaviest client is
+   stopped (:class:`~conflict_graph.errors.QueryPreempted`, HTTP 503 with ``Retry-After``) and
+   its worker replaced, so a few addresses sending explosive queries cannot shut out everyone
+   else. ``fair_share = 0`` switches steps 3 and 4 off.
 
 A query that waits past its time limit gets :class:`~conflict_graph.errors.QueryTimeout`. Nothing
 here runs a query: the engine calls :meth:`Admission.admit` around the worker pool.
@@ -81,6 +85,7 @@ class Turn:
     order: int
     started: float | None = None
     stop_reason: str | None = None
+    long: bool = False
     granted: threading.Event = field(default_factory=threading.Event)
 
     def stop_requested(self) -> str | None:
@@ -98,12 +103,13 @@ class Admission:
         client_workers: workers one client may use at once.
         fair_share: seconds of recent worker time above which a client is heavy (0: never).
         retry_after: seconds a refused client is told to wait.
+        long_slots: long queries that may run beside the ``workers`` (0: none).
         clock: monotonic seconds (tests pass their own).
     """
 
     def __init__(self, workers: int, *, per_client: int = 5, max_waiting: int = 32,
-                 client_workers: int | None = None, fair_share: float = 2.0, retry_after: int = 1,
-                 clock: Callable[[], float] = time.monotonic) -> None:
+                 client_workers: int | None = None, fair_share: float = 1.0, retry_after: int = 1,
+                 long_slots: int = 0, clock: Callable[[], float] = time.monotonic) -> None:
         if workers < 1 or per_client < 1:
             raise ValueError("admission needs room for at least one query")
         self.workers = workers
@@ -112,6 +118,7 @@ class Admission:
         self.client_workers = client_workers or workers
         self.fair_share = fair_share
         self.retry_after = retry_after
+        self.long_slots = long_slots if fair_share > 0 else 0
         self._clock = clock
         self._lock = threading.Lock()
         self._order = count()
@@ -137,7 +144,7 @@ class Admission:
         fair_share = values.get("fair_share_seconds")
         return cls(workers, per_client=int(values.get("max_client_queries") or 5), max_waiting=waiting,
                    client_workers=client_workers,
-                   fair_share=2.0 if fair_share is None else float(fair_share),
+                   fair_share=1.0 if fair_share is None else float(fair_share), long_slots=workers,
                    retry_after=max(1, math.ceil(float(values.get("query_timeout") or 10))))
 
     # accounting (callers hold the lock)
@@ -156,9 +163,19 @@ class Admission:
     def _long(self, turn: Turn, now: float) -> bool:
         return self.fair_share > 0 and turn.started is not None and now - turn.started > self.fair_share
 
+    def _busy(self) -> int:
+        """Workers held by queries that have not given up their place."""
+        return sum(1 for t in self._running if not t.long)
+
     def _schedule(self, now: float) -> None:
-        """Give free workers to waiting queries; stop one long query if light clients starve."""
-        while self._waiting and len(self._running) < self.workers:
+        """Move long queries out of the way, give free workers to waiting queries, and stop one
+        long query if light clients starve."""
+        moved = sum(1 for t in self._running if t.long)
+        for turn in self._running:
+            if moved < self.long_slots and not turn.long and self._long(turn, now):
+                turn.long = True
+                moved += 1
+        while self._waiting and self._busy() < self.workers:
             turn = self._next(now)
             if turn is None:
                 break
@@ -166,12 +183,13 @@ class Admission:
             turn.started = now
             self._running.append(turn)
             turn.granted.set()
-        if self._waiting and len(self._running) >= self.workers:
+        if self._waiting and self._busy() >= self.workers:
             self._preempt(now)
 
     def _next(self, now: float) -> Turn | None:
         """The waiting turn to run next: least recent use first, then the oldest."""
-        heavy_running = sum(1 for t in self._running if self._long(t, now) or self._heavy(t.client, now))
+        heavy_running = sum(1 for t in self._running
+                            if not t.long and (self._long(t, now) or self._heavy(t.client, now)))
         candidates = []
         for turn in self._waiting:
             heavy = self._heavy(turn.client, now)
@@ -193,10 +211,11 @@ class Admission:
     def _preempt(self, now: float) -> None:
         if self.fair_share <= 0 or any(t.stop_reason for t in self._running):
             return  # off, or one query is already being stopped
-        if not all(self._long(t, now) for t in self._running):
+        short = [t for t in self._running if not t.long]
+        if not all(self._long(t, now) for t in short):
             return  # a worker will soon be free
         lightest = min(self._recent(t.client, now) for t in self._waiting)
-        victim = max(self._running, key=lambda t: (self._recent(t.client, now), t.started or 0))
+        victim = max(short, key=lambda t: (self._recent(t.client, now), t.started or 0))
         if self._recent(victim.client, now) <= lightest + self.fair_share:
             return  # the waiting clients are no lighter
         victim.stop_reason = (
@@ -255,7 +274,7 @@ class Admission:
                     f"this client already has {mine} queries running or waiting, the most one client "
                     "may have (CONFLICT_GRAPH_MAX_CLIENT_QUERIES); wait for an answer before sending "
                     "the next query", self.retry_after)
-        free = self.workers - len(self._running)
+        free = self.workers - self._busy()
         if len(self._waiting) >= self.max_waiting + max(0, free):
             raise ServerBusy(
                 f"the server is busy: {len(self._waiting)} queries are waiting for a query worker, the "
@@ -276,14 +295,16 @@ class Admission:
     def ready(self) -> bool:
         """True when a worker is free for a query arriving now."""
         with self._lock:
-            return len(self._running) < self.workers and not self._waiting
+            return self._busy() < self.workers and not self._waiting
 
     def stats(self) -> dict[str, int | float]:
         """Queries running and waiting, clients with queries, the limits, queries stopped."""
         with self._lock:
             turns = self._running + self._waiting
-            return {"running": len(self._running), "waiting": len(self._waiting),
+            return {"running": len(self._running), "long": sum(1 for t in self._running if t.long),
+                    "waiting": len(self._waiting),
                     "clients": len({t.client for t in turns}), "workers": self.workers,
-                    "max_waiting": self.max_waiting, "per_client": self.per_client,
+                    "long_slots": self.long_slots, "max_waiting": self.max_waiting,
+                    "per_client": self.per_client,
                     "client_workers": self.client_workers, "fair_share_seconds": self.fair_share,
                     "preempted": self.preempted}

@@ -144,15 +144,19 @@ class QueryService:
             raise SettingError("--no-default-data needs at least one --data PATH to serve")
         files = inputs.collect(include_embedded=include_embedded, extra_paths=paths)
         result = build.build(files, cache_dir=Path(values["cache_dir"]), progress=_progress)
-        pool = WorkerPool(result.artifact, int(values.get("workers") or 2),
-                          memory_limit=int(values.get("worker_memory_mb") or 0) * 2**20, spare=1)
+        workers = int(values.get("workers") or 2)
+        admission = Admission.from_settings(values, workers)
+        # processes for the long queries that give up their place, and one started in advance
+        pool = WorkerPool(result.artifact, workers,
+                          memory_limit=int(values.get("worker_memory_mb") or 0) * 2**20,
+                          spare=admission.long_slots + 1, lower_priority_after=0.5)
         pool.start()
         timeout = float(values["query_timeout"])
         service = cls(result.catalogue, pool, query_timeout=timeout,
                       max_rows=int(values["max_rows"]), max_query_bytes=int(values["max_query_bytes"]),
                       service_allowlist=tuple(values.get("service_allowlist") or ()),
                       max_response_bytes=int(values.get("max_response_bytes") or 64 * 1024 * 1024),
-                      admission=Admission.from_settings(values, pool.size))
+                      admission=admission)
         try:
             service.compute_statistics()
         except ConflictGraphError:  # statistics are a nicety: the service description falls back

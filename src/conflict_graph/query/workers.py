@@ -26,6 +26,11 @@ dataset is open (``RLIMIT_AS``, POSIX ``setrlimit``): a query that needs more (`
 cross product, strings doubled by nested ``CONCAT``) fails to allocate, and the worker either
 answers :class:`WorkerLost` or dies and is replaced; the client gets 503 either way.
 
+A query that runs longer than ``lower_priority_after`` seconds gets a lower CPU priority (its
+worker's nice value is raised to :data:`LONG_QUERY_NICENESS`), so it uses the cores other
+workers leave idle and short queries keep their latency; when it ends, the worker gets its
+priority back or, if the system refuses that to an unprivileged process, is replaced.
+
 A caller may also pass ``cancel``: while the query runs the pool asks it every
 :data:`CANCEL_POLL` seconds, and when it names a reason the worker is killed and replaced and
 the caller gets :class:`~conflict_graph.errors.QueryPreempted` (the fair sharing of
@@ -87,6 +92,8 @@ WORKER_RECURSION_LIMIT = 100_000
 ACK_GRACE = 2.0
 #: Seconds between two questions to a running query's ``cancel`` callback.
 CANCEL_POLL = 0.05
+#: Nice value of a worker while it runs a long query (POSIX ``setpriority``; 0 is the default).
+LONG_QUERY_NICENESS = 19
 
 
 class WorkerLost(QueryError):
@@ -199,6 +206,7 @@ def _memory_message(limit: int) -> str:
 class _Worker:
     process: BaseProcess
     conn: Connection
+    lowered: bool = False  # its CPU priority was lowered while it ran a long query
 
 
 _ERRORS: dict[str, type[ConflictGraphError]] = {
@@ -219,14 +227,18 @@ class WorkerPool:
             it has idle workers; a caller that runs at most ``size`` at once (the engine's
             admission) always finds a started worker, even right after one was killed and while
             its replacement starts.
+        lower_priority_after: seconds after which a running query's worker gets a lower CPU
+            priority (0: never).
     """
 
-    def __init__(self, artifact: Path, size: int = 2, memory_limit: int = 0, spare: int = 0) -> None:
+    def __init__(self, artifact: Path, size: int = 2, memory_limit: int = 0, spare: int = 0,
+                 lower_priority_after: float = 0.0) -> None:
         if size < 1:
             raise ValueError("a worker pool needs at least one worker")
         self.artifact = Path(artifact)
         self.size = size
         self.spare = spare
+        self.lower_priority_after = lower_priority_after
         self.memory_limit = memory_limit
         self.restarts = 0
         self._context = multiprocessing.get_context("spawn")
@@ -342,7 +354,7 @@ class WorkerPool:
                 self._idle.put(worker)
                 raise QueryTimeout(f"the server is busy: the query could not start within its {timeout:g} s "
                                    "limit; try again later")
-            stopped = self._await_reply(worker, deadline, cancel)
+            stopped = self._await_reply(worker, deadline, self._lowering(worker, cancel))
             if stopped is not None:
                 self._replace(worker)
                 raise QueryPreempted(stopped)
@@ -361,13 +373,41 @@ class WorkerPool:
                 "(CONFLICT_GRAPH_WORKER_MEMORY_MB) or crashed, and it is being replaced; make the query "
                 "more selective, avoid cross products or add a LIMIT"
             ) from None
-        self._idle.put(worker)
+        if not (worker.lowered and self._restore_priority(worker)):
+            self._idle.put(worker)
         status = reply[0]
         if status == "ok":
             return reply[1]
         if status == "error":
             raise _ERRORS.get(reply[1], QueryError)(reply[2])
         raise RuntimeError(f"query worker failed:\n{reply[1]}")
+
+    def _lowering(self, worker: _Worker,
+                  cancel: Callable[[], str | None] | None) -> Callable[[], str | None] | None:
+        """``cancel``, also lowering the worker's priority once the job has run long enough."""
+        if self.lower_priority_after <= 0 or not hasattr(os, "setpriority"):
+            return cancel
+        lower_at = time.monotonic() + self.lower_priority_after
+
+        def check() -> str | None:
+            if not worker.lowered and time.monotonic() >= lower_at and worker.process.pid:
+                try:
+                    os.setpriority(os.PRIO_PROCESS, worker.process.pid, LONG_QUERY_NICENESS)
+                    worker.lowered = True
+                except OSError:
+                    pass
+            return cancel() if cancel is not None else None
+        return check
+
+    def _restore_priority(self, worker: _Worker) -> bool:
+        """Give a worker its priority back; if not allowed, replace it. True if it was replaced."""
+        try:
+            os.setpriority(os.PRIO_PROCESS, worker.process.pid or 0, 0)
+            worker.lowered = False
+            return False
+        except OSError:
+            self._replace(worker)
+            return True
 
     @staticmethod
     def _await_reply(worker: _Worker, deadline: float,
