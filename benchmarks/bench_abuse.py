@@ -49,11 +49,14 @@ def main() -> None:
         server = start_server(["--no-default-data", "--data", str(DATA), "--data", str(filler(Path(folder))),
                                "--workers", str(args.workers), "--query-timeout", str(args.query_timeout),
                                "--worker-memory-mb", "256", "--request-read-timeout", "5",
-                               "--cleanup-interval", "1", *[o for opt in args.option for o in opt.split("=", 1)]],
+                               "--cleanup-interval", "1",
+                               *[part for option in args.option for part in option.split("=", 1)]],
                               Path(folder) / "cache")
         try:
-            print(f"machine: {platform.platform()}, {os.cpu_count()} cores; python {platform.python_version()}")
-            print(f"server: {args.workers} workers, query timeout {args.query_timeout:g} s, options {args.option}")
+            print(f"machine: {platform.platform()}, {os.cpu_count()} cores; "
+                  f"python {platform.python_version()}")
+            print(f"server: {args.workers} workers, query timeout {args.query_timeout:g} s, "
+                  f"options {args.option}")
             baseline = run(server.address, {"normal": args.normal}, args.seconds)["normal"]
             print(f"\nbaseline ({args.normal} normal clients, {args.seconds:g} s)")
             print(f"  normal     {baseline.summary(args.seconds)}")

@@ -209,7 +209,8 @@ def run(address: tuple[str, int], plan: dict[str, int], duration: float,
 # --- fuzzing ------------------------------------------------------------------------------------
 
 _SEEDS = (
-    "SELECT * WHERE { ?s ?p ?o } LIMIT 3", "ASK {}", "PREFIX ex: <http://example.org/> SELECT ?x { ?x a ex:C }",
+    "SELECT * WHERE { ?s ?p ?o } LIMIT 3", "ASK {}",
+    "PREFIX ex: <http://example.org/> SELECT ?x { ?x a ex:C }",
     "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o } LIMIT 2", "DESCRIBE <http://example.org/x>",
     "SELECT (<x:f>(1) AS ?v) {}", "BASE <http://]> ASK {}", "PREFIX p: <http://[> ASK {}",
     "SELECT ?x { SERVICE <http://127.0.0.1:9/> { ?x ?y ?z } }", "SELECT * FROM <http://[::1]:0/> {}",
@@ -250,7 +251,8 @@ def fuzz_request(rng: random.Random) -> tuple[str, str, bytes | None, dict[str, 
                                                                     "http://example.org/g", "")))))
     headers = {"Accept": rng.choice(_ACCEPTS)}
     method = rng.choice(("GET", "GET", "POST", "POST", "HEAD", "PUT", "OPTIONS"))
-    path = rng.choice(("/sparql", "/sparql", "/sparql/", "/health", "/health/ready", "/sparq%6c", "/sparql?x"))
+    path = rng.choice(("/sparql", "/sparql", "/sparql/", "/health", "/health/ready", "/sparq%6c",
+                       "/sparql?x"))
     if method == "POST":
         content_type = rng.choice(_TYPES)
         if content_type:
@@ -258,7 +260,8 @@ def fuzz_request(rng: random.Random) -> tuple[str, str, bytes | None, dict[str, 
         if content_type.startswith("application/sparql"):
             body = text.encode("utf-8", "surrogatepass")
         else:
-            body = urlencode(params).encode() if rng.random() < 0.9 else bytes(rng.randrange(256) for _ in range(40))
+            noise = bytes(rng.randrange(256) for _ in range(40))
+            body = urlencode(params).encode() if rng.random() < 0.9 else noise
         return method, path, body, headers
     query = "&".join(f"{quote(k)}={quote(v, safe='', errors='surrogatepass')}" for k, v in params)
     if rng.random() < 0.05:

@@ -61,7 +61,8 @@ def query(server: LiveServer, text: str, source: str | None = None, timeout: flo
     return server.request("GET", "/sparql?" + urlencode({"query": text}), timeout=timeout, source=source)
 
 
-def parallel(count: int, send: Callable[[int], Reply]) -> tuple[list[threading.Thread], list[tuple[Reply, float]]]:
+def parallel(count: int,
+             send: Callable[[int], Reply]) -> tuple[list[threading.Thread], list[tuple[Reply, float]]]:
     replies: list[tuple[Reply, float]] = []
 
     def one(index: int) -> None:

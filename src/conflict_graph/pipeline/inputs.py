@@ -273,8 +273,9 @@ def load(files: Sequence[InputFile], into: LoadedData | None = None) -> LoadedDa
                         raise DataLoadError(f"{item.path}: graph <{graph}> is reserved and cannot be loaded")
                     contexts[graph] = loaded.dataset.graph(URIRef(graph))
                     loaded.kinds.setdefault(graph, graph_kind(graph, item.kind))
-                shape_guard.check(item.path, graph, quad.predicate.value, quad.object.value,
-                                  isinstance(quad.object, ox.Literal))
+                if isinstance(quad.object, ox.NamedNode | ox.BlankNode | ox.Literal):
+                    shape_guard.check(item.path, graph, quad.predicate.value, quad.object.value,
+                                      isinstance(quad.object, ox.Literal))
                 quads.append((convert.term(quad.subject), convert.term(quad.predicate),
                               convert.term(quad.object), contexts[graph]))
             loaded.dataset.addN(quads)

@@ -154,7 +154,7 @@ class Admission:
         if client is None:
             return 0.0
         used, when = self._used.get(client, (0.0, now))
-        total = used * 0.5 ** ((now - when) / HALF_LIFE)
+        total: float = used * 0.5 ** ((now - when) / HALF_LIFE)
         return total + sum(now - (t.started or now) for t in self._running if t.client == client)
 
     def _heavy(self, client: str | None, now: float) -> bool:
@@ -176,13 +176,13 @@ class Admission:
                 turn.long = True
                 moved += 1
         while self._waiting and self._busy() < self.workers:
-            turn = self._next(now)
-            if turn is None:
+            chosen = self._next(now)
+            if chosen is None:
                 break
-            self._waiting.remove(turn)
-            turn.started = now
-            self._running.append(turn)
-            turn.granted.set()
+            self._waiting.remove(chosen)
+            chosen.started = now
+            self._running.append(chosen)
+            chosen.granted.set()
         if self._waiting and self._busy() >= self.workers:
             self._preempt(now)
 

@@ -36,14 +36,11 @@ for clients that prefer JSON and plain text otherwise.
 from __future__ import annotations
 
 import json
-
 import re
 
 from flask import Flask, Response, current_app, request
 from werkzeug.exceptions import BadRequest, HTTPException, RequestHeaderFieldsTooLarge
 
-from ..query.admission import ServerBusy, TooManyQueries
-from ..query.conneg import prefers_json
 from ..errors import (
     ConflictGraphError,
     NotAcceptable,
@@ -54,10 +51,13 @@ from ..errors import (
     QueryTimeout,
     QueryTooLarge,
 )
+from ..query.admission import ServerBusy, TooManyQueries
+from ..query.conneg import prefers_json
 from ..query.service_check import ServiceFailed
 from ..query.workers import WorkerLost
 
-__all__ = ["MAX_HEADER_FIELD_BYTES", "STATUS", "PreconditionFailed", "ProtocolError", "UnsupportedMediaType", "error_response",
+__all__ = ["MAX_HEADER_FIELD_BYTES", "STATUS", "PreconditionFailed", "ProtocolError", "UnsupportedMediaType",
+           "check_headers", "error_response",
            "init_app", "status_for"]
 
 

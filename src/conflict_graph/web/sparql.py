@@ -31,10 +31,10 @@ from urllib.parse import parse_qsl
 from flask import Blueprint, Response, current_app, request
 from werkzeug.datastructures import MultiDict
 
-from ..query import conneg, service_description
 from .. import iris
-from ..query.engine import PreparedQuery, QueryService
 from ..errors import QueryRefused, QueryTooLarge
+from ..query import conneg, service_description
+from ..query.engine import PreparedQuery, QueryService
 from ..query.query_types import Provenance, QueryRequest, QueryResponse, entailment_of
 from .errors import PreconditionFailed, ProtocolError, UnsupportedMediaType
 
@@ -270,7 +270,7 @@ def _description(params: MultiDict[str, str]) -> Response:
             service_allowlist=service.service_allowlist, max_response_bytes=service.max_response_bytes)
         cache[key] = service_description.serialize(graph, chosen.name)
     body = cache[key].replace(_ENDPOINT_PLACEHOLDER.encode(), endpoint.encode())
-    digest = hashlib.sha256(f"{endpoint}\0{key}".encode() + service.catalogue.data_version.encode()).hexdigest()
+    digest = hashlib.sha256(f"{endpoint}\0{key}\0{service.catalogue.data_version}".encode()).hexdigest()
     etag = f'W/"sd-{digest[:24]}"'
     provenance = service.provenance("owl-rl")
     if request.if_none_match.contains_weak(etag.removeprefix("W/").strip('"')):
