@@ -142,7 +142,7 @@ SETTINGS: tuple[Setting, ...] = (
             "Conflict-Graph-Truncated).", "--max-response-bytes"),
     Setting("max_waiting", None, _count,
             "Queries that may wait for a busy worker (default: 16 per worker, at most --threads "
-            "minus --workers minus 2); one more gets 503 at once.", "--max-waiting"),
+            "minus twice --workers minus 2); one more gets 503 at once.", "--max-waiting"),
     Setting("max_client_queries", 5, _positive(int),
             "Queries one client address may have running or waiting at once; one more gets 429.",
             "--max-client-queries"),

@@ -131,14 +131,15 @@ class Admission:
     def from_settings(cls, values: Mapping[str, Any], workers: int) -> Admission:
         """The limits the settings ask for (:mod:`conflict_graph.settings`).
 
-        ``max_waiting`` defaults to 16 per worker, kept below the server's ``threads`` so that
-        threads stay free for ``/health`` and for refusals; ``client_workers`` to every worker
+        ``max_waiting`` defaults to 16 per worker, kept below the server's ``threads`` minus the
+        queries that may run (the workers and as many long ones) minus 2, so that threads stay
+        free for ``/health`` and for refusals; ``client_workers`` to every worker
         but one (at least one). A refused client is told to retry after the time limit.
         """
         threads = int(values.get("threads") or 8)
         waiting = values.get("max_waiting")
         waiting = 16 * workers if waiting is None else int(waiting)
-        waiting = max(0, min(waiting, threads - workers - 2))
+        waiting = max(0, min(waiting, threads - 2 * workers - 2))
         client_workers = values.get("max_client_workers")
         client_workers = max(1, workers - 1) if client_workers is None else int(client_workers)
         fair_share = values.get("fair_share_seconds")
