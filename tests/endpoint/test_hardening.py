@@ -76,8 +76,10 @@ def test_eight_60_kb_queries_at_once_leave_health_answering(server: LiveServer) 
     for thread in threads:
         thread.start()
     seconds = health_while(server, threads)
-    assert [reply.status for reply in replies] == [400] * 8, [r.text[:200] for r in replies]
-    assert all("syntax error" in reply.text for reply in replies)
+    statuses = [reply.status for reply in replies]
+    assert len(replies) == 8 and set(statuses) <= {400, 429}, [r.text[:200] for r in replies]
+    assert statuses.count(400) >= 5  # one address may have five queries at once; a sixth is a 429
+    assert all("syntax error" in reply.text for reply in replies if reply.status == 400)
     assert seconds and max(seconds) < 2.0, seconds  # a safety net; bench_abuse.py measures
 
 
