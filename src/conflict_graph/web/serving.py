@@ -19,6 +19,7 @@ Only :mod:`conflict_graph.web` imports this module.
 
 from __future__ import annotations
 
+import errno
 import logging
 import signal
 import socket
@@ -61,7 +62,7 @@ def bind(host: str, port: int) -> socket.socket:
         listener.listen(1024)
     except OSError as exc:
         listener.close()
-        reason = "the port is in use" if exc.errno in (98, 48, 10048) else exc.strerror or str(exc)
+        reason = "the port is in use" if exc.errno == errno.EADDRINUSE else exc.strerror or str(exc)
         raise SettingError(f"cannot listen on {host}:{port}: {reason} (choose another with --port, "
                            "or --port 0 for a free one)") from None
     return listener
