@@ -13,6 +13,7 @@
         ├── QueryRefused        the query is well formed but not allowed (update, SERVICE, remote graph)
         ├── QueryTooLarge       the request exceeds the size limit
         ├── QueryTimeout        the query ran past its time limit and was stopped
+        ├── QueryPreempted      the query was stopped to give its worker to other clients
         ├── NotAcceptable       no result format satisfies the client's Accept header
         ├── WorkerLost          (workers.py) the process running the query died
         ├── ServerBusy          (admission.py) too many queries are waiting for a worker
@@ -35,6 +36,7 @@ __all__ = [
     "InputError",
     "NotAcceptable",
     "QueryError",
+    "QueryPreempted",
     "QueryRefused",
     "QuerySyntaxError",
     "QueryTimeout",
@@ -95,6 +97,17 @@ class QueryTooLarge(QueryError):
 
 class QueryTimeout(QueryError):
     """The query ran past its time limit and its work was stopped."""
+
+
+class QueryPreempted(QueryError):
+    """The query was stopped before its time limit so that other clients' queries could run.
+
+    ``retry_after`` is the seconds the client is told to wait.
+    """
+
+    def __init__(self, message: str, retry_after: int = 10) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
 
 
 class NotAcceptable(QueryError):

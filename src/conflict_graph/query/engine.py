@@ -30,7 +30,15 @@ from typing import Any
 from . import conneg, guard, store
 from .admission import Admission
 from .conneg import Format
-from ..errors import ConflictGraphError, InputError, QueryError, QuerySyntaxError, QueryTooLarge, SettingError
+from ..errors import (
+    ConflictGraphError,
+    InputError,
+    QueryError,
+    QueryPreempted,
+    QuerySyntaxError,
+    QueryTooLarge,
+    SettingError,
+)
 from .jobs import Outcome, QueryJob, StatsJob
 from .query_types import (
     MAX_GRAPH_URIS,
@@ -98,8 +106,8 @@ class QueryService:
         max_query_bytes: the largest query text accepted, in UTF-8 bytes.
         service_allowlist: ``SERVICE`` endpoints the guard lets through.
         max_response_bytes: the byte cap on a result.
-        admission: how many queries may run or wait at once (default: three per worker in all,
-            ``workers - 1`` per client).
+        admission: who gets the next free worker (default: :class:`Admission` with its
+            defaults for the pool's size).
     """
 
     def __init__(self, catalogue: Catalogue, pool: WorkerPool, *, query_timeout: float = 10.0,
@@ -114,7 +122,8 @@ class QueryService:
         self.max_response_bytes = max_response_bytes
         self.service_allowlist = tuple(service_allowlist)
         retry_after = max(1, math.ceil(query_timeout))
-        self.admission = admission or Admission(3 * pool.size, max(1, pool.size - 1), retry_after)
+        self.admission = admission or Admission(pool.size, client_workers=max(1, pool.size - 1),
+                                                retry_after=retry_after)
         self._statistics: dict[str, dict[str, int]] | None = None
         self._datasets: dict[str, store.QueryDataset] = {}
 
@@ -136,14 +145,19 @@ class QueryService:
             raise SettingError("--no-default-data needs at least one --data PATH to serve")
         files = inputs.collect(include_embedded=include_embedded, extra_paths=paths)
         result = build_isolated(files, cache_dir=Path(values["cache_dir"]), progress=_progress)
-        pool = WorkerPool(result.artifact, int(values.get("workers") or 2))
+        workers = int(values.get("workers") or 2)
+        admission = Admission.from_settings(values, workers)
+        # processes for the long queries that give up their place, and one started in advance
+        pool = WorkerPool(result.artifact, workers,
+                          memory_limit=int(values.get("worker_memory_mb") or 0) * 2**20,
+                          spare=admission.long_slots + 1, lower_priority_after=0.5)
         pool.start()
         timeout = float(values["query_timeout"])
         service = cls(result.catalogue, pool, query_timeout=timeout,
                       max_rows=int(values["max_rows"]), max_query_bytes=int(values["max_query_bytes"]),
                       service_allowlist=tuple(values.get("service_allowlist") or ()),
                       max_response_bytes=int(values.get("max_response_bytes") or 64 * 1024 * 1024),
-                      admission=Admission.from_settings(values, pool.size))
+                      admission=admission)
         try:
             service.compute_statistics()
         except ConflictGraphError:  # statistics are a nicety: the service description falls back
@@ -244,9 +258,11 @@ class QueryService:
         self._run(prepared, dataclasses.replace(prepared.job, check_only=True))
 
     def _run(self, prepared: PreparedQuery, job: QueryJob) -> Any:
-        with self.admission.admit(prepared.request.client):
+        with self.admission.admit(prepared.request.client, prepared.timeout) as turn:
             try:
-                return self.pool.run(job, prepared.timeout)
+                return self.pool.run(job, prepared.timeout, turn.stop_requested, since=turn.arrived)
+            except QueryPreempted as exc:
+                raise QueryPreempted(str(exc), self.admission.retry_after) from exc
             except QuerySyntaxError as exc:
                 raise QuerySyntaxError(_shorten(str(exc)) + _undeclared_hint(prepared.shape)) from exc
             except QueryError as exc:
@@ -301,6 +317,7 @@ class QueryService:
         workers = self.pool.stats()
         return {
             "status": "ok" if workers["alive"] > 0 else "unavailable",
+            "ready": workers["alive"] > 0 and workers["idle"] > 0 and self.admission.ready(),
             "data_version": self.catalogue.data_version,
             "ontology_version": self.catalogue.ontology_version,
             "graphs": len(self.catalogue.graphs),

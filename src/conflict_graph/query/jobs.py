@@ -17,6 +17,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..errors import QueryError
 from . import service_check
 
 __all__ = ["Outcome", "QueryJob", "StatsJob", "graph_statistics", "perform"]
@@ -130,6 +131,7 @@ def perform(store: Any, job: QueryJob) -> Outcome | None:
         QuerySyntaxError: the query does not parse.
         ServiceFailed: an allowed ``SERVICE`` endpoint failed.
         NotAcceptable: the requested format cannot carry the result (XML and control characters).
+        QueryError: pyoxigraph cannot evaluate the query (a call of a function it does not know).
     """
     from .store import execute
 
@@ -139,7 +141,12 @@ def perform(store: Any, job: QueryJob) -> Outcome | None:
         if job.check_only:
             return None
         return _write(result, job)
-    except (OSError, RuntimeError) as exc:  # evaluation talked to a SERVICE endpoint and failed
+    except RuntimeError as exc:  # pyoxigraph cannot evaluate it: an unknown function, or a SERVICE
+        if job.services:
+            raise _service_failed(job, exc) from exc
+        detail = " ".join(str(exc).split())[:300] or type(exc).__name__
+        raise QueryError(f"the query cannot be evaluated: {detail}") from exc
+    except OSError as exc:  # evaluation talked to a SERVICE endpoint and failed
         if not job.services and not service_check.mentions_service(job.text):
             raise
         raise _service_failed(job, exc) from exc

@@ -19,6 +19,7 @@ from rdflib.namespace import SH
 from rdflib.term import Node
 
 from .. import iris
+from ..errors import DataLoadError
 
 __all__ = ["ValidationReport", "Violation", "validate"]
 
@@ -142,6 +143,10 @@ def validate(dataset: Dataset, asserted: Iterable[URIRef] | None = None) -> Vali
 
     Returns:
         The report. With no shapes graph (or an empty one) everything conforms.
+
+    Raises:
+        DataLoadError: pySHACL cannot use the shapes (a SPARQL constraint that does not parse, a
+            malformed shape); the message is one line.
     """
     shapes = _union(dataset, [iris.SHAPES_GRAPH])
     if len(shapes) == 0:
@@ -153,8 +158,15 @@ def validate(dataset: Dataset, asserted: Iterable[URIRef] | None = None) -> Vali
         asserted = [g.identifier for g in dataset.graphs()
                     if isinstance(g.identifier, URIRef) and g.identifier not in skip]
     data = _union(dataset, asserted)
-    conforms, report, _ = pyshacl.validate(
-        data, shacl_graph=shapes, inference="none", advanced=True, allow_warnings=True,
-    )
+    import rdflib.plugins.sparql as rdflib_sparql
+
+    rdflib_sparql.SPARQL_LOAD_GRAPHS = False  # FROM in shape SPARQL never downloads (see shape_guard)
+    try:
+        conforms, report, _ = pyshacl.validate(
+            data, shacl_graph=shapes, inference="none", advanced=True, allow_warnings=True,
+        )
+    except Exception as exc:  # noqa: BLE001 - pySHACL raises many kinds for shapes it cannot use
+        detail = " ".join(str(exc).split())[:300] or type(exc).__name__
+        raise DataLoadError(f"the SHACL shapes cannot be used: {detail}") from exc
     results = _results(report, shapes, data)
     return ValidationReport(bool(conforms), _text(bool(conforms), results), results)
