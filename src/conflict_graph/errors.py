@@ -15,6 +15,7 @@
         ├── QueryTooLarge       the request exceeds the size limit
         ├── ParameterError      a named query's parameter is missing, unknown or not of its type
         ├── QueryTimeout        the query ran past its time limit and was stopped
+        ├── QueryPreempted      the query was stopped to give its worker to other clients
         ├── NotAcceptable       no result format satisfies the client's Accept header
         ├── WorkerLost          (workers.py) the process running the query died
         ├── ServerBusy          (admission.py) too many queries are waiting for a worker
@@ -39,6 +40,7 @@ __all__ = [
     "NotAcceptable",
     "ParameterError",
     "QueryError",
+    "QueryPreempted",
     "QueryRefused",
     "QuerySyntaxError",
     "QueryTimeout",
@@ -110,6 +112,17 @@ class ParameterError(QueryError):
 
 class QueryTimeout(QueryError):
     """The query ran past its time limit and its work was stopped."""
+
+
+class QueryPreempted(QueryError):
+    """The query was stopped before its time limit so that other clients' queries could run.
+
+    ``retry_after`` is the seconds the client is told to wait.
+    """
+
+    def __init__(self, message: str, retry_after: int = 10) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
 
 
 class NotAcceptable(QueryError):

@@ -36,6 +36,14 @@ def _default_cache_dir() -> str:
     return str(Path(base) / "conflict-graph")
 
 
+def _cores() -> int:
+    """CPU cores this process may run on (its affinity mask where the platform has one)."""
+    try:
+        return len(os.sched_getaffinity(0)) or 1
+    except AttributeError:  # not Linux
+        return os.cpu_count() or 1
+
+
 @dataclass(frozen=True)
 class Setting:
     """One configurable value.
@@ -88,6 +96,13 @@ def _count(text: str) -> int:
     return value
 
 
+def _seconds(text: str) -> float:
+    value: float = _number(float, text)
+    if value < 0:
+        raise ValueError(f"expected 0 or more seconds, got {text!r}")
+    return value
+
+
 def _port(text: str) -> int:
     value: int = _number(int, text)
     if not 0 <= value <= 65535:
@@ -135,10 +150,12 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("no_default_data", False, _bool,
             "Serve only the --data files, without the project's own ontology and data.",
             "--no-default-data"),
-    Setting("workers", 2, _positive(int),
-            "Query worker processes; each holds a copy of the dataset and runs one query at a time.",
-            "--workers"),
-    Setting("threads", 8, _positive(int), "HTTP threads of the WSGI server (waitress).", "--threads"),
+    Setting("workers", _cores, _positive(int),
+            "Query worker processes (default: the CPU cores this process may use); they share the "
+            "on-disk store, and each runs one query at a time.", "--workers"),
+    Setting("threads", 32, _positive(int),
+            "HTTP threads of the WSGI server (waitress); a query holds one while it waits and runs.",
+            "--threads"),
     Setting("query_timeout", 10.0, _positive(float),
             "Seconds a query may take, waiting for a free worker included; then it is stopped (503).",
             "--query-timeout"),
@@ -151,11 +168,38 @@ SETTINGS: tuple[Setting, ...] = (
             "Byte cap per response: a longer result is cut at a row boundary (header "
             "Conflict-Graph-Truncated).", "--max-response-bytes"),
     Setting("max_waiting", None, _count,
-            "Queries that may wait for a busy worker (default: twice --workers); one more gets "
-            "503 at once.", "--max-waiting"),
-    Setting("max_client_queries", None, _positive(int),
-            "Queries one client address may have running or waiting at once (default: --workers "
-            "minus 1, at least 1); one more gets 429.", "--max-client-queries"),
+            "Queries that may wait for a busy worker (default: 16 per worker, at most --threads "
+            "minus twice --workers minus 2); one more gets 503 at once.", "--max-waiting"),
+    Setting("max_client_queries", 5, _positive(int),
+            "Queries one client address may have running or waiting at once; one more gets 429.",
+            "--max-client-queries"),
+    Setting("max_client_workers", None, _positive(int),
+            "Query workers one client address may use at once (default: --workers minus 1, at "
+            "least 1); its other queries wait their fair turn.", "--max-client-workers"),
+    Setting("fair_share_seconds", 1.0, _seconds,
+            "Recent worker time above which a client is heavy: it cannot take the last worker, and "
+            "when every worker runs a query longer than this while a lighter client waits, the "
+            "heaviest client's query is stopped (503); 0 turns this off.", "--fair-share-seconds"),
+    Setting("worker_memory_mb", 1024, _count,
+            "Memory (address space, MB) a query worker may add to its size after opening the "
+            "dataset; a query needing more gets 503 and the worker is replaced; 0 for no limit.",
+            "--worker-memory-mb"),
+    Setting("connection_limit", 1000, _positive(int),
+            "Open HTTP connections the server accepts in all; beyond it, new ones wait in the "
+            "listen backlog.", "--connection-limit"),
+    Setting("max_client_connections", 64, _positive(int),
+            "Open HTTP connections one client address may have; one more is answered 429 and "
+            "closed.", "--max-client-connections"),
+    Setting("channel_timeout", 30, _positive(int),
+            "Seconds an idle connection (no request in progress) stays open.", "--channel-timeout"),
+    Setting("request_read_timeout", 30, _positive(int),
+            "Seconds a client may take to send one request's headers and body (slow clients are "
+            "disconnected).", "--request-read-timeout"),
+    Setting("cleanup_interval", 2, _positive(int),
+            "Seconds between two checks for idle and slow connections.", "--cleanup-interval"),
+    Setting("drain_timeout", 10.0, _seconds,
+            "On SIGTERM: seconds to finish the requests in progress (new connections are refused) "
+            "before the server exits.", "--drain-timeout"),
     Setting("service_allowlist", (), _list,
             "Comma-separated SERVICE endpoints a query may call (an entry ending in / # or ? "
             "allows every IRI under it); empty: SERVICE is refused.", "--service-allowlist"),

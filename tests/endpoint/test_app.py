@@ -72,11 +72,36 @@ def test_a_bug_is_a_logged_500(client: FlaskClient, engine: QueryService, monkey
     (errors.QueryTooLarge("x"), 413), (UnsupportedMediaType("x"), 415), (errors.QueryTimeout("x"), 503),
     (WorkerLost("x"), 503), (ProtocolError("x"), 400), (errors.QueryError("x"), 400),
     (PreconditionFailed("x"), 412), (TooManyQueries("x"), 429), (ServiceFailed("x"), 502),
-    (ServerBusy("x"), 503),
+    (ServerBusy("x"), 503), (errors.QueryPreempted("x"), 503),
     (errors.DataLoadError("x"), 500), (errors.ReasoningError("x"), 500),
 ])
 def test_status_table(error: errors.ConflictGraphError, status: int) -> None:
     assert status_for(error) == status
+
+
+def test_a_new_host_costs_no_new_service_description(engine: QueryService) -> None:
+    app = create_app({"TESTING": True}, engine=engine)
+    client = app.test_client()
+    for index in range(100):
+        for accept in ("text/turtle", "application/ld+json"):
+            reply = client.get("/sparql", headers={"Host": f"h{index}.example:{8000 + index}", "Accept": accept})
+            assert reply.status_code == 200
+            assert f"http://h{index}.example:{8000 + index}/sparql" in reply.get_data(as_text=True)
+            assert "endpoint.invalid" not in reply.get_data(as_text=True)
+    assert len(app.extensions["conflict_graph.description"]) == 2  # one per format, not per Host
+
+
+@pytest.mark.parametrize("host", ['a"b', "a b", "<x>", "a/b", "h:port"])
+def test_a_malformed_host_is_a_400(client: FlaskClient, host: str) -> None:
+    reply = client.get("/sparql", headers={"Host": host})
+    assert reply.status_code == 400 and "Host header" in reply.get_data(as_text=True)
+
+
+def test_a_long_header_field_is_a_431_without_negotiation(client: FlaskClient) -> None:
+    reply = client.get("/sparql", query_string={"query": "ASK {}"},
+                       headers={"Accept": "application/json;q=0.1, " * 5000})
+    assert reply.status_code == 431
+    assert "Accept header is 120,000 bytes long" in reply.get_data(as_text=True)
 
 
 def test_package_has_no_module_level_app() -> None:

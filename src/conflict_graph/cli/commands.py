@@ -17,8 +17,8 @@ from ..pipeline import build as builder
 from ..pipeline import check
 from .. import iris
 from . import render
-from ..query import store
-from ..errors import DataLoadError, InputError, QuerySyntaxError
+from ..query import guard, store
+from ..errors import DataLoadError, InputError, QueryError, QuerySyntaxError
 from ..exports import LocalSource
 from ..exports.acled import acled_csv
 from ..exports.jsonld import dataset_jsonld, jsonld_context
@@ -170,23 +170,32 @@ def read_query(query: str) -> tuple[str, str]:
 
 def run_query(catalogue: Catalogue, opened: ox.Store, text: str, *, entailment: str = "owl-rl",
               fmt: str = "table", origin: str = "query",
-              bindings: Sequence[tuple[str, ox.NamedNode | ox.Literal]] = ()) -> bytes:
+              bindings: Sequence[tuple[str, ox.NamedNode | ox.Literal]] = (),
+              service_allowlist: Sequence[str] = ()) -> bytes:
     """Run a query over the default dataset of ``entailment`` and serialize its result.
 
     ``bindings`` (variable name → term) are bound by SPARQL substitution (a named query's parameters).
+    The query passes the endpoint's guard first (:func:`conflict_graph.query.guard.check`): an
+    update, or a ``SERVICE`` whose endpoint ``service_allowlist`` does not permit, is refused.
 
     Raises:
         QuerySyntaxError: the query does not parse (the message names ``origin``, line and column).
+        QueryRefused: an update, or a ``SERVICE`` the allowlist does not permit.
+        QueryError: the engine cannot evaluate it (an unknown function), or an allowed ``SERVICE``
+            endpoint failed.
         InputError: unknown entailment or format.
     """
     if fmt not in render.FORMATS:
         raise InputError(f"unknown format {fmt!r}; expected one of {', '.join(render.FORMATS)}")
     try:
+        guard.check(guard.inspect(text), service_allowlist)
         result = store.execute(opened, text, store.query_dataset(catalogue, entailment, unions=True),
                                bindings=bindings)
+        return render.query_result(result, fmt, declared_prefixes(text))
     except QuerySyntaxError as exc:
         raise QuerySyntaxError(f"{origin}: {exc}") from exc
-    return render.query_result(result, fmt, declared_prefixes(text))
+    except (RuntimeError, OSError) as exc:  # pyoxigraph: an unknown function, a failed SERVICE
+        raise QueryError(f"{origin}: the query cannot be evaluated: {' '.join(str(exc).split())}") from exc
 
 
 def export(catalogue: Catalogue, opened: ox.Store, graphs: str = "all", fmt: str = "nquads",

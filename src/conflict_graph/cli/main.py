@@ -1,8 +1,10 @@
 """The ``conflict-graph`` command line: a click group of thin wrappers over :mod:`.commands`.
 
-Exit codes: 0 success; 1 the data does not validate or is inconsistent; 2 bad input (a missing
-or malformed file, a query that does not parse, a bad option). Domain errors are reported as one
-line on standard error (a failed validation also prints its report first).
+Exit codes: 0 success; 1 the data does not validate or is inconsistent, or an unexpected failure;
+2 bad input (a missing or malformed file, malformed shapes, a query that does not parse or is
+refused, a bad option, a port in use, a file the system will not let us read or write). Every
+error is reported as one line on standard error, never a traceback (a failed validation also
+prints its report first).
 
 ``--data PATH`` (repeatable), ``--no-default-data`` and ``--cache-dir`` may be given before the
 command or after it. Other commands join the group with ``main.add_command(command)`` and reach
@@ -133,10 +135,19 @@ class _Group(click.Group):
             _fail(ctx, exc, 2)
         except ConflictGraphError as exc:
             _fail(ctx, exc, 1)
+        except (click.exceptions.ClickException, click.exceptions.Exit, click.exceptions.Abort):
+            raise
+        except OSError as exc:  # the system refused: a file, a socket, a folder
+            _fail(ctx, exc, 2)
+        except Exception as exc:  # noqa: BLE001 - a bug still ends in one line, not a traceback
+            _fail(ctx, f"unexpected {type(exc).__name__}: {exc}", 1)
 
 
-def _fail(ctx: click.Context, exc: Exception, code: int) -> None:
-    click.echo(f"conflict-graph: error: {' '.join(str(exc).split())}", err=True)
+def _fail(ctx: click.Context, exc: Exception | str, code: int) -> None:
+    message = " ".join(str(exc).split())
+    if isinstance(exc, OSError) and exc.strerror:  # no install path from a traceback, just the cause
+        message = f"{exc.strerror}: {exc.filename}" if exc.filename else exc.strerror
+    click.echo(f"conflict-graph: error: {message}", err=True)
     ctx.exit(code)
 
 
@@ -226,19 +237,30 @@ def queries_command() -> None:
 @click.option("--no-inference", is_flag=True, help="Same as --entailment simple.")
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True,
               help="table (Turtle for CONSTRUCT/DESCRIBE), csv, or json (SPARQL JSON / JSON-LD).")
+@click.option("--service-allowlist", default=None, metavar="ENDPOINTS",
+              help="Comma-separated SERVICE endpoints the query may call [env "
+                   "CONFLICT_GRAPH_SERVICE_ALLOWLIST; default: none, SERVICE is refused].")
 @data_options
 @pass_options
 def query_command(options: Options, query: str, params: tuple[str, ...], entailment: str | None,
-                  no_inference: bool, fmt: str) -> None:
-    """Run QUERY: a named query's name, a path to a .rq file, SPARQL text, or - for standard input."""
+                  no_inference: bool, fmt: str, service_allowlist: str | None) -> None:
+    """Run QUERY: a named query's name, a path to a .rq file, SPARQL text, or - for standard input.
+
+    As on the endpoint, an update or a SERVICE not on the allowlist is refused (exit 2).
+    """
     resolved = named.resolve(query, named.parse_params(params))
     if no_inference:
         entailment = "simple"
     elif entailment is None:
         entailment = resolved.declared_entailment or "owl-rl"
+    environ = dict(os.environ)
+    if service_allowlist is not None:  # the flag's text is read like the variable's
+        environ[settings.ENV_PREFIX + "SERVICE_ALLOWLIST"] = service_allowlist
+    allowlist = settings.resolve(environ=environ)["service_allowlist"]
     catalogue, opened = options.open()
     _write(commands.run_query(catalogue, opened, resolved.text, entailment=entailment, fmt=fmt,
-                              origin=resolved.origin, bindings=resolved.bindings))
+                              origin=resolved.origin, bindings=resolved.bindings,
+                              service_allowlist=allowlist))
 
 
 @main.command("export")

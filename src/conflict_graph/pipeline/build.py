@@ -2,7 +2,9 @@
 
 The artifact of a build is a folder ``<cache_dir>/<key>/`` holding ``dataset.nq`` (every graph,
 asserted and inferred), ``derivations.sqlite`` (every rule firing and inconsistency of the OWL 2
-RL closure, see :mod:`conflict_graph.reasoning.store`) and ``meta.json`` (the
+RL closure, see :mod:`conflict_graph.reasoning.store`), ``store/`` (the same quads in an on-disk
+pyoxigraph store, with the union graphs queries use; see
+:func:`~conflict_graph.query.store.write_query_store`) and ``meta.json`` (the
 :class:`~conflict_graph.store.Catalogue` and the timings). ``key`` is a hash of every input's
 graph assignment and bytes, of the reasoner, of this package's version and of the versions of
 the libraries that shape the output (rdflib, owlrl, pySHACL, pyoxigraph), so any change to any of
@@ -41,12 +43,12 @@ from . import increments
 from .evidence_iris import name_evidence
 from ..reasoning.derivation_rdf import DERIVATIONS_GRAPH, append_derivation_graph
 from .inputs import InputFile, LoadedData
-from ..query.store import DATASET_FILE, GRAPH_KINDS, META_FILE, Catalogue, GraphInfo
+from ..query.store import DATASET_FILE, GRAPH_KINDS, META_FILE, STORE_DIR, Catalogue, GraphInfo, write_query_store
 
 __all__ = ["CACHE_FORMAT", "BuildResult", "build", "cache_key", "find_artifact", "write_nquads"]
 
 #: Bump when the artifact layout changes, so old caches are not read.
-CACHE_FORMAT = "conflict-graph-artifact/3"
+CACHE_FORMAT = "conflict-graph-artifact/4"
 _LIBRARIES = ("rdflib", "owlrl", "pyshacl", "pyshacl-turbo", "pyoxigraph")
 
 
@@ -113,7 +115,8 @@ def find_artifact(cache_dir: Path, key: str, *, validated: bool = True,
     try:
         meta = json.loads((folder / META_FILE).read_text(encoding="utf-8"))
         if meta.get("format") != CACHE_FORMAT or not (folder / DATASET_FILE).is_file() \
-                or not (folder / reasoning.DERIVATIONS_FILE).is_file():
+                or not (folder / reasoning.DERIVATIONS_FILE).is_file() \
+                or not (folder / STORE_DIR).is_dir():
             return None
         if validated and not meta.get("validated"):
             return None
@@ -208,6 +211,10 @@ def _write(cache_dir: Path, key: str, loaded: LoadedData, timings: dict[str, flo
             if reasoned.reasoner == "native":
                 names = {str(n): Graph(store=loaded.dataset.store, identifier=n) for n in reasoned.graphs}
                 reasoning.save_state(temporary, reasoning.IncrementalClosure.from_engine(reasoned.engine, names))
+        catalogue = _catalogue(loaded, key, timings, written)
+        mark = time.perf_counter()
+        write_query_store(temporary, catalogue)  # the on-disk store every query worker opens
+        timings["store"] = time.perf_counter() - mark
         timings["total"] = time.perf_counter() - started
         catalogue = _catalogue(loaded, key, timings, written)
         meta = {"format": CACHE_FORMAT, "validated": validated, "inconsistent": bool(reasoned.errors),

@@ -34,6 +34,7 @@ from rdflib.term import Node
 
 from .. import iris
 from ..errors import DataLoadError
+from . import shape_guard
 from .parsing import read_quads
 
 __all__ = [
@@ -252,7 +253,8 @@ def load(files: Sequence[InputFile], into: LoadedData | None = None) -> LoadedDa
 
     Raises:
         DataLoadError: a file is missing, unreadable or malformed (the message names the file and,
-            for syntax errors, the line and column), or it writes to a reserved graph.
+            for syntax errors, the line and column), it writes to a reserved graph, or it puts
+            SPARQL that could reach the network into the shapes graph (:mod:`.shape_guard`).
     """
     loaded = into if into is not None else LoadedData(Dataset())
     for item in files:
@@ -271,6 +273,9 @@ def load(files: Sequence[InputFile], into: LoadedData | None = None) -> LoadedDa
                         raise DataLoadError(f"{item.path}: graph <{graph}> is reserved and cannot be loaded")
                     contexts[graph] = loaded.dataset.graph(URIRef(graph))
                     loaded.kinds.setdefault(graph, graph_kind(graph, item.kind))
+                if isinstance(quad.object, ox.NamedNode | ox.BlankNode | ox.Literal):
+                    shape_guard.check(item.path, graph, quad.predicate.value, quad.object.value,
+                                      isinstance(quad.object, ox.Literal))
                 quads.append((convert.term(quad.subject), convert.term(quad.predicate),
                               convert.term(quad.object), contexts[graph]))
             loaded.dataset.addN(quads)

@@ -1,34 +1,60 @@
-"""How many queries may hold a server thread at once, in all and per client.
+"""Fair sharing of the query workers between clients.
 
-The WSGI server has a fixed number of threads, and a query holds one while it runs or waits for
-a query worker. Without a bound, a few slow queries (plus everything queued behind them) take
-every thread, and then even ``/health`` waits. :class:`Admission` keeps two counts of the
-queries admitted and not finished (running or waiting for a worker):
+A query holds a server thread while it waits for a query worker and while it runs. Clients are
+told apart by remote address. :class:`Admission` decides who gets a worker, in three steps:
 
-* in all: at most ``capacity`` (the workers plus ``max_waiting``, and always fewer than the
-  server's threads); one more is refused at once with :class:`ServerBusy` (HTTP 503);
-* per client (by remote address): at most ``per_client``; one more is refused at once with
-  :class:`TooManyQueries` (HTTP 429), so one client cannot take every worker.
+1. **Refuse at once** what cannot be served soon: a client with ``per_client`` queries already
+   running or waiting gets :class:`TooManyQueries` (HTTP 429), and a query arriving while
+   ``max_waiting`` queries already wait gets :class:`ServerBusy` (HTTP 503). Both carry
+   ``retry_after`` and cost nothing.
+2. **Queue fairly**: when a worker is free, it goes to the waiting query whose client has used
+   the least worker time recently (worker-seconds, decaying with a half-life of
+   :data:`HALF_LIFE` seconds; the time of its running queries included), the oldest first among
+   equals: start-time fair queueing over clients, as in Demers, Keshav and Shenker, "Analysis and
+   simulation of a fair queueing algorithm" (SIGCOMM 1989). One client may run on at most
+   ``client_workers`` workers at once while it is heavy (below); a light client may also take a
+   worker beyond its share that nobody else waits for, so one client alone uses every worker.
+3. **Move long queries aside**: a query running longer than ``fair_share`` seconds gives up its
+   place to a waiting query and goes on beside the ``workers`` (at most ``long_slots`` such
+   queries; the pool has processes for them, and lowers their CPU priority). Short queries keep
+   every worker while a few long ones run.
+4. **Keep a worker for light clients**: a client is *heavy* while its recent worker time is above
+   ``fair_share`` seconds (or it has a query running longer than that). With two workers or
+   more, a heavy client's query does not take the last worker not held by a heavy query while
+   other clients are active (they have a query now, or had one in the last :data:`HALF_LIFE`
+   seconds); a client alone uses every worker. And when every worker runs a long query that
+   could not be moved aside while a lighter client waits, the query of the heaviest client is
+   stopped (:class:`~conflict_graph.errors.QueryPreempted`, HTTP 503 with ``Retry-After``) and
+   its worker replaced, so a few addresses sending explosive queries cannot shut out everyone
+   else. ``fair_share = 0`` switches steps 3 and 4 off.
 
-Both refusals carry ``retry_after``, in seconds. Nothing here waits, so a refusal costs nothing.
+A query that waits past its time limit gets :class:`~conflict_graph.errors.QueryTimeout`. Nothing
+here runs a query: the engine calls :meth:`Admission.admit` around the worker pool.
 """
 
 from __future__ import annotations
 
 import math
 import threading
-from collections import Counter
-from collections.abc import Iterator, Mapping
+import time
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
+from dataclasses import dataclass, field
+from itertools import count
 from typing import Any
 
-from ..errors import QueryError
+from ..errors import QueryError, QueryTimeout
 
-__all__ = ["Admission", "ServerBusy", "TooManyQueries"]
+__all__ = ["HALF_LIFE", "Admission", "ServerBusy", "TooManyQueries", "Turn"]
+
+#: Seconds after which a client's recorded worker time counts half.
+HALF_LIFE = 30.0
+#: Seconds between two looks at the queue by a waiting query (a running query can turn heavy).
+_RECHECK = 0.05
 
 
 class ServerBusy(QueryError):
-    """Every worker is busy and the queue of waiting queries is full."""
+    """The queue of queries waiting for a worker is full."""
 
     def __init__(self, message: str, retry_after: int = 1) -> None:
         super().__init__(message)
@@ -43,77 +69,243 @@ class TooManyQueries(QueryError):
         self.retry_after = retry_after
 
 
-class Admission:
-    """Counts of the queries running or waiting, in all and per client.
+@dataclass(eq=False)
+class Turn:
+    """One query's place: waiting, then running on a worker.
 
-    Args:
-        capacity: queries admitted at once, in all.
-        per_client: queries admitted at once for one client.
-        retry_after: seconds a refused client is told to wait.
+    Attributes:
+        client: the client's address (None: counted in all only, never heavy).
+        arrived: when the query asked for a worker (monotonic seconds).
+        started: when it got one (None while it waits).
+        stop_reason: set when the query must stop to free its worker for others.
     """
 
-    def __init__(self, capacity: int, per_client: int, retry_after: int = 1) -> None:
-        if capacity < 1 or per_client < 1:
+    client: str | None
+    arrived: float
+    order: int
+    started: float | None = None
+    stop_reason: str | None = None
+    long: bool = False
+    granted: threading.Event = field(default_factory=threading.Event)
+
+    def stop_requested(self) -> str | None:
+        """Why the running query must stop now, or None (the worker pool asks while it waits)."""
+        return self.stop_reason
+
+
+class Admission:
+    """Who may wait for a worker, and who gets the next free one.
+
+    Args:
+        workers: the query workers (queries running at once).
+        per_client: queries one client may have running or waiting.
+        max_waiting: queries that may wait for a worker, in all.
+        client_workers: workers one client may use at once.
+        fair_share: seconds of recent worker time above which a client is heavy (0: never).
+        retry_after: seconds a refused client is told to wait.
+        long_slots: long queries that may run beside the ``workers`` (0: none).
+        clock: monotonic seconds (tests pass their own).
+    """
+
+    def __init__(self, workers: int, *, per_client: int = 5, max_waiting: int = 32,
+                 client_workers: int | None = None, fair_share: float = 1.0, retry_after: int = 1,
+                 long_slots: int = 0, clock: Callable[[], float] = time.monotonic) -> None:
+        if workers < 1 or per_client < 1:
             raise ValueError("admission needs room for at least one query")
-        self.capacity = capacity
+        self.workers = workers
         self.per_client = per_client
+        self.max_waiting = max_waiting
+        self.client_workers = client_workers or workers
+        self.fair_share = fair_share
         self.retry_after = retry_after
+        self.long_slots = long_slots if fair_share > 0 else 0
+        self._clock = clock
         self._lock = threading.Lock()
-        self._total = 0
-        self._clients: Counter[str] = Counter()
+        self._order = count()
+        self._waiting: list[Turn] = []
+        self._running: list[Turn] = []
+        self._used: dict[str, tuple[float, float]] = {}  # client → (worker-seconds, as of when)
+        self.preempted = 0
 
     @classmethod
     def from_settings(cls, values: Mapping[str, Any], workers: int) -> Admission:
         """The limits the settings ask for (:mod:`conflict_graph.settings`).
 
-        ``max_waiting`` defaults to twice the workers and ``max_client_queries`` to
-        ``workers - 1`` (at least 1). The total is kept below the server's ``threads``, so one
-        thread always stays free for ``/health`` and for refusals. A refused client is told to
-        retry after the time limit, when its running query has surely ended.
+        ``max_waiting`` defaults to 16 per worker, kept below the server's ``threads`` minus the
+        queries that may run (the workers and as many long ones) minus 2, so that threads stay
+        free for ``/health`` and for refusals; ``client_workers`` to every worker
+        but one (at least one). A refused client is told to retry after the time limit.
         """
-        waiting = values.get("max_waiting")
-        waiting = 2 * workers if waiting is None else int(waiting)
-        per_client = values.get("max_client_queries")
-        per_client = max(1, workers - 1) if per_client is None else int(per_client)
         threads = int(values.get("threads") or 8)
-        capacity = max(1, min(workers + waiting, threads - 1))
-        retry_after = max(1, math.ceil(float(values.get("query_timeout") or 10)))
-        return cls(capacity, per_client, retry_after)
+        waiting = values.get("max_waiting")
+        waiting = 16 * workers if waiting is None else int(waiting)
+        waiting = max(0, min(waiting, threads - 2 * workers - 2))
+        client_workers = values.get("max_client_workers")
+        client_workers = max(1, workers - 1) if client_workers is None else int(client_workers)
+        fair_share = values.get("fair_share_seconds")
+        return cls(workers, per_client=int(values.get("max_client_queries") or 5), max_waiting=waiting,
+                   client_workers=client_workers,
+                   fair_share=1.0 if fair_share is None else float(fair_share), long_slots=workers,
+                   retry_after=max(1, math.ceil(float(values.get("query_timeout") or 10))))
+
+    # accounting (callers hold the lock)
+
+    def _recent(self, client: str | None, now: float) -> float:
+        """Worker-seconds the client used recently, its running queries included."""
+        if client is None:
+            return 0.0
+        used, when = self._used.get(client, (0.0, now))
+        total: float = used * 0.5 ** ((now - when) / HALF_LIFE)
+        return total + sum(now - (t.started or now) for t in self._running if t.client == client)
+
+    def _heavy(self, client: str | None, now: float) -> bool:
+        return self.fair_share > 0 and client is not None and self._recent(client, now) > self.fair_share
+
+    def _long(self, turn: Turn, now: float) -> bool:
+        return self.fair_share > 0 and turn.started is not None and now - turn.started > self.fair_share
+
+    def _busy(self) -> int:
+        """Workers held by queries that have not given up their place."""
+        return sum(1 for t in self._running if not t.long)
+
+    def _schedule(self, now: float) -> None:
+        """Move long queries out of the way, give free workers to waiting queries, and stop one
+        long query if light clients starve."""
+        moved = sum(1 for t in self._running if t.long)
+        for turn in self._running:
+            if moved < self.long_slots and not turn.long and self._long(turn, now):
+                turn.long = True
+                moved += 1
+        while self._waiting and self._busy() < self.workers:
+            chosen = self._next(now)
+            if chosen is None:
+                break
+            self._waiting.remove(chosen)
+            chosen.started = now
+            self._running.append(chosen)
+            chosen.granted.set()
+        if self._waiting and self._busy() >= self.workers:
+            self._preempt(now)
+
+    def _next(self, now: float) -> Turn | None:
+        """The waiting turn to run next: least recent use first, then the oldest."""
+        heavy_running = sum(1 for t in self._running
+                            if not t.long and (self._long(t, now) or self._heavy(t.client, now)))
+        candidates = []
+        for turn in self._waiting:
+            heavy = self._heavy(turn.client, now)
+            over = turn.client is not None and sum(
+                1 for t in self._running if t.client == turn.client) >= self.client_workers
+            if over and (heavy or self.fair_share <= 0):
+                continue  # a light client may use a worker beyond its share while it is free
+            if (self.workers > 1 and heavy and heavy_running + 1 >= self.workers
+                    and self._others_active(turn.client, now)):
+                continue  # keep one worker for the other clients, which are lighter
+            candidates.append((over, self._recent(turn.client, now), turn.order, turn))
+        return min(candidates, key=lambda c: c[:3])[3] if candidates else None
+
+    def _others_active(self, client: str | None, now: float) -> bool:
+        """True when a client other than ``client`` has a query now or had one recently."""
+        return (any(t.client != client for t in self._running + self._waiting)
+                or any(c != client and now - when < HALF_LIFE for c, (_, when) in self._used.items()))
+
+    def _preempt(self, now: float) -> None:
+        if self.fair_share <= 0 or any(t.stop_reason for t in self._running):
+            return  # off, or one query is already being stopped
+        short = [t for t in self._running if not t.long]
+        if not all(self._long(t, now) for t in short):
+            return  # a worker will soon be free
+        lightest = min(self._recent(t.client, now) for t in self._waiting)
+        victim = max(short, key=lambda t: (self._recent(t.client, now), t.started or 0))
+        if self._recent(victim.client, now) <= lightest + self.fair_share:
+            return  # the waiting clients are no lighter
+        victim.stop_reason = (
+            f"the query was stopped after {now - (victim.started or now):.1f} s to let other clients' "
+            f"queries run: every query worker was busy with a long query, and this client has used "
+            f"the most worker time recently ({self._recent(victim.client, now):.1f} s; fair sharing, "
+            "CONFLICT_GRAPH_FAIR_SHARE_SECONDS); retry later, or make the query more selective")
+        self.preempted += 1
+
+    # the interface
 
     @contextmanager
-    def admit(self, client: str | None) -> Iterator[None]:
-        """Hold a place for one query of ``client`` (None: counted in all only) while it runs.
+    def admit(self, client: str | None, timeout: float) -> Iterator[Turn]:
+        """Wait for a fair turn on a worker, and hold it while the query runs.
+
+        Args:
+            client: the client's address (None: counted in all only).
+            timeout: seconds the wait may take.
 
         Raises:
             TooManyQueries: the client already has ``per_client`` queries running or waiting.
-            ServerBusy: ``capacity`` queries are already running or waiting.
+            ServerBusy: ``max_waiting`` queries are already waiting.
+            QueryTimeout: no worker came free for this query within ``timeout``.
         """
+        deadline = self._clock() + timeout
         with self._lock:
-            if client is not None and self._clients[client] >= self.per_client:
-                raise TooManyQueries(
-                    f"this client already has {self._clients[client]} query(ies) running or waiting, "
-                    f"the most one client may have (CONFLICT_GRAPH_MAX_CLIENT_QUERIES); wait for "
-                    "an answer before sending the next query", self.retry_after)
-            if self._total >= self.capacity:
-                raise ServerBusy(
-                    f"the server is busy: {self._total} queries are running or waiting for a query "
-                    "worker, the most it queues (CONFLICT_GRAPH_MAX_WAITING); try again shortly",
-                    self.retry_after)
-            self._total += 1
-            if client is not None:
-                self._clients[client] += 1
+            turn = self._enqueue(client)
+            self._schedule(self._clock())
         try:
-            yield
+            while not turn.granted.wait(min(_RECHECK, max(0.0, deadline - self._clock()))):
+                with self._lock:
+                    if turn.granted.is_set():
+                        break
+                    if self._clock() >= deadline:
+                        self._waiting.remove(turn)
+                        raise QueryTimeout(
+                            f"the server is busy: no query worker became free for this query within "
+                            f"its {timeout:g} s limit; try again later")
+                    self._schedule(self._clock())
+            yield turn
         finally:
             with self._lock:
-                self._total -= 1
-                if client is not None:
-                    self._clients[client] -= 1
-                    if self._clients[client] <= 0:
-                        del self._clients[client]
+                now = self._clock()
+                if turn in self._running:
+                    self._running.remove(turn)
+                    self._record(turn, now)
+                elif turn in self._waiting:
+                    self._waiting.remove(turn)
+                self._schedule(now)
 
-    def stats(self) -> dict[str, int]:
-        """Queries admitted now, clients with queries, and the two limits."""
+    def _enqueue(self, client: str | None) -> Turn:
+        if client is not None:
+            mine = sum(1 for t in self._running + self._waiting if t.client == client)
+            if mine >= self.per_client:
+                raise TooManyQueries(
+                    f"this client already has {mine} queries running or waiting, the most one client "
+                    "may have (CONFLICT_GRAPH_MAX_CLIENT_QUERIES); wait for an answer before sending "
+                    "the next query", self.retry_after)
+        free = self.workers - self._busy()
+        if len(self._waiting) >= self.max_waiting + max(0, free):
+            raise ServerBusy(
+                f"the server is busy: {len(self._waiting)} queries are waiting for a query worker, the "
+                "most it queues (CONFLICT_GRAPH_MAX_WAITING); try again shortly", self.retry_after)
+        turn = Turn(client, self._clock(), next(self._order))
+        self._waiting.append(turn)
+        return turn
+
+    def _record(self, turn: Turn, now: float) -> None:
+        if turn.client is None or turn.started is None:
+            return
+        used, when = self._used.get(turn.client, (0.0, now))
+        self._used[turn.client] = (used * 0.5 ** ((now - when) / HALF_LIFE) + now - turn.started, now)
+        if len(self._used) > 4096:  # forget the clients whose use has decayed to nothing
+            self._used = {c: (u, w) for c, (u, w) in self._used.items()
+                          if u * 0.5 ** ((now - w) / HALF_LIFE) > 0.01}
+
+    def ready(self) -> bool:
+        """True when a worker is free for a query arriving now."""
         with self._lock:
-            return {"admitted": self._total, "clients": len(self._clients), "capacity": self.capacity,
-                    "per_client": self.per_client}
+            return self._busy() < self.workers and not self._waiting
+
+    def stats(self) -> dict[str, int | float]:
+        """Queries running and waiting, clients with queries, the limits, queries stopped."""
+        with self._lock:
+            turns = self._running + self._waiting
+            return {"running": len(self._running), "long": sum(1 for t in self._running if t.long),
+                    "waiting": len(self._waiting),
+                    "clients": len({t.client for t in turns}), "workers": self.workers,
+                    "long_slots": self.long_slots, "max_waiting": self.max_waiting,
+                    "per_client": self.per_client,
+                    "client_workers": self.client_workers, "fair_share_seconds": self.fair_share,
+                    "preempted": self.preempted}

@@ -16,6 +16,7 @@ which can be met gets :class:`~conflict_graph.errors.NotAcceptable` (HTTP 406).
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -166,6 +167,23 @@ def negotiate(accept: str | None, kind: str, hints: Iterable[str] = ()) -> Forma
             f"available: {available}"
         )
     return next(fmt for fmt in formats if best in fmt.media_types())
+
+
+#: ``Accept`` headers longer than this are negotiated afresh each time, never remembered.
+_REMEMBERED_ACCEPT = 512
+
+
+@functools.lru_cache(maxsize=256)
+def _negotiate_remembered(accept: str | None, kind: str, hints: tuple[str, ...]) -> Format:
+    return negotiate(accept, kind, hints)
+
+
+def negotiate_remembered(accept: str | None, kind: str, hints: Iterable[str] = ()) -> Format:
+    """:func:`negotiate`, remembering the answers for the 256 most recent short requests (clients
+    send the same few ``Accept`` headers, and parsing one costs more than a small query)."""
+    if accept is not None and len(accept) > _REMEMBERED_ACCEPT:
+        return negotiate(accept, kind, hints)
+    return _negotiate_remembered(accept, kind, tuple(hints))
 
 
 def prefers_json(accept: str | None) -> bool:

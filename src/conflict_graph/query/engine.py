@@ -28,10 +28,17 @@ from pathlib import Path
 from typing import Any
 
 from . import conneg, guard, store
-from .. import iris
 from .admission import Admission
 from .conneg import Format
-from ..errors import ConflictGraphError, InputError, QueryError, QuerySyntaxError, QueryTooLarge, SettingError
+from ..errors import (
+    ConflictGraphError,
+    InputError,
+    QueryError,
+    QueryPreempted,
+    QuerySyntaxError,
+    QueryTooLarge,
+    SettingError,
+)
 from .jobs import Outcome, QueryJob, StatsJob
 from .query_types import (
     MAX_GRAPH_URIS,
@@ -99,8 +106,8 @@ class QueryService:
         max_query_bytes: the largest query text accepted, in UTF-8 bytes.
         service_allowlist: ``SERVICE`` endpoints the guard lets through.
         max_response_bytes: the byte cap on a result.
-        admission: how many queries may run or wait at once (default: three per worker in all,
-            ``workers - 1`` per client).
+        admission: who gets the next free worker (default: :class:`Admission` with its
+            defaults for the pool's size).
     """
 
     def __init__(self, catalogue: Catalogue, pool: WorkerPool, *, query_timeout: float = 10.0,
@@ -115,8 +122,10 @@ class QueryService:
         self.max_response_bytes = max_response_bytes
         self.service_allowlist = tuple(service_allowlist)
         retry_after = max(1, math.ceil(query_timeout))
-        self.admission = admission or Admission(3 * pool.size, max(1, pool.size - 1), retry_after)
+        self.admission = admission or Admission(pool.size, client_workers=max(1, pool.size - 1),
+                                                retry_after=retry_after)
         self._statistics: dict[str, dict[str, int]] | None = None
+        self._datasets: dict[str, store.QueryDataset] = {}
 
     @classmethod
     def from_settings(cls, values: Mapping[str, Any]) -> QueryService:
@@ -127,24 +136,30 @@ class QueryService:
             ValidationFailed, ReasoningError: from the build.
             SettingError: nothing to serve.
         """
-        from ..pipeline import build, inputs
+        from ..pipeline import inputs
+        from ..pipeline.isolated_build import build_isolated
 
         paths = [Path(p) for p in values.get("data") or ()]
         include_embedded = not values.get("no_default_data")
         if not include_embedded and not paths:
             raise SettingError("--no-default-data needs at least one --data PATH to serve")
         files = inputs.collect(include_embedded=include_embedded, extra_paths=paths)
-        result = build.build(files, cache_dir=Path(values["cache_dir"]), progress=_progress,
-                             reasoner=str(values.get("reasoner") or "native"),
-                             allow_inconsistent=bool(values.get("allow_inconsistent")))
-        pool = WorkerPool(result.artifact, int(values.get("workers") or 2))
+        result = build_isolated(files, cache_dir=Path(values["cache_dir"]), progress=_progress,
+                                reasoner=str(values.get("reasoner") or "native"),
+                                allow_inconsistent=bool(values.get("allow_inconsistent")))
+        workers = int(values.get("workers") or 2)
+        admission = Admission.from_settings(values, workers)
+        # processes for the long queries that give up their place, and one started in advance
+        pool = WorkerPool(result.artifact, workers,
+                          memory_limit=int(values.get("worker_memory_mb") or 0) * 2**20,
+                          spare=admission.long_slots + 1, lower_priority_after=0.5)
         pool.start()
         timeout = float(values["query_timeout"])
         service = cls(result.catalogue, pool, query_timeout=timeout,
                       max_rows=int(values["max_rows"]), max_query_bytes=int(values["max_query_bytes"]),
                       service_allowlist=tuple(values.get("service_allowlist") or ()),
                       max_response_bytes=int(values.get("max_response_bytes") or 64 * 1024 * 1024),
-                      admission=Admission.from_settings(values, pool.size))
+                      admission=admission)
         try:
             service.compute_statistics()
         except ConflictGraphError:  # statistics are a nicety: the service description falls back
@@ -194,12 +209,8 @@ class QueryService:
         shape = guard.inspect(request.text, request.base_iri)
         guard.check(shape, self.service_allowlist)
         kind = "rdf" if shape.form in ("CONSTRUCT", "DESCRIBE") else "results"
-        chosen = conneg.negotiate(request.accept, kind, request.format_hints)
-        try:
-            dataset = store.query_dataset(self.catalogue, request.entailment, request.default_graph_uris,
-                                          request.named_graph_uris, unions=True)
-        except InputError as exc:
-            raise QueryError(str(exc)) from exc
+        chosen = conneg.negotiate_remembered(request.accept, kind, request.format_hints)
+        dataset = self._dataset(request)
         named = (request.default_graph_uris is not None or request.named_graph_uris is not None
                  or bool(shape.from_graphs or shape.from_named_graphs))
         job = QueryJob(request.text, dataset, chosen.name, self.max_rows, request.base_iri,
@@ -207,6 +218,19 @@ class QueryService:
                        shape.services, bindings=request.bindings)
         return PreparedQuery(request, shape, chosen, self._etag(request, chosen),
                              self.provenance(NAMED_GRAPHS if named else request.entailment), job, timeout)
+
+    def _dataset(self, request: QueryRequest) -> store.QueryDataset:
+        """The query dataset of a request; the one of each entailment is worked out once."""
+        if request.default_graph_uris is None and request.named_graph_uris is None:
+            if request.entailment not in self._datasets:
+                self._datasets[request.entailment] = store.query_dataset(
+                    self.catalogue, request.entailment, unions=True)
+            return self._datasets[request.entailment]
+        try:
+            return store.query_dataset(self.catalogue, request.entailment, request.default_graph_uris,
+                                       request.named_graph_uris, unions=True)
+        except InputError as exc:
+            raise QueryError(str(exc)) from exc
 
     def execute(self, prepared: PreparedQuery) -> QueryResponse:
         """Run a prepared query in a worker.
@@ -236,9 +260,11 @@ class QueryService:
         self._run(prepared, dataclasses.replace(prepared.job, check_only=True))
 
     def _run(self, prepared: PreparedQuery, job: QueryJob) -> Any:
-        with self.admission.admit(prepared.request.client):
+        with self.admission.admit(prepared.request.client, prepared.timeout) as turn:
             try:
-                return self.pool.run(job, prepared.timeout)
+                return self.pool.run(job, prepared.timeout, turn.stop_requested, since=turn.arrived)
+            except QueryPreempted as exc:
+                raise QueryPreempted(str(exc), self.admission.retry_after) from exc
             except QuerySyntaxError as exc:
                 raise QuerySyntaxError(_shorten(str(exc)) + _undeclared_hint(prepared.shape)) from exc
             except QueryError as exc:
@@ -264,7 +290,9 @@ class QueryService:
     # description
 
     def compute_statistics(self) -> dict[str, dict[str, int]]:
-        """Count VoID statistics in a worker, once (at start-up; never on a request's path).
+        """The VoID statistics the build counted (:func:`conflict_graph.store.read_statistics`), or,
+        for an artifact without them, counted in a worker once (at start-up; never on a request's
+        path).
 
         Keys are graph IRIs (real and virtual), plus ``default:simple`` and ``default:owl-rl``.
         Each count is over the same merge of graphs a query sees: a triple asserted in two
@@ -274,12 +302,9 @@ class QueryService:
             QueryTimeout: the counting did not finish in time.
         """
         if self._statistics is None:
-            catalogue = self.catalogue
-            groups: dict[str, tuple[str, ...]] = {iri: (iri,) for iri in catalogue.iris()}
-            groups[str(iris.ALL_GRAPH)] = store.default_graph_iris(catalogue, "owl-rl", unions=True)
-            groups[store.UNION_GRAPH] = store.default_graph_iris(catalogue, "simple", unions=True)
-            for entailment in store.ENTAILMENTS:
-                groups[f"default:{entailment}"] = store.default_graph_iris(catalogue, entailment, unions=True)
+            self._statistics = store.read_statistics(self.pool.artifact)
+        if self._statistics is None:
+            groups = store.statistics_groups(self.catalogue)
             self._statistics = self.pool.run(StatsJob(groups), max(60.0, self.query_timeout))
         return self._statistics
 
@@ -295,6 +320,7 @@ class QueryService:
         workers = self.pool.stats()
         return {
             "status": "ok" if workers["alive"] > 0 else "unavailable",
+            "ready": workers["alive"] > 0 and workers["idle"] > 0 and self.admission.ready(),
             "data_version": self.catalogue.data_version,
             "ontology_version": self.catalogue.ontology_version,
             "graphs": len(self.catalogue.graphs),

@@ -28,7 +28,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from urllib.parse import urljoin, urlsplit
 
-from ..errors import QueryError, QueryRefused
+from ..errors import QueryError, QueryRefused, QuerySyntaxError
 
 __all__ = [
     "MAX_NESTING",
@@ -61,25 +61,28 @@ _PN_LOCAL = (
     rf"(?:(?:[{_PN_CHARS}.:]|{_PLX})*(?:[{_PN_CHARS}:]|{_PLX}))?"
 )
 
-_TOKEN = re.compile(
-    rf"""
-      (?P<space>\s+)
-    | (?P<comment>\#[^\n\r]*)
-    | (?P<string>'''(?:[^'\\]|\\.|'(?!''))*'''
-                |\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"
-                |'(?:[^'\\\n\r]|\\.)*'
-                |"(?:[^"\\\n\r]|\\.)*")
-    | (?P<iri><(?:[^<>"{{}}|^`\\\x00-\x20]|\\u[0-9A-Fa-f]{{4}}|\\U[0-9A-Fa-f]{{8}})*>)
-    | (?P<var>[?$][{_PN_CHARS_U}0-9][{_PN_CHARS_U}0-9\u00b7\u0300-\u036f\u203f-\u2040]*)
-    | (?P<lang>@[A-Za-z]+(?:-[A-Za-z0-9]+)*)
-    | (?P<bnode>_:[{_PN_CHARS_U}0-9](?:[{_PN_CHARS}.]*[{_PN_CHARS}])?)
-    | (?P<pname>(?:{_PN_PREFIX})?:(?:{_PN_LOCAL})?)
-    | (?P<number>[+-]?(?:[0-9]+\.?[0-9]*(?:[eE][+-]?[0-9]+)?|\.[0-9]+(?:[eE][+-]?[0-9]+)?))
-    | (?P<word>[A-Za-z_][A-Za-z0-9_]*)
-    | (?P<other>.)
-    """,
-    re.VERBOSE | re.DOTALL,
+_ALTERNATIVES = (
+    r"(?P<space>\s+)",
+    r"(?P<comment>\#[^\n\r]*)",
+    r"""(?P<string>'''(?:[^'\\]|\\.|'(?!''))*'''"""
+    r"""|\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\""""
+    r"""|'(?:[^'\\\n\r]|\\.)*'|"(?:[^"\\\n\r]|\\.)*")""",
+    r'(?P<iri><(?:[^<>"{}|^`\\\x00-\x20]|\\u[0-9A-Fa-f]{4}|\\U[0-9A-Fa-f]{8})*>)',
+    rf"(?P<var>[?$][{_PN_CHARS_U}0-9][{_PN_CHARS_U}0-9\u00b7\u0300-\u036f\u203f-\u2040]*)",
+    r"(?P<lang>@[A-Za-z]+(?:-[A-Za-z0-9]+)*)",
+    rf"(?P<bnode>_:[{_PN_CHARS_U}0-9](?:[{_PN_CHARS}.]*[{_PN_CHARS}])?)",
+    rf"(?P<pname>(?:{_PN_PREFIX})?:(?:{_PN_LOCAL})?)",
+    r"(?P<number>[+-]?(?:[0-9]+\.?[0-9]*(?:[eE][+-]?[0-9]+)?|\.[0-9]+(?:[eE][+-]?[0-9]+)?))",
+    r"(?P<word>[A-Za-z_][A-Za-z0-9_]*)",
+    r"(?P<other>.)",
 )
+_TOKEN = re.compile("|".join(_ALTERNATIVES), re.DOTALL)
+#: The same tokens without prefixed names, for positions where none can start (see :func:`_tokens`).
+_TOKEN_NO_PNAME = re.compile("|".join(a for a in _ALTERNATIVES if not a.startswith("(?P<pname>")),
+                             re.DOTALL)
+#: A run of the characters a prefix is made of: a prefixed name starting inside a run must end
+#: its prefix where the run ends, so a run not followed by ``:`` holds no prefixed name.
+_NAME_RUN = re.compile(rf"[{_PN_CHARS}.]+")
 #: Deepest bracket nesting accepted: pyoxigraph's recursive parser overflows its stack (and the
 #: worker dies) somewhere past a few thousand levels; real queries stay far below this.
 MAX_NESTING = 256
@@ -111,6 +114,8 @@ class QueryShape:
             target that cannot be resolved).
         nesting: the deepest nesting of ``(``, ``{`` and ``[``.
         undeclared: prefixes used in prefixed names after the prologue but never declared.
+        malformed_iris: IRIs of the prologue, ``FROM`` or ``SERVICE`` that cannot be resolved
+            (no valid authority, such as ``<http://[>``).
     """
 
     form: str | None
@@ -121,6 +126,7 @@ class QueryShape:
     services: tuple[str | None, ...] = ()
     nesting: int = 0
     undeclared: tuple[str, ...] = ()
+    malformed_iris: tuple[str, ...] = ()
 
     @property
     def is_update(self) -> bool:
@@ -180,8 +186,16 @@ def _tokens(text: str) -> tuple[list[Token], int]:
     top_mode = "pattern"
     deepest = 0
     position = 0
+    # Runs not followed by ``:`` hold no prefixed name; trying one at each of their positions
+    # would rescan the rest of the run every time (quadratic in the query's length).
+    runs = iter([(run.start(), run.end()) for run in _NAME_RUN.finditer(text)
+                 if not text.startswith(":", run.end())])
+    run_start, run_end = next(runs, (len(text), len(text)))
     while position < len(text):
-        match = _TOKEN.match(text, position)
+        while run_end <= position:
+            run_start, run_end = next(runs, (len(text), len(text)))
+        pattern = _TOKEN_NO_PNAME if run_start <= position else _TOKEN
+        match = pattern.match(text, position)
         assert match is not None  # the last alternative matches any character
         kind = match.lastgroup or "other"
         value = match.group()
@@ -233,14 +247,28 @@ def _unescape_iri(value: str) -> str:
 
 
 def resolve_iri(iri: str, base: str | None) -> str:
-    """An IRI (its ``\\u`` escapes replaced) resolved against ``base``, if there is one."""
+    """An IRI (its ``\\u`` escapes replaced) resolved against ``base``, if there is one.
+
+    Raises:
+        QuerySyntaxError: the IRI (or the base) has no valid authority, such as ``http://[``
+            (RFC 3986 §3.2.2).
+    """
     iri = _unescape_iri(iri)
-    return urljoin(base, iri) if base else iri
+    try:
+        return urljoin(base, iri) if base else iri
+    except ValueError as exc:
+        raise QuerySyntaxError(f"<{iri}> is not a valid IRI ({exc})") from None
 
 
-def _resolve(token: Token, prefixes: dict[str, str], base: str | None) -> str | None:
+def _resolve(token: Token, prefixes: dict[str, str], base: str | None,
+             malformed: list[str] | None = None) -> str | None:
     if token.kind == "iri":
-        return resolve_iri(token.text[1:-1], base)
+        try:
+            return resolve_iri(token.text[1:-1], base)
+        except QuerySyntaxError:
+            if malformed is not None:
+                malformed.append(token.text)
+            return None
     if token.kind == "pname":
         prefix, _, local = token.text.partition(":")
         if prefix not in prefixes:
@@ -262,16 +290,17 @@ def inspect(text: str, base_iri: str | None = None) -> QueryShape:
     """
     tokens, nesting = _tokens(text)
     prefixes: dict[str, str] = {}
+    malformed: list[str] = []
     base = None
     index = 0
     while index < len(tokens):  # the prologue: BASE and PREFIX declarations (§4.1.1)
         word = tokens[index].text.upper() if tokens[index].kind == "word" else ""
         if word == "BASE" and index + 1 < len(tokens) and tokens[index + 1].kind == "iri":
-            base = _resolve(tokens[index + 1], prefixes, base or base_iri)
+            base = _resolve(tokens[index + 1], prefixes, base or base_iri, malformed)
             index += 2
         elif (word == "PREFIX" and index + 2 < len(tokens) and tokens[index + 1].kind == "pname"
               and tokens[index + 2].kind == "iri"):
-            iri = _resolve(tokens[index + 2], prefixes, base or base_iri)
+            iri = _resolve(tokens[index + 2], prefixes, base or base_iri, malformed)
             if iri is not None:
                 prefixes[tokens[index + 1].text[:-1]] = iri
             index += 3
@@ -297,13 +326,13 @@ def inspect(text: str, base_iri: str | None = None) -> QueryShape:
             if following and following[0].kind == "word" and following[0].text.upper() == "SILENT":
                 following = following[1:]
             target = following[0] if following else None
-            services.append(_resolve(target, prefixes, resolve_base) if target else None)
+            services.append(_resolve(target, prefixes, resolve_base, malformed) if target else None)
         elif word == "FROM":
             following = tokens[position + 1:position + 3]
             target_list = from_graphs
             if following and following[0].kind == "word" and following[0].text.upper() == "NAMED":
                 target_list, following = from_named, following[1:]
-            iri = _resolve(following[0], prefixes, resolve_base) if following else None
+            iri = _resolve(following[0], prefixes, resolve_base, malformed) if following else None
             if iri is not None:
                 target_list.append(iri)
     return QueryShape(
@@ -315,6 +344,7 @@ def inspect(text: str, base_iri: str | None = None) -> QueryShape:
         services=tuple(services),
         nesting=nesting,
         undeclared=tuple(undeclared),
+        malformed_iris=tuple(malformed),
     )
 
 
@@ -391,11 +421,17 @@ def check(shape: QueryShape, allowlist: Sequence[str] = ()) -> None:
         QueryRefused: the text is an update, or it has a ``SERVICE`` clause whose target is a
             variable or an IRI the allowlist does not permit.
         QueryError: brackets nest deeper than :data:`MAX_NESTING`.
+        QuerySyntaxError: an IRI in the prologue, ``FROM`` or ``SERVICE`` cannot be resolved.
     """
     if shape.nesting > MAX_NESTING:
         raise QueryError(
             f"the query nests brackets {shape.nesting} levels deep; this endpoint accepts at most "
             f"{MAX_NESTING}"
+        )
+    if shape.malformed_iris:
+        raise QuerySyntaxError(
+            f"{shape.malformed_iris[0]} is not a valid IRI: its authority (host and port) cannot "
+            "be read (RFC 3986 §3.2)"
         )
     if shape.is_update:
         raise QueryRefused(

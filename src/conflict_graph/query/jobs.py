@@ -17,6 +17,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..errors import QueryError
 from . import service_check
 
 __all__ = ["Outcome", "QueryJob", "StatsJob", "graph_statistics", "perform"]
@@ -103,16 +104,15 @@ def _service_failed(job: QueryJob, error: Exception) -> service_check.ServiceFai
 def _write(result: Any, job: QueryJob) -> Outcome:
     import pyoxigraph as ox
 
-    from . import rdf_writer, results
+    from . import rdf_writer, results, solution_writer
 
     if isinstance(result, ox.QueryBoolean):
         name = job.format_name if job.format_name in results.WRITERS else "json"
         return Outcome(results.write_boolean(name, bool(result)), name, "boolean", 1)
     if isinstance(result, ox.QuerySolutions):
         name = job.format_name if job.format_name in results.WRITERS else "json"
-        variables = [variable.value for variable in result.variables]
-        written = results.write_capped(name, variables, (list(solution) for solution in result),
-                                       max_rows=job.max_rows, max_bytes=job.max_bytes)
+        written = solution_writer.write_solutions_capped(result, name, max_rows=job.max_rows,
+                                                         max_bytes=job.max_bytes)
         return Outcome(written.body, name, "solutions", written.rows, written.truncated_by)
     name = job.format_name if job.format_name in rdf_writer.RDF_FORMATS else "turtle"
     written = rdf_writer.write_triples(result, name, job.prefixes, max_rows=job.max_rows,
@@ -133,6 +133,7 @@ def perform(store: Any, job: QueryJob) -> Outcome | None:
         QuerySyntaxError: the query does not parse.
         ServiceFailed: an allowed ``SERVICE`` endpoint failed.
         NotAcceptable: the requested format cannot carry the result (XML and control characters).
+        QueryError: pyoxigraph cannot evaluate the query (a call of a function it does not know).
     """
     from .store import execute
 
@@ -142,7 +143,12 @@ def perform(store: Any, job: QueryJob) -> Outcome | None:
         if job.check_only:
             return None
         return _write(result, job)
-    except (OSError, RuntimeError) as exc:  # evaluation talked to a SERVICE endpoint and failed
+    except RuntimeError as exc:  # pyoxigraph cannot evaluate it: an unknown function, or a SERVICE
+        if job.services:
+            raise _service_failed(job, exc) from exc
+        detail = " ".join(str(exc).split())[:300] or type(exc).__name__
+        raise QueryError(f"the query cannot be evaluated: {detail}") from exc
+    except OSError as exc:  # evaluation talked to a SERVICE endpoint and failed
         if not job.services and not service_check.mentions_service(job.text):
             raise
         raise _service_failed(job, exc) from exc
@@ -153,11 +159,11 @@ def graph_statistics(store: Any, job: StatsJob) -> dict[str, dict[str, int]]:
 
     A triple in more than one of the merged graphs counts once (the merge is a set).
     """
-    import pyoxigraph as ox
+    from .store import graph_name
 
     counts: dict[str, dict[str, int]] = {}
     for name, members in job.graphs.items():
-        graphs = [ox.NamedNode(iri) for iri in members]
+        graphs = [graph_name(iri) for iri in members]
         if not graphs:
             counts[name] = {"triples": 0, "distinctSubjects": 0, "properties": 0,
                             "distinctObjects": 0, "classes": 0}

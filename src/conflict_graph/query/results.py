@@ -33,7 +33,8 @@ import pyoxigraph as ox
 
 from ..errors import NotAcceptable
 
-__all__ = ["ASK_COLUMN", "WRITERS", "Written", "write_boolean", "write_capped", "write_solutions"]
+__all__ = ["ASK_COLUMN", "NOT_XML_BYTES", "WRITERS", "Written", "not_xml_message", "write_boolean",
+           "write_capped", "write_solutions"]
 
 Term = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
 Row = Sequence[Term | None]
@@ -98,6 +99,8 @@ def _json_boolean(value: bool) -> bytes:
 _XML_HEAD = '<?xml version="1.0" encoding="UTF-8"?>\n<sparql xmlns="http://www.w3.org/2005/sparql-results#">'
 #: Characters XML 1.0 cannot carry, not even as a character reference (XML 1.0 §2.2, ``Char``).
 _NOT_XML = re.compile("[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+#: The same characters in UTF-8 (the C0 controls are single bytes; U+FFFE and U+FFFF three).
+NOT_XML_BYTES = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f]|\xef\xbf[\xbe\xbf]")
 _ITS = 'xmlns:its="http://www.w3.org/2005/11/its" its:version="2.0"'
 
 
@@ -105,11 +108,15 @@ def _xml_safe(text: str) -> str:
     """``text``, unless it holds a character XML 1.0 cannot carry (then 406)."""
     found = _NOT_XML.search(text)
     if found is not None:
-        raise NotAcceptable(
-            f"the result holds the character U+{ord(found.group()):04X}, which XML 1.0 cannot carry; "
-            "ask for SPARQL Results JSON, CSV or TSV instead (Accept: application/sparql-results+json)"
-        )
+        raise NotAcceptable(not_xml_message(found.group()))
     return text
+
+
+def not_xml_message(character: str) -> str:
+    """Why a result holding ``character`` is refused as XML, and what to ask for instead."""
+    code = ord(character[0]) if character else 0
+    return (f"the result holds the character U+{code:04X}, which XML 1.0 cannot carry; ask for "
+            "SPARQL Results JSON, CSV or TSV instead (Accept: application/sparql-results+json)")
 
 
 def _xml_text(text: str) -> str:

@@ -20,7 +20,9 @@ first one, a search that stops at the first ``#`` on a line (so it fails on a on
 copy of the grammar in which that copy step is switched off; rdflib's own parser is left as it is.
 
 pyparsing is not thread-safe, so parsing holds a lock. The query workers run this check
-(:func:`conflict_graph.jobs.perform`), where it counts against the query's time limit.
+(:func:`conflict_graph.jobs.perform`), where it counts against the query's time limit. The grammar
+(rdflib and pyparsing, about 60 MB) is loaded by a worker the first time a query mentions
+``service``, never at start-up: most workers never load it.
 """
 
 from __future__ import annotations
@@ -72,7 +74,7 @@ def _grammar() -> Any:
 
 
 def load_grammar() -> None:
-    """Build the grammar now (about 0.2 s), so the first query that needs it does not pay."""
+    """Build the grammar now (about 0.2 s and 60 MB), for a process that will surely need it."""
     _grammar()
 
 

@@ -13,12 +13,17 @@ Query dataset rules (see :func:`query_dataset`):
 * protocol graphs replace the query's own dataset entirely (SPARQL 1.1 Protocol §2.1.4).
 
 The default graph of SPARQL is an RDF merge: a set of triples. pyoxigraph, given several graphs
-as the default graph, concatenates them, so a triple asserted in two files would match twice. A
-server therefore materialises the set union of the asserted graphs once, when a query worker opens
-the store (:func:`add_union_graph`, into the graph ``…/graph/asserted``), and a query dataset built
-with ``unions=True`` uses it: the default graph is that union (``simple``), or that union and
-``…/graph/inferred`` (``owl-rl``; the inferred graph holds no asserted triple, so the two are
-disjoint). The union graph is never offered to ``GRAPH ?g``.
+as the default graph, concatenates them (a triple asserted in two files would match twice), and a
+join over a list of graphs costs 2-3x one over a single graph. So the build writes, once, an
+on-disk store (:func:`write_query_store`, folder ``store/`` of the artifact) holding every graph
+of ``dataset.nq`` plus two precomputed set unions: ``…/graph/asserted`` (the asserted graphs, a
+named graph of the store) and ``…/graph/all`` (asserted and inferred), which is the store's own
+default graph: Oxigraph keeps default-graph triples in three indexes of three terms, named-graph
+quads in six of four, so the largest union costs the least there. Each entailment's default graph
+is then one graph of that store (``simple``: the first, ``owl-rl``: the second; see
+:func:`graph_name`), every query worker opens the same files read-only (:func:`open_query_store`)
+and nothing is copied per worker. The two unions are never offered to ``GRAPH ?g``; wherever a
+client names them, they are virtual graphs.
 """
 
 from __future__ import annotations
@@ -39,17 +44,22 @@ __all__ = [
     "ENTAILMENTS",
     "GRAPH_KINDS",
     "META_FILE",
+    "STATISTICS_FILE",
+    "STORE_DIR",
     "UNION_GRAPH",
+    "UNION_GRAPHS",
     "Catalogue",
     "GraphInfo",
     "QueryDataset",
-    "add_union_graph",
     "default_graph_iris",
     "execute",
     "open_query_store",
     "open_store",
     "query_dataset",
     "read_catalogue",
+    "read_statistics",
+    "statistics_groups",
+    "write_query_store",
 ]
 
 #: Entailment regimes a query can ask for: none beyond the asserted triples, or OWL 2 RL.
@@ -61,8 +71,16 @@ GRAPH_KINDS: tuple[str, ...] = ("ontology", "shapes", "source", "background", "u
 #: File names inside an artifact folder.
 DATASET_FILE = "dataset.nq"
 META_FILE = "meta.json"
-#: The graph :func:`add_union_graph` fills with the set union of the asserted graphs.
+#: The folder of the artifact holding the on-disk query store (:func:`write_query_store`).
+STORE_DIR = "store"
+#: The file of the artifact holding the VoID statistics of its graphs (:func:`read_statistics`).
+STATISTICS_FILE = "statistics.json"
+#: The store graph holding the set union of the asserted graphs (the ``simple`` default graph).
 UNION_GRAPH = str(iris.ASSERTED_GRAPH)
+#: The store graph holding the set union of the asserted and inferred graphs (``owl-rl``).
+ALL_UNION_GRAPH = str(iris.ALL_GRAPH)
+#: Every precomputed union graph of the query store.
+UNION_GRAPHS: tuple[str, ...] = (UNION_GRAPH, ALL_UNION_GRAPH)
 
 _NOT_ASSERTED = frozenset({"inferred", "shapes", "derivations"})
 Result = ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples
@@ -204,47 +222,126 @@ def open_store(artifact: Path) -> ox.Store:
     return store
 
 
-def open_query_store(artifact: Path) -> tuple[Catalogue, ox.Store]:
-    """Open a built dataset ready for queries: its catalogue, and a store holding every quad plus
-    the union graph that ``query_dataset(..., unions=True)`` relies on.
+def write_query_store(artifact: Path, catalogue: Catalogue) -> Path:
+    """Write the on-disk query store of an artifact: every quad of ``dataset.nq`` plus the unions
+    :data:`UNION_GRAPH` (a named graph) and :data:`ALL_UNION_GRAPH` (the store's default graph),
+    each a set: a triple in two asserted graphs is stored once in each union. Called once per
+    build, before the artifact is published.
 
-    This is what every query front end (the command line, each query worker) opens.
+    Returns:
+        The store folder (``<artifact>/store``).
 
     Raises:
-        DataLoadError: the artifact is missing or does not parse.
+        DataLoadError: ``dataset.nq`` is missing or does not parse.
+    """
+    folder = Path(artifact) / STORE_DIR
+    source = Path(artifact) / DATASET_FILE
+    asserted = frozenset(catalogue.asserted_iris())
+    inferred = catalogue.inferred_iri()
+    union, everything = ox.NamedNode(UNION_GRAPH), ox.DefaultGraph()
+
+    def quads() -> Iterable[ox.Quad]:
+        for quad in ox.parse(path=str(source), format=ox.RdfFormat.N_QUADS):
+            yield quad
+            graph = quad.graph_name.value if isinstance(quad.graph_name, ox.NamedNode) else None
+            if graph in asserted:
+                yield ox.Quad(quad.subject, quad.predicate, quad.object, union)
+            if graph in asserted or (inferred is not None and graph == inferred):
+                yield ox.Quad(quad.subject, quad.predicate, quad.object, everything)
+
+    try:
+        written = ox.Store(str(folder))
+        written.bulk_extend(quads())  # the bulk loader keeps one copy of a repeated quad
+        written.flush()
+        written.optimize()
+        _write_statistics(written, catalogue, Path(artifact) / STATISTICS_FILE)
+        del written
+    except OSError as exc:
+        raise DataLoadError(f"{source}: cannot read ({exc.strerror or exc})") from exc
+    except SyntaxError as exc:
+        raise DataLoadError(f"{source}: {exc}") from exc
+    return folder
+
+
+def statistics_groups(catalogue: Catalogue) -> dict[str, tuple[str, ...]]:
+    """What the VoID statistics count: each real graph, the virtual graphs, and each entailment's
+    default graph (``default:simple``, ``default:owl-rl``), as name → graphs of the query store."""
+    groups: dict[str, tuple[str, ...]] = {iri: (iri,) for iri in catalogue.iris()}
+    groups[ALL_UNION_GRAPH] = default_graph_iris(catalogue, "owl-rl", unions=True)
+    groups[UNION_GRAPH] = default_graph_iris(catalogue, "simple", unions=True)
+    for entailment in ENTAILMENTS:
+        groups[f"default:{entailment}"] = default_graph_iris(catalogue, entailment, unions=True)
+    return groups
+
+
+def _write_statistics(opened: ox.Store, catalogue: Catalogue, path: Path) -> None:
+    """Count the statistics once, at build time: at 10^6 triples they take seconds."""
+    import json
+
+    from .jobs import StatsJob, graph_statistics
+
+    groups = statistics_groups(catalogue)
+    distinct = {members: name for name, members in groups.items()}
+    counted = graph_statistics(opened, StatsJob({name: members for members, name in distinct.items()}))
+    counts = {name: counted[distinct[members]] for name, members in groups.items()}
+    path.write_text(json.dumps(counts, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+
+
+def read_statistics(artifact: Path) -> dict[str, dict[str, int]] | None:
+    """The VoID statistics the build counted (:func:`statistics_groups` → counts), or None when the
+    artifact has none or they cannot be read."""
+    import json
+
+    try:
+        data = json.loads((Path(artifact) / STATISTICS_FILE).read_text(encoding="utf-8"))
+        return {str(name): {str(k): int(v) for k, v in counts.items()} for name, counts in data.items()}
+    except (OSError, ValueError, AttributeError, TypeError):
+        return None
+
+
+def open_query_store(artifact: Path) -> tuple[Catalogue, ox.Store]:
+    """Open a built dataset ready for queries: its catalogue, and its on-disk store, read-only.
+
+    This is what every query front end (the command line, each query worker) opens; every process
+    shares the same files (and the operating system's page cache), so a worker holds no copy of
+    the data.
+
+    Raises:
+        DataLoadError: the artifact is missing, or has no query store.
     """
     catalogue = read_catalogue(Path(artifact))
-    opened = open_store(Path(artifact))
-    add_union_graph(opened, catalogue)
-    return catalogue, opened
-
-
-def add_union_graph(store: ox.Store, catalogue: Catalogue) -> None:
-    """Fill :data:`UNION_GRAPH` with the set union of the catalogue's asserted graphs.
-
-    Done once per store, by :func:`open_query_store`; the graph is not in the catalogue, and
-    :func:`query_dataset` never offers it to ``GRAPH ?g``.
-    """
-    members = " ".join(f"<{iri}>" for iri in catalogue.asserted_iris())
-    if members:
-        store.update(f"INSERT {{ GRAPH <{UNION_GRAPH}> {{ ?s ?p ?o }} }} "
-                     f"WHERE {{ VALUES ?g {{ {members} }} GRAPH ?g {{ ?s ?p ?o }} }}")
+    folder = Path(artifact) / STORE_DIR
+    if not folder.is_dir():
+        raise DataLoadError(f"{folder}: no query store in this artifact (build it again)")
+    try:
+        return catalogue, ox.Store.read_only(str(folder))
+    except OSError as exc:
+        raise DataLoadError(f"{folder}: cannot open the query store ({exc})") from exc
 
 
 def _union_expansion(catalogue: Catalogue) -> dict[str, tuple[str, ...]]:
-    """Virtual graph → the graphs it stands for as (part of) a default graph, with the union graph."""
-    inferred = catalogue.inferred_iri()
-    return {UNION_GRAPH: (UNION_GRAPH,),
-            str(iris.ALL_GRAPH): (UNION_GRAPH,) + ((inferred,) if inferred else ())}
+    """Virtual graph → the precomputed union graph that stands for it in a default graph."""
+    return {UNION_GRAPH: (UNION_GRAPH,), ALL_UNION_GRAPH: (ALL_UNION_GRAPH,)}
 
 
 def default_graph_iris(catalogue: Catalogue, entailment: str, *, unions: bool = False) -> tuple[str, ...]:
-    """The graphs whose merge is the default graph of a request that names no graphs."""
-    members = (UNION_GRAPH,) if unions else catalogue.asserted_iris()
+    """The graphs whose merge is the default graph of a request that names no graphs.
+
+    With ``unions`` (a query store of :func:`write_query_store`), that is one precomputed graph.
+    """
+    if unions:
+        return (ALL_UNION_GRAPH,) if entailment == "owl-rl" else (UNION_GRAPH,)
+    members = catalogue.asserted_iris()
     inferred = catalogue.inferred_iri()
     if entailment == "owl-rl" and inferred:
         members += (inferred,)
     return members
+
+
+def graph_name(iri: str) -> ox.NamedNode | ox.DefaultGraph:
+    """The graph of the query store that holds ``iri``: :data:`ALL_UNION_GRAPH` is the store's
+    default graph (:func:`write_query_store`), every other IRI the named graph of that name."""
+    return ox.DefaultGraph() if iri == ALL_UNION_GRAPH else ox.NamedNode(iri)
 
 
 def _node(iri: str) -> ox.NamedNode:
@@ -252,6 +349,10 @@ def _node(iri: str) -> ox.NamedNode:
         return ox.NamedNode(iri)
     except ValueError as exc:
         raise InputError(f"not an absolute IRI: {iri!r} ({exc})") from exc
+
+
+def _default_node(iri: str) -> ox.NamedNode | ox.DefaultGraph:
+    return ox.DefaultGraph() if iri == ALL_UNION_GRAPH else _node(iri)
 
 
 def _expand(uris: Iterable[str], virtual: Mapping[str, tuple[str, ...]]) -> list[str]:
@@ -265,13 +366,15 @@ def _expand(uris: Iterable[str], virtual: Mapping[str, tuple[str, ...]]) -> list
 
 def _expand_default(uris: Iterable[str], in_default: Mapping[str, tuple[str, ...]] | None,
                     virtual: Mapping[str, tuple[str, ...]]) -> list[str]:
-    """Expand the graphs of a default graph; with the union graph present, drop the asserted graphs
-    it already holds, so the merge stays a set (SPARQL 1.1 Query §13.2)."""
+    """Expand the graphs of a default graph; with a union graph present, drop the graphs it already
+    holds, so the merge stays a set (SPARQL 1.1 Query §13.2)."""
     expanded = _expand(uris, in_default or virtual)
-    if in_default is not None and UNION_GRAPH in expanded:
-        subsumed = set(virtual.get(UNION_GRAPH, ()))
-        expanded = [iri for iri in expanded if iri == UNION_GRAPH or iri not in subsumed]
-    return expanded
+    if in_default is None:
+        return expanded
+    if ALL_UNION_GRAPH in expanded:
+        expanded = [iri for iri in expanded if iri != UNION_GRAPH]
+    subsumed = {member for union in UNION_GRAPHS if union in expanded for member in virtual.get(union, ())}
+    return [iri for iri in expanded if iri in UNION_GRAPHS or iri not in subsumed]
 
 
 def query_dataset(catalogue: Catalogue, entailment: str = "owl-rl",
@@ -291,8 +394,8 @@ def query_dataset(catalogue: Catalogue, entailment: str = "owl-rl",
         entailment: one of :data:`ENTAILMENTS`.
         default_graph_uris: the protocol's ``default-graph-uri`` values, if any.
         named_graph_uris: the protocol's ``named-graph-uri`` values, if any.
-        unions: use the union graph of :func:`add_union_graph` (which the store must hold) for
-            the asserted graphs in the default graph, so it is a set of triples.
+        unions: use the union graphs of :func:`write_query_store` (which the store must hold) for
+            the default graph and for virtual graphs in it, so it is one graph and a set of triples.
 
     Raises:
         InputError: unknown entailment.
@@ -303,11 +406,14 @@ def query_dataset(catalogue: Catalogue, entailment: str = "owl-rl",
     in_default = _union_expansion(catalogue) if unions else None
     if default_graph_uris is None and named_graph_uris is None:
         members = default_graph_iris(catalogue, entailment, unions=unions)
-        default: list[ox.NamedNode | ox.DefaultGraph] = [ox.NamedNode(i) for i in members]
-        default.append(ox.DefaultGraph())
+        default: list[ox.NamedNode | ox.DefaultGraph] = [
+            graph_name(i) if unions else ox.NamedNode(i) for i in members]
+        if not unions:
+            default.append(ox.DefaultGraph())
         return QueryDataset(default, [ox.NamedNode(i) for i in catalogue.iris()], False, virtual, in_default)
     return QueryDataset(
-        [_node(i) for i in _expand_default(default_graph_uris or (), in_default, virtual)],
+        [_default_node(i) if unions else _node(i)
+         for i in _expand_default(default_graph_uris or (), in_default, virtual)],
         [_node(i) for i in _expand(named_graph_uris or (), virtual)],
         True,
         virtual,
@@ -353,7 +459,7 @@ def execute(store: ox.Store, text: str, dataset: QueryDataset, *, base_iri: str 
         clause = dataset_clause(text, base_iri)
         if clause is not None:
             try:
-                default_graph = [ox.NamedNode(i) for i in _expand_default(
+                default_graph = [graph_name(i) for i in _expand_default(
                     clause.default, dataset.default_virtual_graphs, dataset.virtual_graphs)]
                 named_graphs = [ox.NamedNode(i) for i in _expand(clause.named, dataset.virtual_graphs)]
             except ValueError:  # an IRI oxigraph rejects: its parser reports it below

@@ -2,9 +2,10 @@
 
 A query running inside pyoxigraph cannot be interrupted from Python, and a thread cannot be
 killed. So every query runs in a separate process. Each worker (started with the ``spawn`` method)
-opens the built dataset once with :func:`conflict_graph.store.open_query_store` and then answers jobs
-sent over a pipe: it runs the query, cuts the result at the row cap and serialises it, so only
-bytes come back.
+opens the artifact's on-disk store read-only with :func:`conflict_graph.store.open_query_store`
+(all workers share its files: no worker holds a copy of the data) and then answers jobs sent over
+a pipe: it runs the query, cuts the result at the row cap and serialises it, so only bytes come
+back.
 
 The calling thread takes an idle worker, sends the job with its deadline and waits; the wait for
 an idle worker counts against the same deadline. A worker answers a job at once with ``started``,
@@ -20,6 +21,21 @@ What a worker does with a job is in :mod:`conflict_graph.jobs`.
 
 On Linux each worker also asks the kernel to kill it if the server dies, so a runaway query never
 outlives the server that started it.
+
+Each worker may grow by at most ``memory_limit`` bytes of address space beyond its size once the
+dataset is open (``RLIMIT_AS``, POSIX ``setrlimit``): a query that needs more (``ORDER BY`` over a
+cross product, strings doubled by nested ``CONCAT``) fails to allocate, and the worker either
+answers :class:`WorkerLost` or dies and is replaced; the client gets 503 either way.
+
+A query that runs longer than ``lower_priority_after`` seconds gets a lower CPU priority (its
+worker's nice value is raised to :data:`LONG_QUERY_NICENESS`), so it uses the cores other
+workers leave idle and short queries keep their latency; when it ends, the worker gets its
+priority back or, if the system refuses that to an unprivileged process, is replaced.
+
+A caller may also pass ``cancel``: while the query runs the pool asks it every
+:data:`CANCEL_POLL` seconds, and when it names a reason the worker is killed and replaced and
+the caller gets :class:`~conflict_graph.errors.QueryPreempted` (the fair sharing of
+:mod:`conflict_graph.query.admission` uses this).
 """
 
 from __future__ import annotations
@@ -37,6 +53,7 @@ from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
 from pathlib import Path
+from collections.abc import Callable
 from typing import Any
 
 from ..errors import (
@@ -44,12 +61,13 @@ from ..errors import (
     DataLoadError,
     NotAcceptable,
     QueryError,
+    QueryPreempted,
     QueryRefused,
     QuerySyntaxError,
     QueryTimeout,
 )
 from .jobs import Outcome, QueryJob, StatsJob, graph_statistics, perform
-from .service_check import ServiceFailed, load_grammar
+from .service_check import ServiceFailed
 
 __all__ = [
     "Outcome",
@@ -73,6 +91,10 @@ QUERY_STACK_BYTES = 512 * 1024 * 1024
 WORKER_RECURSION_LIMIT = 100_000
 #: Seconds a worker may take to acknowledge a job (it does so as soon as it reads it).
 ACK_GRACE = 2.0
+#: Seconds between two questions to a running query's ``cancel`` callback.
+CANCEL_POLL = 0.05
+#: Nice value of a worker while it runs a long query (POSIX ``setpriority``; 0 is the default).
+LONG_QUERY_NICENESS = 19
 
 
 class WorkerLost(QueryError):
@@ -93,7 +115,25 @@ def _die_with_parent(parent_pid: int) -> None:
         os._exit(0)
 
 
-def _worker_main(artifact: str, conn: Connection, parent_pid: int) -> None:
+def _limit_memory(allowance: int) -> None:
+    """Let this process grow by ``allowance`` bytes of address space from now on (Linux, BSD)."""
+    if allowance <= 0:
+        return
+    try:
+        import resource
+
+        with open("/proc/self/statm", encoding="ascii") as statm:
+            size = int(statm.read().split()[0]) * resource.getpagesize()
+        _, hard = resource.getrlimit(resource.RLIMIT_AS)
+        limit = size + allowance
+        if hard != resource.RLIM_INFINITY:
+            limit = min(limit, hard)
+        resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
+    except (ImportError, OSError, ValueError):  # no /proc or no setrlimit: run without the limit
+        log.warning("query workers run without a memory limit on this platform")
+
+
+def _worker_main(artifact: str, conn: Connection, parent_pid: int, memory_limit: int = 0) -> None:
     """Entry point of a worker process: answer jobs on a thread with a deep stack."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the server's to handle
     _die_with_parent(parent_pid)
@@ -102,12 +142,12 @@ def _worker_main(artifact: str, conn: Connection, parent_pid: int) -> None:
         sys.setrecursionlimit(max(sys.getrecursionlimit(), WORKER_RECURSION_LIMIT))
     except (ValueError, RuntimeError):  # a platform that refuses: keep the default stack
         pass
-    thread = threading.Thread(target=_serve, args=(artifact, conn), name="query")
+    thread = threading.Thread(target=_serve, args=(artifact, conn, memory_limit), name="query")
     thread.start()
     thread.join()
 
 
-def _serve(artifact: str, conn: Connection) -> None:
+def _serve(artifact: str, conn: Connection, memory_limit: int = 0) -> None:
     """Open the dataset, then answer jobs until told to stop.
 
     Each message is ``(deadline, job)``; the answer is ``("expired",)`` when the deadline has
@@ -117,10 +157,10 @@ def _serve(artifact: str, conn: Connection) -> None:
 
     try:
         _, store = stores.open_query_store(Path(artifact))
-        load_grammar()
     except ConflictGraphError as exc:
         conn.send(("failed", str(exc)))
         return
+    _limit_memory(memory_limit)
     conn.send(("ready", os.getpid()))
     while True:
         try:
@@ -144,6 +184,8 @@ def _serve(artifact: str, conn: Connection) -> None:
                 reply = ("ok", perform(store, job))
         except ConflictGraphError as exc:
             reply = ("error", type(exc).__name__, str(exc))
+        except MemoryError:
+            reply = ("error", "WorkerLost", _memory_message(memory_limit))
         except Exception:  # a bug: report it to the server, which logs it and answers 500
             reply = ("crash", traceback.format_exc())
         try:
@@ -152,17 +194,24 @@ def _serve(artifact: str, conn: Connection) -> None:
             return
 
 
+def _memory_message(limit: int) -> str:
+    return (f"the query needed more memory than a query worker may use ({limit // 2**20:,} MB, "
+            "CONFLICT_GRAPH_WORKER_MEMORY_MB); make it more selective, avoid cross products or add "
+            "a LIMIT")
+
+
 # --- in the server ------------------------------------------------------------------------------------
 
 @dataclass(eq=False)
 class _Worker:
     process: BaseProcess
     conn: Connection
+    lowered: bool = False  # its CPU priority was lowered while it ran a long query
 
 
 _ERRORS: dict[str, type[ConflictGraphError]] = {
-    cls.__name__: cls for cls in (QuerySyntaxError, QueryRefused, NotAcceptable, ServiceFailed, QueryError,
-                                  DataLoadError, ConflictGraphError)
+    cls.__name__: cls for cls in (QuerySyntaxError, QueryRefused, NotAcceptable, ServiceFailed, WorkerLost,
+                                  QueryError, DataLoadError, ConflictGraphError)
 }
 
 
@@ -171,14 +220,26 @@ class WorkerPool:
 
     Args:
         artifact: the built dataset (folder or ``dataset.nq``) every worker opens.
-        size: how many workers (each holds its own copy of the dataset in memory).
+        size: how many workers (they share the on-disk store; each runs one query at a time).
+        memory_limit: bytes of address space each worker may add once the store is open
+            (0: no limit).
+        spare: workers started beyond ``size``. The pool itself runs as many jobs at once as
+            it has idle workers; a caller that runs at most ``size`` at once (the engine's
+            admission) always finds a started worker, even right after one was killed and while
+            its replacement starts.
+        lower_priority_after: seconds after which a running query's worker gets a lower CPU
+            priority (0: never).
     """
 
-    def __init__(self, artifact: Path, size: int = 2) -> None:
+    def __init__(self, artifact: Path, size: int = 2, memory_limit: int = 0, spare: int = 0,
+                 lower_priority_after: float = 0.0) -> None:
         if size < 1:
             raise ValueError("a worker pool needs at least one worker")
         self.artifact = Path(artifact)
         self.size = size
+        self.spare = spare
+        self.lower_priority_after = lower_priority_after
+        self.memory_limit = memory_limit
         self.restarts = 0
         self._context = multiprocessing.get_context("spawn")
         self._idle: queue.Queue[_Worker] = queue.Queue()
@@ -200,10 +261,10 @@ class WorkerPool:
         Raises:
             DataLoadError: a worker could not open the dataset (its message says why).
         """
-        for _ in range(self.size):
+        for _ in range(self.size + self.spare):
             self._launches.put(True)
         deadline = time.monotonic() + timeout
-        for _ in range(self.size):
+        for _ in range(self.size + self.spare):
             try:
                 failure = self._started.get(timeout=max(0.0, deadline - time.monotonic()))
             except queue.Empty:
@@ -241,30 +302,36 @@ class WorkerPool:
         """Pool size, workers alive and idle, their process ids, and how many were replaced."""
         with self._lock:
             alive = [worker.process.pid for worker in self._workers if worker.process.is_alive()]
-        return {"size": self.size, "alive": len(alive), "idle": self._idle.qsize(),
+        return {"size": self.size, "spare": self.spare, "alive": len(alive), "idle": self._idle.qsize(),
                 "restarts": self.restarts, "pids": sorted(pid or 0 for pid in alive)}
 
     # jobs
 
-    def run(self, job: QueryJob | StatsJob, timeout: float) -> Any:
+    def run(self, job: QueryJob | StatsJob, timeout: float,
+            cancel: Callable[[], str | None] | None = None, since: float | None = None) -> Any:
         """Run a job on an idle worker and return its answer.
 
         Args:
             job: a :class:`QueryJob` (answer: :class:`Outcome`) or :class:`StatsJob` (a dict).
             timeout: seconds, counting both the wait for an idle worker and the work.
+            cancel: asked while the job runs; a reason it returns stops the job.
+            since: when the ``timeout`` began (``time.monotonic()``; default: now), if the caller
+                already waited for its turn.
 
         Raises:
             QueryTimeout: no worker became free in time, or the job could not start before its
                 deadline (it is withdrawn; the worker stays), or the work ran past the deadline
                 (the worker was then killed and is being replaced).
-            WorkerLost: the worker died while working.
+            WorkerLost: the worker died while working, or ran out of memory.
+            QueryPreempted: ``cancel`` gave a reason (the worker was then killed and is being
+                replaced).
             QuerySyntaxError: the query does not parse.
             QueryRefused, NotAcceptable, ServiceFailed: see :func:`conflict_graph.jobs.perform`.
             QueryError: any other reason the worker gave for not answering.
         """
         if self._closed:
             raise WorkerLost("the query workers have been stopped")
-        deadline = time.monotonic() + timeout
+        deadline = (time.monotonic() if since is None else since) + timeout
         while True:
             try:
                 worker = self._idle.get(timeout=max(0.0, deadline - time.monotonic()))
@@ -287,7 +354,11 @@ class WorkerPool:
                 self._idle.put(worker)
                 raise QueryTimeout(f"the server is busy: the query could not start within its {timeout:g} s "
                                    "limit; try again later")
-            if not worker.conn.poll(max(0.0, deadline - time.monotonic())):
+            stopped = self._await_reply(worker, deadline, self._lowering(worker, cancel))
+            if stopped is not None:
+                self._replace(worker)
+                raise QueryPreempted(stopped)
+            if not worker.conn.poll(0):
                 self._replace(worker)
                 raise QueryTimeout(
                     f"the query ran past the time limit of {timeout:g} s and was stopped; add a "
@@ -296,17 +367,61 @@ class WorkerPool:
             reply = worker.conn.recv()
         except (EOFError, OSError):
             self._replace(worker)
+            limit = f" of {self.memory_limit // 2**20:,} MB" if self.memory_limit else ""
             raise WorkerLost(
-                "the query worker stopped while running the query (it ran out of memory or crashed); "
-                "it is being replaced"
+                f"the query worker stopped while running the query: it reached the memory limit{limit} "
+                "(CONFLICT_GRAPH_WORKER_MEMORY_MB) or crashed, and it is being replaced; make the query "
+                "more selective, avoid cross products or add a LIMIT"
             ) from None
-        self._idle.put(worker)
+        if not (worker.lowered and self._restore_priority(worker)):
+            self._idle.put(worker)
         status = reply[0]
         if status == "ok":
             return reply[1]
         if status == "error":
             raise _ERRORS.get(reply[1], QueryError)(reply[2])
         raise RuntimeError(f"query worker failed:\n{reply[1]}")
+
+    def _lowering(self, worker: _Worker,
+                  cancel: Callable[[], str | None] | None) -> Callable[[], str | None] | None:
+        """``cancel``, also lowering the worker's priority once the job has run long enough."""
+        if self.lower_priority_after <= 0 or not hasattr(os, "setpriority"):
+            return cancel
+        lower_at = time.monotonic() + self.lower_priority_after
+
+        def check() -> str | None:
+            if not worker.lowered and time.monotonic() >= lower_at and worker.process.pid:
+                try:
+                    os.setpriority(os.PRIO_PROCESS, worker.process.pid, LONG_QUERY_NICENESS)
+                    worker.lowered = True
+                except OSError:
+                    pass
+            return cancel() if cancel is not None else None
+        return check
+
+    def _restore_priority(self, worker: _Worker) -> bool:
+        """Give a worker its priority back; if not allowed, replace it. True if it was replaced."""
+        try:
+            os.setpriority(os.PRIO_PROCESS, worker.process.pid or 0, 0)
+            worker.lowered = False
+            return False
+        except OSError:
+            self._replace(worker)
+            return True
+
+    @staticmethod
+    def _await_reply(worker: _Worker, deadline: float,
+                     cancel: Callable[[], str | None] | None) -> str | None:
+        """Wait for the reply until ``deadline``; the reason to stop early if ``cancel`` gives one."""
+        while True:
+            remaining = max(0.0, deadline - time.monotonic())
+            if worker.conn.poll(remaining if cancel is None else min(remaining, CANCEL_POLL)):
+                return None
+            reason = cancel() if cancel is not None else None
+            if reason:
+                return reason
+            if time.monotonic() >= deadline:
+                return None
 
     def _replace(self, worker: _Worker) -> None:
         worker.process.kill()
@@ -327,7 +442,8 @@ class WorkerPool:
                 return
             parent_end, child_end = self._context.Pipe()
             process = self._context.Process(
-                target=_worker_main, args=(str(self.artifact), child_end, os.getpid()),
+                target=_worker_main,
+                args=(str(self.artifact), child_end, os.getpid(), self.memory_limit),
                 name="conflict-graph-query-worker", daemon=True,
             )
             process.start()

@@ -25,7 +25,7 @@ from rdflib.namespace import SH
 from rdflib.term import Node
 
 from .. import iris
-from ..errors import ValidationFailed
+from ..errors import DataLoadError, ValidationFailed
 
 __all__ = ["ENGINES", "ValidationReport", "Violation", "summary", "validate"]
 
@@ -168,6 +168,7 @@ def _run_engine(engine: str, data: Graph, shapes: Graph) -> tuple[bool, Graph]:
     Raises:
         ValidationFailed: the engine cannot evaluate the shapes (pyshacl-turbo refuses ``SERVICE``
             in a SPARQL constraint, for instance).
+        DataLoadError: the engine raised on the shapes (one line).
     """
     if engine == "pyshacl-turbo":
         import pyshacl_turbo as shacl  # imported here: only building needs it
@@ -175,10 +176,17 @@ def _run_engine(engine: str, data: Graph, shapes: Graph) -> tuple[bool, Graph]:
         import pyshacl as shacl  # type: ignore[no-redef]  # slow to import; the reference engine
     else:
         raise ValueError(f"unknown SHACL engine {engine!r}; expected one of {', '.join(ENGINES)}")
-    conforms, report, text = shacl.validate(
-        data, shacl_graph=shapes, inference="none", advanced=True, allow_warnings=True,
-        do_owl_imports=False,
-    )
+    import rdflib.plugins.sparql as rdflib_sparql
+
+    rdflib_sparql.SPARQL_LOAD_GRAPHS = False  # FROM in shape SPARQL never downloads (see shape_guard)
+    try:
+        conforms, report, text = shacl.validate(
+            data, shacl_graph=shapes, inference="none", advanced=True, allow_warnings=True,
+            do_owl_imports=False,
+        )
+    except Exception as exc:  # noqa: BLE001 - SHACL engines raise many kinds for shapes they cannot use
+        detail = " ".join(str(exc).split())[:300] or type(exc).__name__
+        raise DataLoadError(f"the SHACL shapes cannot be used: {detail}") from exc
     if not isinstance(report, Graph):
         raise ValidationFailed(f"the SHACL shapes cannot be evaluated: {text}", str(text))
     return bool(conforms), report
@@ -199,6 +207,8 @@ def validate(dataset: Dataset, asserted: Iterable[URIRef] | None = None, *,
 
     Raises:
         ValidationFailed: the shapes cannot be evaluated.
+        DataLoadError: the engine cannot use the shapes (a SPARQL constraint that does not parse, a
+            malformed shape); the message is one line.
     """
     shapes = _union(dataset, [iris.SHAPES_GRAPH])
     if len(shapes) == 0:

@@ -4,14 +4,16 @@ Every option is a setting of :mod:`conflict_graph.settings`: a flag wins over it
 ``CONFLICT_GRAPH_*`` variable, which wins over the default. ``--data``, ``--no-default-data`` and
 ``--cache-dir`` may also be given before ``serve`` (as for every other command).
 
-The command builds the dataset (or finds it in the cache), starts the query workers, prints the
-URL it listens on (``--port 0`` picks a free port) and serves until interrupted.
+The command binds its port first (a port in use is one line and exit 2, before any build), builds
+the dataset (or finds it in the cache), starts the query workers, prints the URL it listens on
+(``--port 0`` picks a free port) and serves until interrupted. ``SIGTERM`` drains: new
+connections are refused and the requests in progress are finished (at most ``--drain-timeout``
+seconds) before the command exits with 0 (:mod:`.serving`).
 """
 
 from __future__ import annotations
 
 import logging
-import signal
 import sys
 from typing import Any
 
@@ -26,8 +28,10 @@ __all__ = ["SERVE_SETTINGS", "run_server", "serve"]
 SERVE_SETTINGS = (
     "host", "port", "data", "no_default_data", "cache_dir", "reasoner", "workers", "threads", "query_timeout",
     "max_query_bytes", "max_rows", "max_response_bytes", "max_waiting", "max_client_queries",
-    "service_allowlist", "cors_origins", "public_base_url", "page_max_triples", "explain_max_nodes",
-    "allow_inconsistent",
+    "max_client_workers", "fair_share_seconds", "worker_memory_mb", "connection_limit",
+    "max_client_connections", "channel_timeout", "request_read_timeout", "cleanup_interval",
+    "drain_timeout", "service_allowlist", "cors_origins", "public_base_url", "page_max_triples",
+    "explain_max_nodes", "allow_inconsistent",
 )
 _BY_NAME = {setting.name: setting for setting in SETTINGS}
 
@@ -94,32 +98,29 @@ def _group_options(values: dict[str, Any]) -> dict[str, Any]:
     return merged
 
 
-def _stop(signum: int, frame: object) -> None:
-    raise SystemExit(0)
-
-
 def run_server(values: dict[str, Any]) -> None:
-    """Build the engine, then serve it with waitress until interrupted.
+    """Bind the port, build the engine, then serve it with waitress until stopped.
 
     Raises:
+        SettingError: the address cannot be listened on (checked before the build).
         ConflictGraphError: the data cannot be built or served (names the file and line).
     """
-    import waitress  # type: ignore[import-untyped]
-
     from ..query.engine import QueryService
-    from . import create_app
+    from . import create_app, serving
     from .sparql import max_body_bytes
 
-    engine = QueryService.from_settings(values)
+    listener = serving.bind(values["host"], int(values["port"]))
+    try:
+        engine = QueryService.from_settings(values)
+    except BaseException:
+        listener.close()
+        raise
     try:
         app = create_app(values, engine=engine)
         largest = max_body_bytes(int(values["max_query_bytes"]))  # a query in the body or in the URL
-        server = waitress.create_server(app, host=values["host"], port=int(values["port"]),
-                                        threads=int(values["threads"]), ident="conflict-graph",
-                                        max_request_body_size=largest,
-                                        max_request_header_size=max(262_144, largest))
-        port = getattr(server, "effective_port", values["port"])
-        host = getattr(server, "effective_host", values["host"])
+        server = serving.create(app, listener, values, max_body=largest,
+                                max_header=max(65_536, largest))
+        host, port = server.effective_host, server.effective_port
         catalogue = engine.catalogue
         triples = sum(g.triples for g in catalogue.graphs)
         click.echo(f"conflict-graph: {triples:,} triples in {len(catalogue.graphs)} graphs "
@@ -127,14 +128,10 @@ def run_server(values: dict[str, Any]) -> None:
         click.echo(f"conflict-graph: serving SPARQL on http://{host}:{port}/sparql "
                    f"(home page http://{host}:{port}/, query page http://{host}:{port}/query)")
         sys.stdout.flush()
-        signal.signal(signal.SIGTERM, _stop)  # a service manager's stop: close cleanly
-        try:
-            server.run()
-        except (KeyboardInterrupt, SystemExit):
-            click.echo("conflict-graph: stopped")
-        finally:
-            server.close()
+        outcome = serving.serve_until_stopped(server, float(values["drain_timeout"]))
+        click.echo(f"conflict-graph: stopped ({outcome})")
     finally:
+        listener.close()
         engine.close()
 
 

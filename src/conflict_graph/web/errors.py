@@ -14,6 +14,7 @@ error                                  status  when
 ``TooManyQueries``                     429     the client already has its most queries running
 ``ServiceFailed``                      502     an allowed ``SERVICE`` endpoint failed
 ``ServerBusy``                         503     every worker busy and the waiting queue full
+``QueryPreempted``                     503     stopped to give its worker to lighter clients
 ``QueryTimeout`` / ``WorkerLost``      503     stopped at the time limit, no free worker, or
                                                the worker died
 ``ProtocolError`` / ``QueryError``     400     bad parameters (repeated ``query``, unknown
@@ -23,6 +24,10 @@ error                                  status  when
 ``InputError`` (not ``DataLoadError``) 400     ``/explain``: a malformed or unknown RDF term, a
                                                missing or repeated parameter
 =====================================  ======  =================================================
+
+A request with a header field longer than :data:`MAX_HEADER_FIELD_BYTES` is answered 431 before
+anything reads it (a 250 KB ``Accept`` header would otherwise cost content negotiation a
+second of CPU), and a ``Host`` that is not a host name or address is a 400.
 
 An error with a ``retry_after`` attribute (429, 503 busy) sends it as ``Retry-After``.
 
@@ -35,12 +40,11 @@ for clients that prefer JSON and plain text otherwise.
 from __future__ import annotations
 
 import json
+import re
 
 from flask import Flask, Response, current_app, request
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import BadRequest, HTTPException, RequestHeaderFieldsTooLarge
 
-from ..query.admission import ServerBusy, TooManyQueries
-from ..query.conneg import prefers_json
 from ..errors import (
     ConflictGraphError,
     DataLoadError,
@@ -48,15 +52,19 @@ from ..errors import (
     NotFound,
     NotAcceptable,
     QueryError,
+    QueryPreempted,
     QueryRefused,
     QuerySyntaxError,
     QueryTimeout,
     QueryTooLarge,
 )
+from ..query.admission import ServerBusy, TooManyQueries
+from ..query.conneg import prefers_json
 from ..query.service_check import ServiceFailed
 from ..query.workers import WorkerLost
 
-__all__ = ["STATUS", "PreconditionFailed", "ProtocolError", "UnsupportedMediaType", "error_response",
+__all__ = ["MAX_HEADER_FIELD_BYTES", "STATUS", "PreconditionFailed", "ProtocolError", "UnsupportedMediaType",
+           "check_headers", "error_response",
            "init_app", "status_for"]
 
 
@@ -83,6 +91,7 @@ STATUS: tuple[tuple[type[ConflictGraphError], int], ...] = (
     (TooManyQueries, 429),
     (ServiceFailed, 502),
     (ServerBusy, 503),
+    (QueryPreempted, 503),
     (QueryTimeout, 503),
     (WorkerLost, 503),
     (ProtocolError, 400),
@@ -94,7 +103,31 @@ STATUS: tuple[tuple[type[ConflictGraphError], int], ...] = (
 
 _TITLES = {400: "Bad Request", 403: "Forbidden", 404: "Not Found", 406: "Not Acceptable", 412: "Precondition Failed",
            413: "Content Too Large", 415: "Unsupported Media Type", 429: "Too Many Requests",
+           431: "Request Header Fields Too Large",
            500: "Internal Server Error", 502: "Bad Gateway", 503: "Service Unavailable"}
+
+
+#: Longest header field value read (Apache httpd's ``LimitRequestFieldSize`` is 8190).
+MAX_HEADER_FIELD_BYTES = 8192
+#: A ``Host`` header: a name, IPv4 or bracketed IPv6 address, and an optional port (RFC 9110 §7.2).
+_HOST = re.compile(r"(?:[A-Za-z0-9._~%!$&'()*+,;=-]+|\[[0-9A-Fa-f:.]+\])(?::[0-9]{1,5})?")
+
+
+def check_headers() -> None:
+    """Refuse header fields too long to read in bounded time, and a malformed ``Host``.
+
+    Raises:
+        RequestHeaderFieldsTooLarge: a field is longer than :data:`MAX_HEADER_FIELD_BYTES` (431).
+        BadRequest: the ``Host`` header is not a host (400).
+    """
+    for name, value in request.headers.items():
+        if len(value) > MAX_HEADER_FIELD_BYTES:
+            raise RequestHeaderFieldsTooLarge(
+                f"the {name} header is {len(value):,} bytes long; this server reads header fields "
+                f"of at most {MAX_HEADER_FIELD_BYTES:,} bytes")
+    host = request.headers.get("Host")
+    if host is not None and not _HOST.fullmatch(host):
+        raise BadRequest("the Host header is not a host name or address (RFC 9110 §7.2)")
 
 
 def status_for(error: ConflictGraphError) -> int:
@@ -105,7 +138,8 @@ def status_for(error: ConflictGraphError) -> int:
 def error_response(status: int, message: str, title: str | None = None) -> Response:
     """A short error body naming the problem, as JSON or plain text by ``Accept``."""
     title = title or _TITLES.get(status, "Error")
-    if prefers_json(request.headers.get("Accept")):
+    accept = request.headers.get("Accept")
+    if accept is not None and len(accept) <= MAX_HEADER_FIELD_BYTES and prefers_json(accept):
         body = json.dumps({"ok": False, "status": status, "title": title, "error": message})
         response = Response(body + "\n", status=status, content_type="application/json")
     else:
@@ -151,3 +185,4 @@ def init_app(app: Flask) -> None:
     app.register_error_handler(ConflictGraphError, _domain_error)
     app.register_error_handler(HTTPException, _http_error)
     app.register_error_handler(Exception, _unexpected)
+    app.before_request(check_headers)

@@ -31,10 +31,10 @@ from urllib.parse import parse_qsl
 from flask import Blueprint, Response, current_app, request
 from werkzeug.datastructures import MultiDict
 
-from ..query import conneg, service_description
 from .. import iris
-from ..query.engine import PreparedQuery, QueryService
 from ..errors import QueryRefused, QueryTooLarge
+from ..query import conneg, service_description
+from ..query.engine import PreparedQuery, QueryService
 from ..query.query_types import Provenance, QueryRequest, QueryResponse, entailment_of
 from .errors import PreconditionFailed, ProtocolError, UnsupportedMediaType
 
@@ -47,6 +47,8 @@ QUERY_BODY = "application/sparql-query"
 UPDATE_BODY = "application/sparql-update"
 _HINT_PARAMETERS = ("format", "output", "results")
 _PROTOCOL = "https://www.w3.org/TR/sparql11-protocol/#query-operation"
+#: The endpoint IRI the cached service descriptions are written with (RFC 2606 ``.invalid``).
+_ENDPOINT_PLACEHOLDER = "http://endpoint.invalid/sparql"
 
 
 def engine() -> QueryService:
@@ -263,18 +265,18 @@ def _description(params: MultiDict[str, str]) -> Response:
     browser = not hints and _wants_html(accept)
     chosen = conneg.negotiate(None if browser else accept, "rdf", hints)
     endpoint = request.base_url
-    key = f"{endpoint}\0{chosen.name}\0{browser}"
+    key = f"{chosen.name}\0{browser}"
+    # One template per format, written once for a placeholder endpoint: a new Host value costs a
+    # byte replacement, never a new description (check_headers has checked the Host).
     cache: dict[str, bytes] = current_app.extensions.setdefault("conflict_graph.description", {})
-    if len(cache) > 64:  # one entry per endpoint URL (Host header) and format: keep it bounded
-        cache.clear()
     if key not in cache:
         graph = service_description.describe(
-            endpoint, service.catalogue, service.statistics(), max_rows=service.max_rows,
+            _ENDPOINT_PLACEHOLDER, service.catalogue, service.statistics(), max_rows=service.max_rows,
             query_timeout=service.query_timeout, max_query_bytes=service.max_query_bytes,
             service_allowlist=service.service_allowlist, max_response_bytes=service.max_response_bytes)
         cache[key] = service_description.serialize(graph, chosen.name)
-    body = cache[key]
-    digest = hashlib.sha256(key.encode() + service.catalogue.data_version.encode()).hexdigest()
+    body = cache[key].replace(_ENDPOINT_PLACEHOLDER.encode(), endpoint.encode())
+    digest = hashlib.sha256(f"{endpoint}\0{key}\0{service.catalogue.data_version}".encode()).hexdigest()
     etag = f'W/"sd-{digest[:24]}"'
     provenance = service.provenance("owl-rl")
     if request.if_none_match.contains_weak(etag.removeprefix("W/").strip('"')):
@@ -288,15 +290,25 @@ def _description(params: MultiDict[str, str]) -> Response:
     return response
 
 
-@bp.get("/health")
-def health() -> Response:
-    """Liveness and readiness: status, versions, triple counts, workers (503 if none is alive).
-
-    It reads counters only, so it answers at once however busy the query workers are.
-    """
-    report = engine().health()
-    status = 200 if report["status"] == "ok" else 503
-    response = Response(json.dumps(report, indent=2) + "\n", status=status,
-                        content_type="application/json")
+def _report(report: dict[str, object], status: int) -> Response:
+    response = Response(json.dumps(report, indent=2) + "\n", status=status, content_type="application/json")
     response.headers["Cache-Control"] = "no-store"
     return response
+
+
+@bp.get("/health")
+@bp.get("/health/live")
+def health() -> Response:
+    """Liveness: the process answers (always 200), with status, versions, workers and queue.
+
+    It reads counters only, so it answers at once however busy the query workers are. A load
+    balancer that should stop sending queries to a busy node asks ``/health/ready`` instead.
+    """
+    return _report(engine().health(), 200)
+
+
+@bp.get("/health/ready")
+def ready() -> Response:
+    """Readiness: 200 when a query worker is free for a query arriving now, else 503."""
+    report = engine().health()
+    return _report(report, 200 if report["ready"] else 503)
