@@ -268,3 +268,29 @@ def test_export_trig_to_a_file_reparses(cache: Path, tmp_path: Path, selection: 
     result = cg(cache, "export", "--graphs", selection, "--format", "trig", "-o", str(output))
     assert result.returncode == 0 and result.stdout == ""
     assert set(_graphs(output.read_bytes(), ox.RdfFormat.TRIG)) == expected
+
+
+def test_build_uses_the_chosen_reasoner(cache: Path) -> None:
+    """`--reasoner owlrl` builds with owlrl: another artifact (the reasoner is in the cache key)."""
+    native = cg(cache, "build")
+    owlrl = cg(cache, "--reasoner", "owlrl", "build")
+    assert native.returncode == 0 and owlrl.returncode == 0, owlrl.stderr
+
+    def version(out: str) -> str:
+        return next(line for line in out.splitlines() if line.startswith("data version:"))
+
+    assert version(native.stdout) != version(owlrl.stdout)
+    # both reasoners infer the same cleaned closure of the fixture
+    inferred = [line for line in (native.stdout, owlrl.stdout)
+                for line in [next(x for x in line.splitlines() if x.startswith(str(iris.INFERRED_GRAPH)))]]
+    assert inferred[0] == inferred[1]
+
+
+def test_export_writes_into_a_new_folder_and_refuses_a_folder(cache: Path, tmp_path: Path) -> None:
+    target = tmp_path / "new" / "events.nq"
+    assert cg(cache, "export", "-o", str(target)).returncode == 0
+    assert list(ox.parse(target.read_bytes(), format=ox.RdfFormat.N_QUADS))
+    refused = cg(cache, "export", "-o", str(tmp_path))
+    assert refused.returncode == 2
+    assert _errors(refused.stderr) == [f"conflict-graph: error: {tmp_path} is a folder: give a file name with -o "
+                                       "(a folder only with --format release)"]

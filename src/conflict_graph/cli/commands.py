@@ -53,16 +53,18 @@ def graph_table(catalogue: Catalogue) -> str:
     return render.table(["graph", "kind", "triples"], rows, count=False)
 
 
-def build_report(files: Sequence[InputFile], cache_dir: Path) -> str:
+def build_report(files: Sequence[InputFile], cache_dir: Path, reasoner: str = "native") -> str:
     """A build (ignoring a cached artifact of the same inputs; incremental when an earlier build
     with the same ontology is in the cache, else cold), then a warm start from the cache; both timed.
+
+    ``reasoner`` (``native`` or ``owlrl``) computes the closure; it is part of the cache key.
 
     Raises:
         DataLoadError, ValidationFailed, ReasoningError: from :func:`conflict_graph.build.build`.
     """
-    cold = builder.build(files, cache_dir=cache_dir, force=True)
+    cold = builder.build(files, cache_dir=cache_dir, force=True, reasoner=reasoner)
     started = time.perf_counter()
-    warm = builder.build(files, cache_dir=cache_dir)
+    warm = builder.build(files, cache_dir=cache_dir, reasoner=reasoner)
     catalogue, _ = store.open_query_store(warm.artifact)
     warm_seconds = time.perf_counter() - started
     steps = ", ".join(f"{name} {_seconds(cold.catalogue.timings[name])}"

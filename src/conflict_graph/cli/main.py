@@ -177,7 +177,7 @@ def main() -> None:
 @pass_options
 def build_command(options: Options) -> None:
     """Build from scratch (ignoring the cache), then time a warm start from the cache."""
-    _write(commands.build_report(options.files(), options.resolved_cache_dir()))
+    _write(commands.build_report(options.files(), options.resolved_cache_dir(), options.resolved_reasoner()))
 
 
 @main.command("validate")
@@ -293,7 +293,10 @@ def export_command(options: Options, graphs: str, fmt: str, day: str | None, out
     if output is None:
         _write(data)
         return
+    if output.is_dir():
+        raise InputError(f"{output} is a folder: give a file name with -o (a folder only with --format release)")
     try:
+        output.parent.mkdir(parents=True, exist_ok=True)
         output.write_bytes(data)
     except OSError as exc:
         raise InputError(f"{output}: cannot write ({exc.strerror or exc})") from exc
