@@ -71,4 +71,5 @@ def test_every_explain_link_on_an_entity_page_answers(explain_server: LiveServer
 
 def test_an_inferred_restriction_type_reads_as_words(explain_server: LiveServer) -> None:
     page = _page(explain_server, "/id/org/brotherhood-alliance")
-    assert re.search(r'<span class="cg-bnode" title="_:[^"]+">all values of org:hasMember from cg:EthnicArmedOrganization</span>', page)
+    words = "all values of org:hasMember from cg:EthnicArmedOrganization"
+    assert re.search(rf'<span class="cg-bnode" title="_:[^"]+">{words}</span>', page)

@@ -168,8 +168,8 @@ _EVIDENCE = """?e prov:entity ?quote ; cg:epistemicStatus ?status .
 
 _OWL = "http://www.w3.org/2002/07/owl#"
 #: OWL 2 restriction properties (OWL 2 Mapping to RDF Graphs, Table 14) and how a page reads them.
-_RESTRICTIONS = {"someValuesFrom": "some values of {p} from {c}", "allValuesFrom": "all values of {p} from {c}",
-                 "hasValue": "{p} has value {c}"}
+_RESTRICTIONS = {"someValuesFrom": "some values of {p} from {c}",
+                 "allValuesFrom": "all values of {p} from {c}", "hasValue": "{p} has value {c}"}
 _RESTRICTION = "OPTIONAL {{ FILTER(isBlank({var})) {var} <" + _OWL + "onProperty> ?{name}_on_v . " + " ".join(
     f"OPTIONAL {{{{ {{var}} <{_OWL}{kind}> ?{{name}}_{kind}_v }}}}" for kind in _RESTRICTIONS) + " }}"
 
