@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 
 from .. import iris
 from .reader import Reader
-from .terms import Term
+from .terms import Term, compact
 
 __all__ = ["Description", "Evidence", "Statement", "describe", "marking_of"]
 
@@ -166,6 +166,28 @@ _EVIDENCE = """?e prov:entity ?quote ; cg:epistemicStatus ?status .
   OPTIONAL { ?status skos:prefLabel ?stl_pref } OPTIONAL { ?status rdfs:label ?stl_rdfs }"""
 
 
+_OWL = "http://www.w3.org/2002/07/owl#"
+#: OWL 2 restriction properties (OWL 2 Mapping to RDF Graphs, Table 14) and how a page reads them.
+_RESTRICTIONS = {"someValuesFrom": "some values of {p} from {c}",
+                 "allValuesFrom": "all values of {p} from {c}", "hasValue": "{p} has value {c}"}
+_RESTRICTION = "OPTIONAL {{ FILTER(isBlank({var})) {var} <" + _OWL + "onProperty> ?{name}_on_v . " + " ".join(
+    f"OPTIONAL {{{{ {{var}} <{_OWL}{kind}> ?{{name}}_{kind}_v }}}}" for kind in _RESTRICTIONS) + " }}"
+
+
+def _restriction_samples(name: str) -> str:
+    return " ".join(f"(SAMPLE(?{name}_{part}_v) AS ?{name}_{part})" for part in ("on", *_RESTRICTIONS))
+
+
+def _restriction_text(row: dict[str, Term], name: str) -> str | None:
+    """An OWL restriction (a blank node) read aloud: ``some values of org:memberOf from cg:Alliance``."""
+    if f"{name}_on" not in row:
+        return None
+    for kind, wording in _RESTRICTIONS.items():
+        if f"{name}_{kind}" in row:
+            return wording.format(p=compact(row[f"{name}_on"].value), c=compact(row[f"{name}_{kind}"].value))
+    return f"a restriction on {compact(row[f'{name}_on'].value)}"
+
+
 def _label(var: str, name: str) -> str:
     return _LABEL.format(var=var, name=name)
 
@@ -185,10 +207,11 @@ def describe(reader: Reader, iri: str, limit: int) -> Description:
     node = f"<{iri}>"
     shapes = f"<{iris.SHAPES_GRAPH}>"
     outgoing_rows = reader.select(f"""
-SELECT ?p ?o ?g {_sample("pl")} {_sample("ol")} WHERE {{
+SELECT ?p ?o ?g {_sample("pl")} {_sample("ol")} {_restriction_samples("or")} WHERE {{
   GRAPH ?g {{ {node} ?p ?o }} FILTER(?g != {shapes})
   {_label("?p", "pl")}
   {_label("?o", "ol")}
+  {_RESTRICTION.format(var="?o", name="or")}
 }} GROUP BY ?p ?o ?g ORDER BY ?p ?o LIMIT {limit + 1}""")
     incoming_rows = reader.select(f"""
 SELECT ?s ?p ?g ?event {_sample("pl")} {_sample("sl")} WHERE {{
@@ -217,6 +240,10 @@ SELECT ?quote ?sid ?status ?wording ?doc ?comment {_sample("stl")} WHERE {{
     outgoing = _statements(
         (subject, row["p"], row["o"], row, {"predicate": "pl", "object": "ol"})
         for row in outgoing_rows[:limit])
+    for row in outgoing_rows[:limit]:
+        readable = _restriction_text(row, "or")
+        if readable is not None:
+            outgoing[(subject, row["p"], row["o"])].labels["object"] = readable
     incoming = _statements(
         (row["s"], row["p"], subject, row, {"predicate": "pl", "subject": "sl"})
         for row in incoming_rows[:limit])

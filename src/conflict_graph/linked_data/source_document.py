@@ -19,13 +19,14 @@ __all__ = ["Fact", "Passage", "SourceDocument", "read_source"]
 
 @dataclass(frozen=True)
 class Fact:
-    """A fact a sentence supports: an n-ary node, or a triple statement (subject, predicate, object)."""
+    """A fact a sentence supports: an n-ary node, or a triple statement (subject, predicate, object),
+    each term with its label (the term's value when it has none)."""
 
     iri: str
     label: str
     status: str
     status_label: str
-    triple: tuple[tuple[str, str], tuple[str, str], tuple[str, str]] | None = None
+    triple: tuple[tuple[Term, str], tuple[Term, str], tuple[Term, str]] | None = None
 
 
 @dataclass
@@ -103,8 +104,8 @@ SELECT ?quote ?fact ?status ?flabel ?slabel ?s ?p ?o ?sl ?pl ?ol WHERE {{
 
 
 def _fact(row: dict[str, Term]) -> Fact:
-    def pair(name: str, label: str) -> tuple[str, str]:
-        return row[name].value, row[label].value if label in row else row[name].value
+    def pair(name: str, label: str) -> tuple[Term, str]:
+        return row[name], row[label].value if label in row else row[name].value
 
     triple = (pair("s", "sl"), pair("p", "pl"), pair("o", "ol")) if "s" in row else None
     iri = row["fact"].value

@@ -24,6 +24,8 @@ from typing import Any
 from flask import Blueprint, Response, current_app, render_template, request
 
 from ..errors import InputError, NotAcceptable
+from ..linked_data.addresses import local_path
+from ..linked_data.terms import compact
 from ..query import conneg
 from ..query.rdf_writer import write_triples
 from ..reasoning.derivation_rdf import RDF_PREFIXES, explanation_rdf
@@ -51,6 +53,26 @@ for _fmt in conneg.formats_for("rdf"):
     if _fmt.name in _RDF:
         for _name in _fmt.names:
             _HINTS.setdefault(_name, _fmt.name)
+
+
+def site_href(iri: str) -> str:
+    """Where a page links ``iri``: the local page of a project IRI (never the w3id.org address,
+    which would leave the site), else the IRI itself."""
+    path = local_path(iri)
+    return request.script_root + path if path is not None else iri
+
+
+def term_parts(term: str) -> tuple[str | None, str]:
+    """An N-Triples term (RDF 1.1 N-Triples §2.4) as (link target or None, text to show): an IRI
+    links to :func:`site_href` and shows its prefixed name; a literal or blank node is text."""
+    if term.startswith("<") and term.endswith(">"):
+        iri = term[1:-1]
+        return site_href(iri), compact(iri)
+    return None, term
+
+
+bp.add_app_template_global(site_href, "site_href")
+bp.add_app_template_global(term_parts, "term_parts")
 
 
 def explainer() -> Explainer:
