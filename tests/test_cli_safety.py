@@ -146,6 +146,7 @@ def test_a_port_in_use_is_reported_before_any_build(tmp_path: Path) -> None:
 
 
 def test_an_unreadable_output_file_is_one_line(tmp_path: Path) -> None:
-    result = run_cli([*WORLD, "export", "-o", str(tmp_path / "missing" / "out.nq")], tmp_path)
+    (tmp_path / "a-file").write_text("not a folder", encoding="utf-8")  # a missing folder is created
+    result = run_cli([*WORLD, "export", "-o", str(tmp_path / "a-file" / "out.nq")], tmp_path)
     assert result.returncode == 2
     assert "cannot write" in one_error_line(result.stderr)
