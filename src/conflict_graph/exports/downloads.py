@@ -2,16 +2,19 @@
 
 A release (:mod:`.release`) is a pure function of the build, so it is written at most once per
 artifact, into ``<artifact>/downloads/``: the first caller writes it into a temporary folder and
-renames it into place (atomic on one file system); concurrent callers in this process wait for it,
+renames it into place (atomic on one file system), in a child process so the server's
+interpreter stays free for other requests; concurrent callers in this process wait for it,
 and another process racing on the same artifact loses the rename harmlessly (its copy is identical).
 """
 
 from __future__ import annotations
 
 import hashlib
+import multiprocessing
 import shutil
 import tempfile
 import threading
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -43,6 +46,12 @@ class Download:
     sha256: str
 
 
+def _write_release(artifact: Path, folder: Path) -> None:
+    """Write the release of the build in ``artifact`` into ``folder`` (run in a child process)."""
+    catalogue, opened = store.open_query_store(artifact)
+    write_release(LocalSource(catalogue, opened), folder, base_url=DOWNLOADS_URL)
+
+
 class ReleaseFolder:
     """The release of the build in ``artifact``, written on first use."""
 
@@ -58,8 +67,11 @@ class ReleaseFolder:
     def _write(self) -> None:
         temporary = Path(tempfile.mkdtemp(prefix=".downloads.", dir=self._artifact))
         try:
-            catalogue, opened = store.open_query_store(self._artifact)
-            write_release(LocalSource(catalogue, opened), temporary, base_url=DOWNLOADS_URL)
+            # In a child process: a large release is minutes of CPU that must not hold this
+            # process's interpreter (the server's other requests) or keep its memory afterwards.
+            context = multiprocessing.get_context("spawn")
+            with ProcessPoolExecutor(max_workers=1, mp_context=context) as pool:
+                pool.submit(_write_release, self._artifact, temporary).result()
             temporary.chmod(0o755)
             try:
                 temporary.rename(self.folder)
