@@ -1,16 +1,22 @@
 """Queries run in a pool of worker processes, so a time limit really stops the work.
 
 A query running inside pyoxigraph cannot be interrupted from Python, and a thread cannot be
-killed. So every query runs in a separate process. Each worker (started with the ``spawn`` method)
-opens the artifact's on-disk store read-only with :func:`conflict_graph.store.open_query_store`
+killed. So every query runs in a separate process. Each worker opens the artifact's on-disk store read-only with :func:`conflict_graph.store.open_query_store`
 (all workers share its files: no worker holds a copy of the data) and then answers jobs sent over
 a pipe: it runs the query, cuts the result at the row cap and serialises it, so only bytes come
 back.
 
+Workers are forked from a *fork server* (``multiprocessing``'s ``forkserver`` start method), a
+small process started once that has already imported Python, pyoxigraph and this package: a
+worker replaced after a timeout or a memory limit starts in milliseconds instead of paying a
+new interpreter's start-up (about a second of CPU, which a two-core machine under attack cannot
+spare), and the workers share the fork server's pages for the modules.
+
 The calling thread takes an idle worker, sends the job with its deadline and waits; the wait for
-an idle worker counts against the same deadline. A worker answers a job at once with ``started``,
-or with ``expired`` if the deadline has already passed: a job that never started is withdrawn and
-its worker stays in the pool. When the deadline passes while a job runs, the worker is killed
+an idle worker counts against the same deadline. One message goes each way: the job, then its
+answer, which is ``expired`` if the deadline had already passed when the worker read the job (a
+job that never started is withdrawn and its worker stays in the pool). When the deadline passes
+while a job runs, the worker is killed
 (``SIGKILL``), the caller gets :class:`~conflict_graph.errors.QueryTimeout`, and a fresh worker is
 started in the background. Other callers keep being served by the other workers meanwhile.
 
@@ -89,8 +95,12 @@ QUERY_STACK_BYTES = 512 * 1024 * 1024
 #: Python recursion limit in a worker: rdflib's SPARQL parser (the second ``SERVICE`` check)
 #: recurses once per pattern, and a worker's query thread has the deep stack above.
 WORKER_RECURSION_LIMIT = 100_000
-#: Seconds a worker may take to acknowledge a job (it does so as soon as it reads it).
-ACK_GRACE = 2.0
+#: Seconds a caller waits past the deadline for the worker's answer before killing it: a job
+#: whose deadline passed before the worker read it is answered ``expired`` at once, and the worker
+#: is kept.
+EXPIRY_GRACE = 0.25
+#: Modules the fork server imports once, before it forks any worker.
+FORK_SERVER_PRELOAD = ["__main__", "conflict_graph.query.workers", "conflict_graph.query.store", "pyoxigraph"]
 #: Seconds between two questions to a running query's ``cancel`` callback.
 CANCEL_POLL = 0.05
 #: Nice value of a worker while it runs a long query (POSIX ``setpriority``; 0 is the default).
@@ -102,7 +112,11 @@ class WorkerLost(QueryError):
 
 
 def _die_with_parent(parent_pid: int) -> None:
-    """Ask Linux to SIGKILL this process when the server dies (no-op elsewhere)."""
+    """Ask Linux to SIGKILL this process when its parent dies (no-op elsewhere).
+
+    The parent is the fork server, which exits when the server does; ``parent_pid`` is the
+    server's, checked once more in case it died before the request took effect.
+    """
     if sys.platform == "linux":
         try:
             import ctypes
@@ -111,8 +125,12 @@ def _die_with_parent(parent_pid: int) -> None:
             libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
         except OSError:
             pass
-    if os.getppid() != parent_pid:  # the server died before the request above took effect
+    try:
+        os.kill(parent_pid, 0)
+    except ProcessLookupError:  # the server died before the request above took effect
         os._exit(0)
+    except PermissionError:
+        pass
 
 
 def _limit_memory(allowance: int) -> None:
@@ -151,7 +169,7 @@ def _serve(artifact: str, conn: Connection, memory_limit: int = 0) -> None:
     """Open the dataset, then answer jobs until told to stop.
 
     Each message is ``(deadline, job)``; the answer is ``("expired",)`` when the deadline has
-    passed before the job starts, else ``("started",)`` at once and the result when done.
+    passed before the job starts, else the result when done.
     """
     from . import store as stores
 
@@ -170,13 +188,12 @@ def _serve(artifact: str, conn: Connection, memory_limit: int = 0) -> None:
         if message is None:
             return
         deadline, job = message
-        try:
-            if time.monotonic() >= deadline:
+        if time.monotonic() >= deadline:
+            try:
                 conn.send(("expired",))
-                continue
-            conn.send(("started",))
-        except (OSError, ValueError):
-            return
+            except (OSError, ValueError):
+                return
+            continue
         try:
             if isinstance(job, StatsJob):
                 reply: tuple[Any, ...] = ("ok", graph_statistics(store, job))
@@ -201,6 +218,15 @@ def _memory_message(limit: int) -> str:
 
 
 # --- in the server ------------------------------------------------------------------------------------
+
+def _fork_server_context() -> Any:
+    """The ``forkserver`` start method with this package preloaded (``spawn`` where there is none)."""
+    if "forkserver" not in multiprocessing.get_all_start_methods():
+        return multiprocessing.get_context("spawn")
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(FORK_SERVER_PRELOAD)
+    return context
+
 
 @dataclass(eq=False)
 class _Worker:
@@ -241,7 +267,7 @@ class WorkerPool:
         self.lower_priority_after = lower_priority_after
         self.memory_limit = memory_limit
         self.restarts = 0
-        self._context = multiprocessing.get_context("spawn")
+        self._context = _fork_server_context()
         self._idle: queue.Queue[_Worker] = queue.Queue()
         self._workers: set[_Worker] = set()
         self._lock = threading.Lock()
@@ -345,16 +371,7 @@ class WorkerPool:
             self._replace(worker)  # died while idle (killed from outside): take another one
         try:
             worker.conn.send((deadline, job))
-            # the worker acknowledges at once: it started the job, or the deadline had passed
-            if not worker.conn.poll(max(0.0, deadline - time.monotonic()) + ACK_GRACE):
-                self._replace(worker)
-                raise QueryTimeout(f"the query worker did not take the query within the {timeout:g} s "
-                                   "limit and was replaced; try again")
-            if worker.conn.recv()[0] == "expired":
-                self._idle.put(worker)
-                raise QueryTimeout(f"the server is busy: the query could not start within its {timeout:g} s "
-                                   "limit; try again later")
-            stopped = self._await_reply(worker, deadline, self._lowering(worker, cancel))
+            stopped = self._await_reply(worker, deadline + EXPIRY_GRACE, self._lowering(worker, cancel))
             if stopped is not None:
                 self._replace(worker)
                 raise QueryPreempted(stopped)
@@ -365,6 +382,10 @@ class WorkerPool:
                     "LIMIT, make the patterns more selective, or avoid cross products"
                 )
             reply = worker.conn.recv()
+            if reply[0] == "expired":
+                self._idle.put(worker)
+                raise QueryTimeout(f"the server is busy: the query could not start within its {timeout:g} s "
+                                   "limit; try again later")
         except (EOFError, OSError):
             self._replace(worker)
             limit = f" of {self.memory_limit // 2**20:,} MB" if self.memory_limit else ""
