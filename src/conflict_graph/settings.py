@@ -184,6 +184,10 @@ SETTINGS: tuple[Setting, ...] = (
             "Memory (address space, MB) a query worker may add to its size after opening the "
             "dataset; a query needing more gets 503 and the worker is replaced; 0 for no limit.",
             "--worker-memory-mb"),
+    Setting("answer_cache_mb", 0, _count,
+            "Memory (MB) for answers kept and reused while the server runs (the dataset changes "
+            "only with a new build); queries using RAND, NOW, UUID, STRUUID or BNODE are always "
+            "evaluated; 0 evaluates every query.", "--answer-cache-mb"),
     Setting("connection_limit", 1000, _positive(int),
             "Open HTTP connections the server accepts in all; beyond it, new ones wait in the "
             "listen backlog.", "--connection-limit"),

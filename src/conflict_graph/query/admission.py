@@ -287,8 +287,19 @@ class Admission:
     def _record(self, turn: Turn, now: float) -> None:
         if turn.client is None or turn.started is None:
             return
-        used, when = self._used.get(turn.client, (0.0, now))
-        self._used[turn.client] = (used * 0.5 ** ((now - when) / HALF_LIFE) + now - turn.started, now)
+        self._add(turn.client, now - turn.started, now)
+
+    def charge(self, client: str | None, seconds: float) -> None:
+        """Count ``seconds`` of work done for ``client`` outside the workers (the query checker
+        runs in the server) as worker time, so it weighs in its fair share like a query."""
+        if client is None or seconds <= 0:
+            return
+        with self._lock:
+            self._add(client, seconds, self._clock())
+
+    def _add(self, client: str, seconds: float, now: float) -> None:
+        used, when = self._used.get(client, (0.0, now))
+        self._used[client] = (used * 0.5 ** ((now - when) / HALF_LIFE) + seconds, now)
         if len(self._used) > 4096:  # forget the clients whose use has decayed to nothing
             self._used = {c: (u, w) for c, (u, w) in self._used.items()
                           if u * 0.5 ** ((now - w) / HALF_LIFE) > 0.01}

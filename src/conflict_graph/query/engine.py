@@ -22,6 +22,7 @@ import hashlib
 import math
 import re
 import sys
+import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -29,6 +30,7 @@ from typing import Any
 
 from . import conneg, guard, store
 from .admission import Admission
+from .bounded_cache import BoundedCache
 from .conneg import Format
 from ..errors import (
     ConflictGraphError,
@@ -54,6 +56,11 @@ from .workers import WorkerPool
 __all__ = ["PreparedQuery", "QueryService"]
 
 _MAX_MESSAGE = 400
+#: Bytes of query text whose reading by the checker is remembered (the least recently used go).
+SHAPE_CACHE_BYTES = 8 * 2**20
+#: Functions whose value changes from one evaluation to the next: an answer using one is never
+#: reused (SPARQL 1.1 Query §17.4.5, §17.4.6; ``NOW()`` is constant within one query only).
+_VOLATILE = re.compile(r"\b(?:RAND|NOW|UUID|STRUUID|BNODE)\s*\(", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -108,12 +115,13 @@ class QueryService:
         max_response_bytes: the byte cap on a result.
         admission: who gets the next free worker (default: :class:`Admission` with its
             defaults for the pool's size).
+        answer_cache_bytes: bytes of answers kept for reuse (0: every query is evaluated).
     """
 
     def __init__(self, catalogue: Catalogue, pool: WorkerPool, *, query_timeout: float = 10.0,
                  max_rows: int = 10_000, max_query_bytes: int = 65_536,
                  service_allowlist: Sequence[str] = (), max_response_bytes: int = 64 * 1024 * 1024,
-                 admission: Admission | None = None) -> None:
+                 admission: Admission | None = None, answer_cache_bytes: int = 0) -> None:
         self.catalogue = catalogue
         self.pool = pool
         self.query_timeout = query_timeout
@@ -126,6 +134,8 @@ class QueryService:
                                                 retry_after=retry_after)
         self._statistics: dict[str, dict[str, int]] | None = None
         self._datasets: dict[str, store.QueryDataset] = {}
+        self._shapes: BoundedCache[guard.QueryShape] = BoundedCache(SHAPE_CACHE_BYTES)
+        self.answers: BoundedCache[QueryResponse] = BoundedCache(answer_cache_bytes)
 
     @classmethod
     def from_settings(cls, values: Mapping[str, Any]) -> QueryService:
@@ -159,7 +169,8 @@ class QueryService:
                       max_rows=int(values["max_rows"]), max_query_bytes=int(values["max_query_bytes"]),
                       service_allowlist=tuple(values.get("service_allowlist") or ()),
                       max_response_bytes=int(values.get("max_response_bytes") or 64 * 1024 * 1024),
-                      admission=admission)
+                      admission=admission,
+                      answer_cache_bytes=int(values.get("answer_cache_mb") or 0) * 2**20)
         try:
             service.compute_statistics()
         except ConflictGraphError:  # statistics are a nicety: the service description falls back
@@ -206,7 +217,7 @@ class QueryService:
             if not MIN_TIMEOUT <= request.timeout:
                 raise QueryError(f"timeout must be at least {MIN_TIMEOUT:g} seconds, not {request.timeout:g}")
             timeout = min(timeout, request.timeout)
-        shape = guard.inspect(request.text, request.base_iri)
+        shape = self._inspect(request)
         guard.check(shape, self.service_allowlist)
         kind = "rdf" if shape.form in ("CONSTRUCT", "DESCRIBE") else "results"
         chosen = conneg.negotiate_remembered(request.accept, kind, request.format_hints)
@@ -218,6 +229,18 @@ class QueryService:
                        shape.services, bindings=request.bindings)
         return PreparedQuery(request, shape, chosen, self._etag(request, chosen),
                              self.provenance(NAMED_GRAPHS if named else request.entailment), job, timeout)
+
+    def _inspect(self, request: QueryRequest) -> guard.QueryShape:
+        """The checker's reading of the query; a text not seen recently is read, and the CPU time
+        that takes is charged to the client's share of the workers (fair sharing)."""
+        key = (request.text, request.base_iri)
+        shape = self._shapes.get(key)
+        if shape is None:
+            started = time.thread_time()
+            shape = guard.inspect(request.text, request.base_iri)
+            self.admission.charge(request.client, time.thread_time() - started)
+            self._shapes.put(key, shape, len(request.text) + len(request.base_iri or "") + 256)
+        return shape
 
     def _dataset(self, request: QueryRequest) -> store.QueryDataset:
         """The query dataset of a request; the one of each entailment is worked out once."""
@@ -242,12 +265,18 @@ class QueryService:
             WorkerLost: the worker died running it.
             QueryRefused, ServiceFailed, NotAcceptable: see :func:`conflict_graph.jobs.perform`.
         """
+        reusable = self.answers.max_bytes > 0 and not _VOLATILE.search(prepared.request.text)
+        if reusable and (kept := self.answers.get(prepared.etag)) is not None:
+            return kept
         outcome: Outcome = self._run(prepared, prepared.job)
         chosen = prepared.format
         if outcome.format_name != chosen.name:
             chosen = next(f for f in conneg.FORMATS if f.name == outcome.format_name)
-        return QueryResponse(outcome.body, chosen, prepared.etag, prepared.provenance, outcome.rows,
-                             outcome.truncated_by, self.max_rows, self.max_response_bytes)
+        answer = QueryResponse(outcome.body, chosen, prepared.etag, prepared.provenance, outcome.rows,
+                               outcome.truncated_by, self.max_rows, self.max_response_bytes)
+        if reusable:
+            self.answers.put(prepared.etag, answer, len(outcome.body) + len(prepared.request.text) + 512)
+        return answer
 
     def check(self, prepared: PreparedQuery) -> None:
         """Parse a prepared query in a worker (and check its ``SERVICE`` clauses) without running it.
@@ -327,6 +356,7 @@ class QueryService:
             "triples": sum(g.triples for g in self.catalogue.graphs),
             "workers": workers,
             "queries": self.admission.stats(),
+            "answer_cache": self.answers.stats(),
             "limits": {"query_timeout": self.query_timeout, "max_rows": self.max_rows,
                        "max_query_bytes": self.max_query_bytes,
                        "max_response_bytes": self.max_response_bytes},

@@ -28,7 +28,7 @@ __all__ = ["SERVE_SETTINGS", "run_server", "serve"]
 SERVE_SETTINGS = (
     "host", "port", "data", "no_default_data", "cache_dir", "reasoner", "workers", "threads", "query_timeout",
     "max_query_bytes", "max_rows", "max_response_bytes", "max_waiting", "max_client_queries",
-    "max_client_workers", "fair_share_seconds", "worker_memory_mb", "connection_limit",
+    "max_client_workers", "fair_share_seconds", "worker_memory_mb", "answer_cache_mb", "connection_limit",
     "max_client_connections", "channel_timeout", "request_read_timeout", "cleanup_interval",
     "drain_timeout", "service_allowlist", "cors_origins", "public_base_url", "page_max_triples",
     "explain_max_nodes", "allow_inconsistent",
