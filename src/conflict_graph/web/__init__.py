@@ -61,11 +61,12 @@ def create_app(test_config: Mapping[str, Any] | None = None, *, engine: QuerySer
         engine = QueryService.from_settings(settings)
     app.extensions["conflict_graph"] = engine
 
-    from . import api, cors, downloads, errors, explain, ontology, sparql
+    from . import api, cors, downloads, errors, explain, fast_path, ontology, sparql
     from . import map as map_page
 
     errors.init_app(app)
     cors.init_app(app)
+    app.wsgi_app = fast_path.SparqlFastPath(app.wsgi_app, engine)  # type: ignore[method-assign]
     app.register_blueprint(sparql.bp)
     app.register_blueprint(downloads.bp)
     app.register_blueprint(map_page.bp)

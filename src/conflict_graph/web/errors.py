@@ -41,6 +41,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterable
 
 from flask import Flask, Response, current_app, request
 from werkzeug.exceptions import BadRequest, HTTPException, RequestHeaderFieldsTooLarge
@@ -63,8 +64,8 @@ from ..query.conneg import prefers_json
 from ..query.service_check import ServiceFailed
 from ..query.workers import WorkerLost
 
-__all__ = ["MAX_HEADER_FIELD_BYTES", "STATUS", "PreconditionFailed", "ProtocolError", "UnsupportedMediaType",
-           "check_headers", "error_response",
+__all__ = ["MAX_HEADER_FIELD_BYTES", "STATUS", "TITLES", "PreconditionFailed", "ProtocolError", "UnsupportedMediaType",
+           "check_headers", "error_body", "error_response", "headers_readable",
            "init_app", "status_for"]
 
 
@@ -101,7 +102,7 @@ STATUS: tuple[tuple[type[ConflictGraphError], int], ...] = (
     (InputError, 400),
 )
 
-_TITLES = {400: "Bad Request", 403: "Forbidden", 404: "Not Found", 406: "Not Acceptable", 412: "Precondition Failed",
+TITLES = {400: "Bad Request", 403: "Forbidden", 404: "Not Found", 406: "Not Acceptable", 412: "Precondition Failed",
            413: "Content Too Large", 415: "Unsupported Media Type", 429: "Too Many Requests",
            431: "Request Header Fields Too Large",
            500: "Internal Server Error", 502: "Bad Gateway", 503: "Service Unavailable"}
@@ -111,6 +112,14 @@ _TITLES = {400: "Bad Request", 403: "Forbidden", 404: "Not Found", 406: "Not Acc
 MAX_HEADER_FIELD_BYTES = 8192
 #: A ``Host`` header: a name, IPv4 or bracketed IPv6 address, and an optional port (RFC 9110 §7.2).
 _HOST = re.compile(r"(?:[A-Za-z0-9._~%!$&'()*+,;=-]+|\[[0-9A-Fa-f:.]+\])(?::[0-9]{1,5})?")
+
+
+def headers_readable(headers: Iterable[tuple[str, str]]) -> bool:
+    """True when no header field is too long to read and the ``Host``, if any, is a host."""
+    for name, value in headers:
+        if len(value) > MAX_HEADER_FIELD_BYTES or (name.lower() == "host" and not _HOST.fullmatch(value)):
+            return False
+    return True
 
 
 def check_headers() -> None:
@@ -135,16 +144,19 @@ def status_for(error: ConflictGraphError) -> int:
     return next((status for cls, status in STATUS if isinstance(error, cls)), 500)
 
 
-def error_response(status: int, message: str, title: str | None = None) -> Response:
-    """A short error body naming the problem, as JSON or plain text by ``Accept``."""
-    title = title or _TITLES.get(status, "Error")
-    accept = request.headers.get("Accept")
+def error_body(status: int, message: str, accept: str | None, title: str | None = None) -> tuple[str, str]:
+    """A short error body naming the problem, and its content type: JSON or plain text by ``Accept``."""
+    title = title or TITLES.get(status, "Error")
     if accept is not None and len(accept) <= MAX_HEADER_FIELD_BYTES and prefers_json(accept):
         body = json.dumps({"ok": False, "status": status, "title": title, "error": message})
-        response = Response(body + "\n", status=status, content_type="application/json")
-    else:
-        response = Response(f"{status} {title}: {message}\n", status=status,
-                            content_type="text/plain; charset=utf-8")
+        return body + "\n", "application/json"
+    return f"{status} {title}: {message}\n", "text/plain; charset=utf-8"
+
+
+def error_response(status: int, message: str, title: str | None = None) -> Response:
+    """A short error body naming the problem, as JSON or plain text by ``Accept``."""
+    body, content_type = error_body(status, message, request.headers.get("Accept"), title)
+    response = Response(body, status=status, content_type=content_type)
     response.headers["Cache-Control"] = "no-store"
     return response
 

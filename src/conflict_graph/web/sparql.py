@@ -26,6 +26,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+from dataclasses import dataclass
+from typing import IO
 from urllib.parse import parse_qsl
 
 from flask import Blueprint, Response, current_app, request
@@ -38,7 +40,8 @@ from ..query.engine import PreparedQuery, QueryService
 from ..query.query_types import Provenance, QueryRequest, QueryResponse, entailment_of
 from .errors import PreconditionFailed, ProtocolError, UnsupportedMediaType
 
-__all__ = ["bp", "engine", "etag_matches", "max_body_bytes", "not_modified_response", "result_response"]
+__all__ = ["Incoming", "bp", "engine", "etag_matches", "max_body_bytes", "not_modified_response", "query_request",
+           "read_query", "result_headers", "result_response"]
 
 bp = Blueprint("sparql", __name__)
 
@@ -75,16 +78,37 @@ def max_body_bytes(max_query_bytes: int) -> int:
     return 3 * max_query_bytes + 16 * 1024
 
 
-def _body(limit: int) -> bytes:
+@dataclass(frozen=True)
+class Incoming:
+    """What the protocol reads from an HTTP request, whichever layer received it.
+
+    Attributes:
+        method: ``GET``, ``POST``...
+        query_string: the raw bytes after ``?``.
+        mimetype: the body's media type, lower case, without parameters ("" if none).
+        charset: its ``charset`` parameter, lower case (``utf-8`` if none).
+        content_length: the ``Content-Length`` (None if not given).
+        stream: the body.
+    """
+
+    method: str
+    query_string: bytes
+    mimetype: str
+    charset: str
+    content_length: int | None
+    stream: IO[bytes]
+
+
+def _body(incoming: Incoming, limit: int) -> bytes:
     """The request body, refusing one longer than ``limit`` bytes before reading it all."""
-    length = request.content_length
+    length = incoming.content_length
     if length is not None and length > limit:
         raise QueryTooLarge(f"the request body is {length:,} bytes; this endpoint accepts at most "
                             f"{limit:,} bytes")
     chunks: list[bytes] = []
     size = 0
     while size <= limit:
-        chunk = request.stream.read(limit + 1 - size)
+        chunk = incoming.stream.read(limit + 1 - size)
         if not chunk:
             break
         chunks.append(chunk)
@@ -94,27 +118,35 @@ def _body(limit: int) -> bytes:
     return b"".join(chunks)
 
 
-def _read() -> tuple[str | None, MultiDict[str, str]]:
-    """The query text (None if there is none) and every protocol parameter.
+def _incoming() -> Incoming:
+    return Incoming(request.method, request.query_string, request.mimetype,
+                    (request.mimetype_params.get("charset") or "utf-8").lower(), request.content_length,
+                    request.stream)
+
+
+def read_query(incoming: Incoming, max_bytes: int) -> tuple[str | None, MultiDict[str, str]]:
+    """The query text (None if there is none) and every protocol parameter (§2.1).
+
+    Args:
+        incoming: the request.
+        max_bytes: the longest query accepted, in UTF-8 bytes.
 
     Raises:
         ProtocolError, UnsupportedMediaType, QueryRefused, QueryTooLarge: see the module docstring.
     """
-    max_bytes = int(engine().max_query_bytes)
-    params = _decode_pairs(request.query_string, "query string")
+    params = _decode_pairs(incoming.query_string, "query string")
     direct: str | None = None
-    if request.method == "POST":
-        mimetype = request.mimetype
-        charset = (request.mimetype_params.get("charset") or "utf-8").lower()
+    if incoming.method == "POST":
+        mimetype, charset = incoming.mimetype, incoming.charset
         if mimetype == FORM:
-            body = _decode_pairs(_body(max_body_bytes(max_bytes)), "form body")
+            body = _decode_pairs(_body(incoming, max_body_bytes(max_bytes)), "form body")
             for key, value in body.items(multi=True):
                 params.add(key, value)
         elif mimetype in (QUERY_BODY, UPDATE_BODY):
             if charset not in ("utf-8", "utf8"):
                 raise UnsupportedMediaType(f"charset={charset} is not accepted: a {mimetype} body "
                                            "must be UTF-8")
-            raw = _body(max_bytes)
+            raw = _body(incoming, max_bytes)
             if mimetype == UPDATE_BODY:
                 raise QueryRefused("SPARQL Update is not accepted: this endpoint is read-only")
             try:
@@ -168,21 +200,47 @@ def _hints(params: MultiDict[str, str]) -> tuple[str, ...]:
     return tuple(value for name in _HINT_PARAMETERS for value in params.getlist(name))
 
 
+def query_request(text: str, params: MultiDict[str, str], accept: str | None, endpoint: str,
+                  client: str | None) -> QueryRequest:
+    """The engine's request for a query read by :func:`read_query`.
+
+    Raises:
+        ProtocolError, QueryError: a malformed ``timeout`` or ``entailment``.
+    """
+    return QueryRequest(
+        text=text,
+        accept=accept,
+        format_hints=_hints(params),
+        default_graph_uris=_graph_uris(params, "default-graph-uri"),
+        named_graph_uris=_graph_uris(params, "named-graph-uri"),
+        entailment=entailment_of(params.getlist("entailment")),
+        base_iri=endpoint,
+        timeout=_timeout(params),
+        client=client,
+    )
+
+
 # --- writing a response -----------------------------------------------------------------------------
 
-def _provenance_headers(response: Response, provenance: Provenance, service_desc: str | None = None) -> None:
+def _provenance_pairs(provenance: Provenance, endpoint: str, service_desc: str | None = None) -> list[tuple[str, str]]:
     """Versions, entailment and ``Link`` (ontology, dataset, and ``service_desc``: the URL of the
-    service's description, by default this endpoint's Turtle service description)."""
-    response.headers["Conflict-Graph-Data-Version"] = provenance.data_version
-    response.headers["Conflict-Graph-Entailment"] = provenance.entailment
+    service's description, by default the Turtle service description at ``endpoint``)."""
+    pairs = [("Conflict-Graph-Data-Version", provenance.data_version),
+             ("Conflict-Graph-Entailment", provenance.entailment)]
     links = [f'<{iris.dataset_version(provenance.data_version)}>; '
              'rel="http://rdfs.org/ns/void#inDataset"']
     if provenance.ontology_version:
-        response.headers["Conflict-Graph-Ontology-Version"] = provenance.ontology_version
+        pairs.append(("Conflict-Graph-Ontology-Version", provenance.ontology_version))
         links.insert(0, f'<{provenance.ontology_version}>; rel="describedby"')
     links.append(f'<{service_desc}>; rel="service-desc"; type="application/openapi+json"' if service_desc
-                 else f'<{request.base_url}>; rel="service-desc"; type="text/turtle"')
-    response.headers["Link"] = ", ".join(links)
+                 else f'<{endpoint}>; rel="service-desc"; type="text/turtle"')
+    pairs.append(("Link", ", ".join(links)))
+    return pairs
+
+
+def _provenance_headers(response: Response, provenance: Provenance, service_desc: str | None = None) -> None:
+    for name, value in _provenance_pairs(provenance, request.base_url, service_desc):
+        response.headers[name] = value
     response.vary.add("Accept")
 
 
@@ -194,17 +252,23 @@ def not_modified_response(prepared: PreparedQuery, service_desc: str | None = No
     return response
 
 
+def result_headers(answer: QueryResponse, endpoint: str, service_desc: str | None = None) -> list[tuple[str, str]]:
+    """The headers of an answer but its ``Content-Type`` and ``Content-Length``: ETag,
+    provenance, ``Vary``, row count and caps."""
+    pairs = [("ETag", answer.etag), *_provenance_pairs(answer.provenance, endpoint, service_desc),
+             ("Vary", "Accept"), ("Conflict-Graph-Rows", str(answer.rows)),
+             ("Conflict-Graph-Row-Limit", str(answer.row_limit)),
+             ("Conflict-Graph-Byte-Limit", str(answer.byte_limit)),
+             ("Conflict-Graph-Truncated", "true" if answer.truncated else "false")]
+    if answer.truncated_by:
+        pairs.append(("Conflict-Graph-Truncated-By", answer.truncated_by))
+    return pairs
+
+
 def result_response(answer: QueryResponse, service_desc: str | None = None) -> Response:
     """An answer with its provenance, ETag, row count and cap headers."""
     response = Response(answer.body, status=200, content_type=answer.format.content_type)
-    response.headers["ETag"] = answer.etag
-    _provenance_headers(response, answer.provenance, service_desc)
-    response.headers["Conflict-Graph-Rows"] = str(answer.rows)
-    response.headers["Conflict-Graph-Row-Limit"] = str(answer.row_limit)
-    response.headers["Conflict-Graph-Byte-Limit"] = str(answer.byte_limit)
-    response.headers["Conflict-Graph-Truncated"] = "true" if answer.truncated else "false"
-    if answer.truncated_by:
-        response.headers["Conflict-Graph-Truncated-By"] = answer.truncated_by
+    response.headers.extend(result_headers(answer, request.base_url, service_desc))
     return response
 
 
@@ -219,22 +283,12 @@ def etag_matches(etag: str) -> bool:
 @bp.route("/sparql/", methods=["GET", "POST"])
 def sparql() -> Response:
     """A query (GET or POST), or the service description (GET without a query)."""
-    text, params = _read()
+    text, params = read_query(_incoming(), int(engine().max_query_bytes))
     if text is None:
         if request.method == "POST":
             raise ProtocolError("the request has no query parameter (SPARQL 1.1 Protocol §2.1)")
         return _description(params)
-    query = QueryRequest(
-        text=text,
-        accept=request.headers.get("Accept"),
-        format_hints=_hints(params),
-        default_graph_uris=_graph_uris(params, "default-graph-uri"),
-        named_graph_uris=_graph_uris(params, "named-graph-uri"),
-        entailment=entailment_of(params.getlist("entailment")),
-        base_iri=request.base_url,
-        timeout=_timeout(params),
-        client=request.remote_addr,
-    )
+    query = query_request(text, params, request.headers.get("Accept"), request.base_url, request.remote_addr)
     service = engine()
     prepared = service.prepare(query)
     if etag_matches(prepared.etag):
