@@ -153,7 +153,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("workers", _cores, _positive(int),
             "Query worker processes (default: the CPU cores this process may use); they share the "
             "on-disk store, and each runs one query at a time.", "--workers"),
-    Setting("threads", 32, _positive(int),
+    Setting("threads", 64, _positive(int),
             "HTTP threads of the WSGI server (waitress); a query holds one while it waits and runs.",
             "--threads"),
     Setting("query_timeout", 10.0, _positive(float),
@@ -178,8 +178,8 @@ SETTINGS: tuple[Setting, ...] = (
             "least 1); its other queries wait their fair turn.", "--max-client-workers"),
     Setting("fair_share_seconds", 1.0, _seconds,
             "Recent worker time above which a client is heavy: it cannot take the last worker, and "
-            "when every worker runs a query longer than this while a lighter client waits, the "
-            "heaviest client's query is stopped (503); 0 turns this off.", "--fair-share-seconds"),
+            "when a worker runs a query longer than this that cannot move aside while a lighter "
+            "client waits, the heaviest client's query is stopped (503); 0 turns this off.", "--fair-share-seconds"),
     Setting("worker_memory_mb", 1024, _count,
             "Memory (address space, MB) a query worker may add to its size after opening the "
             "dataset; a query needing more gets 503 and the worker is replaced; 0 for no limit.",

@@ -9,8 +9,8 @@ Clients:
 
 * **normal**: a closed loop of small ``SELECT`` queries (a new connection each);
 * **explosive**: a four-way cross product counted, which runs until the time limit;
-* **oversized**: 60 KB queries the checker must read, a 250 KB ``Accept`` header, a body over
-  the size limit;
+* **oversized**: 60 KB queries the checker must read (a new text each time), a 250 KB ``Accept``
+  header, a body over the size limit;
 * **slow**: connections that send a header line every second and never finish;
 * **memory**: queries that would take gigabytes (``ORDER BY`` over a cross product, a tower of
   ``CONCAT``).
@@ -141,8 +141,8 @@ def explosive_client(address: tuple[str, int], source: str, until: float, tally:
 
 def oversized_client(address: tuple[str, int], source: str, until: float, tally: Tally) -> None:
     def send(turn: int) -> tuple[int, bytes]:
-        if turn % 3 == 0:
-            return _post(address, source, LONG_QUERY)
+        if turn % 3 == 0:  # a new text each time: nothing the server remembers helps
+            return _post(address, source, f"# {turn}\n{LONG_QUERY}")
         if turn % 3 == 1:
             return _post(address, source, "ASK {}", headers={"Accept": "application/json;q=0.5, " * 10000})
         return _post(address, source, "ASK { " + " " * 1_000_000 + "}")

@@ -14,16 +14,17 @@ told apart by remote address. :class:`Admission` decides who gets a worker, in t
    simulation of a fair queueing algorithm" (SIGCOMM 1989). One client may run on at most
    ``client_workers`` workers at once while it is heavy (below); a light client may also take a
    worker beyond its share that nobody else waits for, so one client alone uses every worker.
-3. **Move long queries aside**: a query running longer than ``fair_share`` seconds gives up its
-   place to a waiting query and goes on beside the ``workers`` (at most ``long_slots`` such
+3. **Move long queries aside**: a query running longer than ``fair_share`` seconds (a tenth of
+   that if its client was heavy, below, when it started) gives up its place to a waiting query and goes on beside the ``workers`` (at most ``long_slots`` such
    queries; the pool has processes for them, and lowers their CPU priority). Short queries keep
    every worker while a few long ones run.
 4. **Keep a worker for light clients**: a client is *heavy* while its recent worker time is above
    ``fair_share`` seconds (or it has a query running longer than that). With two workers or
    more, a heavy client's query does not take the last worker not held by a heavy query while
    other clients are active (they have a query now, or had one in the last :data:`HALF_LIFE`
-   seconds); a client alone uses every worker. And when every worker runs a long query that
-   could not be moved aside while a lighter client waits, the query of the heaviest client is
+   seconds); a client alone uses every worker. And when a worker runs a long query that could
+   not be moved aside (every place beside the workers is taken) while a lighter client waits,
+   the query of the heaviest client among it and the long queries beside the workers is
    stopped (:class:`~conflict_graph.errors.QueryPreempted`, HTTP 503 with ``Retry-After``) and
    its worker replaced, so a few addresses sending explosive queries cannot shut out everyone
    else. ``fair_share = 0`` switches steps 3 and 4 off.
@@ -49,6 +50,8 @@ __all__ = ["HALF_LIFE", "Admission", "ServerBusy", "TooManyQueries", "Turn"]
 
 #: Seconds after which a client's recorded worker time counts half.
 HALF_LIFE = 30.0
+#: A heavy client's query counts as long after this share of ``fair_share`` (it moves aside sooner).
+HEAVY_LONG_SHARE = 0.1
 #: Seconds between two looks at the queue by a waiting query (a running query can turn heavy).
 _RECHECK = 0.05
 
@@ -78,6 +81,8 @@ class Turn:
         arrived: when the query asked for a worker (monotonic seconds).
         started: when it got one (None while it waits).
         stop_reason: set when the query must stop to free its worker for others.
+        heavy: its client was heavy when it got its worker (its query gets a lower CPU priority
+            sooner, and moves aside sooner).
     """
 
     client: str | None
@@ -86,6 +91,7 @@ class Turn:
     started: float | None = None
     stop_reason: str | None = None
     long: bool = False
+    heavy: bool = False
     granted: threading.Event = field(default_factory=threading.Event)
 
     def stop_requested(self) -> str | None:
@@ -162,7 +168,8 @@ class Admission:
         return self.fair_share > 0 and client is not None and self._recent(client, now) > self.fair_share
 
     def _long(self, turn: Turn, now: float) -> bool:
-        return self.fair_share > 0 and turn.started is not None and now - turn.started > self.fair_share
+        limit = self.fair_share * (HEAVY_LONG_SHARE if turn.heavy else 1.0)
+        return self.fair_share > 0 and turn.started is not None and now - turn.started > limit
 
     def _busy(self) -> int:
         """Workers held by queries that have not given up their place."""
@@ -182,6 +189,7 @@ class Admission:
                 break
             self._waiting.remove(chosen)
             chosen.started = now
+            chosen.heavy = self._heavy(chosen.client, now)
             self._running.append(chosen)
             chosen.granted.set()
         if self._waiting and self._busy() >= self.workers:
@@ -212,17 +220,18 @@ class Admission:
     def _preempt(self, now: float) -> None:
         if self.fair_share <= 0 or any(t.stop_reason for t in self._running):
             return  # off, or one query is already being stopped
-        short = [t for t in self._running if not t.long]
-        if not all(self._long(t, now) for t in short):
-            return  # a worker will soon be free
+        stuck = [t for t in self._running if not t.long and self._long(t, now)]
+        if not stuck:
+            return  # no worker is held by a long query: one will soon be free
+        lane = [t for t in self._running if t.long]  # stopping one of these lets a stuck one move
         lightest = min(self._recent(t.client, now) for t in self._waiting)
-        victim = max(short, key=lambda t: (self._recent(t.client, now), t.started or 0))
+        victim = max(stuck + lane, key=lambda t: (self._recent(t.client, now), t.started or 0))
         if self._recent(victim.client, now) <= lightest + self.fair_share:
             return  # the waiting clients are no lighter
         victim.stop_reason = (
             f"the query was stopped after {now - (victim.started or now):.1f} s to let other clients' "
-            f"queries run: every query worker was busy with a long query, and this client has used "
-            f"the most worker time recently ({self._recent(victim.client, now):.1f} s; fair sharing, "
+            "queries run: long queries held the query workers and every place beside them, and this "
+            f"client has used the most worker time recently ({self._recent(victim.client, now):.1f} s; fair sharing, "
             "CONFLICT_GRAPH_FAIR_SHARE_SECONDS); retry later, or make the query more selective")
         self.preempted += 1
 

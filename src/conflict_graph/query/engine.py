@@ -41,7 +41,7 @@ from ..errors import (
     QueryTooLarge,
     SettingError,
 )
-from .jobs import Outcome, QueryJob, StatsJob
+from .jobs import InspectJob, Outcome, QueryJob, StatsJob
 from .query_types import (
     MAX_GRAPH_URIS,
     MIN_TIMEOUT,
@@ -58,6 +58,11 @@ __all__ = ["PreparedQuery", "QueryService"]
 _MAX_MESSAGE = 400
 #: Bytes of query text whose reading by the checker is remembered (the least recently used go).
 SHAPE_CACHE_BYTES = 8 * 2**20
+#: Query texts longer than this (in characters) are read by the checker in a query worker, in a
+#: fair turn of the :class:`Admission`, like a query: reading 60 KB takes a quarter of a second,
+#: which in the server's interpreter a client sending such texts one after another would take
+#: from every other request.
+CHECK_TURN_CHARS = 8192
 #: Functions whose value changes from one evaluation to the next: an answer using one is never
 #: reused (SPARQL 1.1 Query §17.4.5, §17.4.6; ``NOW()`` is constant within one query only).
 _VOLATILE = re.compile(r"\b(?:RAND|NOW|UUID|STRUUID|BNODE)\s*\(", re.IGNORECASE)
@@ -231,14 +236,27 @@ class QueryService:
                              self.provenance(NAMED_GRAPHS if named else request.entailment), job, timeout)
 
     def _inspect(self, request: QueryRequest) -> guard.QueryShape:
-        """The checker's reading of the query; a text not seen recently is read, and the CPU time
-        that takes is charged to the client's share of the workers (fair sharing)."""
+        """The checker's reading of the query (a text seen recently is not read again).
+
+        Its time counts in the client's share of the workers (fair sharing): a long text is read
+        by a worker in a turn of the admission (:data:`CHECK_TURN_CHARS`), a short one here and
+        its time charged after.
+
+        Raises:
+            TooManyQueries, ServerBusy, QueryTimeout, WorkerLost, QueryPreempted: no turn, or
+                no reading in time, for a long text.
+        """
         key = (request.text, request.base_iri)
         shape = self._shapes.get(key)
         if shape is None:
-            started = time.thread_time()
-            shape = guard.inspect(request.text, request.base_iri)
-            self.admission.charge(request.client, time.thread_time() - started)
+            if len(request.text) > CHECK_TURN_CHARS:
+                with self.admission.admit(request.client, self.query_timeout) as turn:
+                    shape = self.pool.run(InspectJob(request.text, request.base_iri), self.query_timeout,
+                                          turn.stop_requested, since=turn.arrived, low_priority=turn.heavy)
+            else:
+                started = time.thread_time()
+                shape = guard.inspect(request.text, request.base_iri)
+                self.admission.charge(request.client, time.thread_time() - started)
             self._shapes.put(key, shape, len(request.text) + len(request.base_iri or "") + 256)
         return shape
 
@@ -291,7 +309,8 @@ class QueryService:
     def _run(self, prepared: PreparedQuery, job: QueryJob) -> Any:
         with self.admission.admit(prepared.request.client, prepared.timeout) as turn:
             try:
-                return self.pool.run(job, prepared.timeout, turn.stop_requested, since=turn.arrived)
+                return self.pool.run(job, prepared.timeout, turn.stop_requested, since=turn.arrived,
+                                     low_priority=turn.heavy)
             except QueryPreempted as exc:
                 raise QueryPreempted(str(exc), self.admission.retry_after) from exc
             except QuerySyntaxError as exc:

@@ -20,7 +20,7 @@ from typing import Any
 from ..errors import QueryError
 from . import service_check
 
-__all__ = ["Outcome", "QueryJob", "StatsJob", "graph_statistics", "perform"]
+__all__ = ["InspectJob", "Outcome", "QueryJob", "StatsJob", "graph_statistics", "perform"]
 
 
 @dataclass(frozen=True)
@@ -65,6 +65,21 @@ class StatsJob:
     """
 
     graphs: Mapping[str, tuple[str, ...]]
+
+
+@dataclass(frozen=True)
+class InspectJob:
+    """Ask a worker for the checker's reading of a long query text
+    (:func:`conflict_graph.query.guard.inspect`), so that reading it takes no time from the
+    server's interpreter and stops at the time limit like a query.
+
+    Attributes:
+        text: the query text.
+        base_iri: what relative IRIs resolve against.
+    """
+
+    text: str
+    base_iri: str | None = None
 
 
 @dataclass(frozen=True)

@@ -72,7 +72,8 @@ from ..errors import (
     QuerySyntaxError,
     QueryTimeout,
 )
-from .jobs import Outcome, QueryJob, StatsJob, graph_statistics, perform
+from . import guard
+from .jobs import InspectJob, Outcome, QueryJob, StatsJob, graph_statistics, perform
 from .service_check import ServiceFailed
 
 __all__ = [
@@ -197,6 +198,8 @@ def _serve(artifact: str, conn: Connection, memory_limit: int = 0) -> None:
         try:
             if isinstance(job, StatsJob):
                 reply: tuple[Any, ...] = ("ok", graph_statistics(store, job))
+            elif isinstance(job, InspectJob):
+                reply = ("ok", guard.inspect(job.text, job.base_iri))
             else:
                 reply = ("ok", perform(store, job))
         except ConflictGraphError as exc:
@@ -333,16 +336,20 @@ class WorkerPool:
 
     # jobs
 
-    def run(self, job: QueryJob | StatsJob, timeout: float,
-            cancel: Callable[[], str | None] | None = None, since: float | None = None) -> Any:
+    def run(self, job: QueryJob | StatsJob | InspectJob, timeout: float,
+            cancel: Callable[[], str | None] | None = None, since: float | None = None,
+            low_priority: bool = False) -> Any:
         """Run a job on an idle worker and return its answer.
 
         Args:
-            job: a :class:`QueryJob` (answer: :class:`Outcome`) or :class:`StatsJob` (a dict).
+            job: a :class:`QueryJob` (answer: :class:`Outcome`), :class:`StatsJob` (a dict) or
+                :class:`InspectJob` (a :class:`~conflict_graph.query.guard.QueryShape`).
             timeout: seconds, counting both the wait for an idle worker and the work.
             cancel: asked while the job runs; a reason it returns stops the job.
             since: when the ``timeout`` began (``time.monotonic()``; default: now), if the caller
                 already waited for its turn.
+            low_priority: give the job the lower CPU priority of a long query once it has run
+                :data:`CANCEL_POLL` seconds (not only after ``lower_priority_after``).
 
         Raises:
             QueryTimeout: no worker became free in time, or the job could not start before its
@@ -371,7 +378,8 @@ class WorkerPool:
             self._replace(worker)  # died while idle (killed from outside): take another one
         try:
             worker.conn.send((deadline, job))
-            stopped = self._await_reply(worker, deadline + EXPIRY_GRACE, self._lowering(worker, cancel))
+            stopped = self._await_reply(worker, deadline + EXPIRY_GRACE,
+                                        self._lowering(worker, cancel, 0.0 if low_priority else None))
             if stopped is not None:
                 self._replace(worker)
                 raise QueryPreempted(stopped)
@@ -403,12 +411,14 @@ class WorkerPool:
             raise _ERRORS.get(reply[1], QueryError)(reply[2])
         raise RuntimeError(f"query worker failed:\n{reply[1]}")
 
-    def _lowering(self, worker: _Worker,
-                  cancel: Callable[[], str | None] | None) -> Callable[[], str | None] | None:
-        """``cancel``, also lowering the worker's priority once the job has run long enough."""
-        if self.lower_priority_after <= 0 or not hasattr(os, "setpriority"):
+    def _lowering(self, worker: _Worker, cancel: Callable[[], str | None] | None,
+                  after: float | None = None) -> Callable[[], str | None] | None:
+        """``cancel``, also lowering the worker's priority once the job has run ``after`` seconds
+        (default: ``lower_priority_after``)."""
+        after = self.lower_priority_after if after is None else after
+        if (after <= 0 and self.lower_priority_after <= 0) or not hasattr(os, "setpriority"):
             return cancel
-        lower_at = time.monotonic() + self.lower_priority_after
+        lower_at = time.monotonic() + after
 
         def check() -> str | None:
             if not worker.lowered and time.monotonic() >= lower_at and worker.process.pid:
