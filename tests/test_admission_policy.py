@@ -148,3 +148,46 @@ def test_a_query_that_waits_past_its_limit_times_out() -> None:
             with admission.admit("b", timeout=0.2):
                 pass
     assert admission.stats()["waiting"] == 0
+
+
+def test_time_charged_outside_the_workers_makes_a_client_heavy_and_its_query_moves_aside_sooner() -> None:
+    clock = Clock()
+    admission = Admission(1, fair_share=1.0, long_slots=1, clock=clock)
+    admission.charge("checked", 3.0)  # e.g. the query checker read long texts for it
+    order: list[str] = []
+    release = threading.Event()
+    with admission.admit("checked", timeout=100) as turn:
+        assert turn.heavy
+        other = waiter(admission, "light", order, release)
+        wait_until(lambda: admission.stats()["waiting"] == 1)
+        clock.now += 0.15  # a tenth of the fair share: long, for a heavy client
+        wait_until(lambda: order == ["light"])
+        assert admission.stats()["long"] == 1
+        release.set()
+        other.join()
+    with admission.admit("light", timeout=100) as turn:
+        assert not turn.heavy
+
+
+def test_a_long_query_that_cannot_move_aside_frees_its_worker_by_stopping_the_heaviest() -> None:
+    clock = Clock()
+    admission = Admission(1, fair_share=1.0, long_slots=1, clock=clock)
+    admission.charge("explosive", 10.0)
+    with ExitStack() as stack:
+        lane = stack.enter_context(admission.admit("explosive", timeout=100))
+        order: list[str] = []
+        release = threading.Event()
+        stuck_thread = waiter(admission, "researcher", order, release)
+        wait_until(lambda: admission.stats()["waiting"] == 1)
+        clock.now += 0.2  # the explosive query moves aside; the researcher's starts
+        wait_until(lambda: order == ["researcher"])
+        clock.now += 1.5  # the researcher's query is long too, and the lane is full
+        third = waiter(admission, "light", order, release)
+        wait_until(lambda: lane.stop_requested() is not None)
+        assert "to let other clients' queries run" in (lane.stop_requested() or "")
+        stack.pop_all().close()  # (in the server, the pool kills its worker and its turn ends)
+    wait_until(lambda: order == ["researcher", "light"])  # the researcher's query moved aside
+    release.set()
+    stuck_thread.join()
+    third.join()
+    assert admission.stats()["preempted"] == 1

@@ -6,7 +6,7 @@ normal clients beside two explosive, one oversized, one slow-connection and one 
 client. Then about 10^4 generated malformed or odd requests. Bounded: under two minutes.
 
 The assertions are generous safety nets (the machine is shared); ``benchmarks/bench_abuse.py``
-runs the same mix and prints the figures reported in ``docs/operations.md``.
+runs the same mix and prints the figures reported in ``docs/benchmarks.md``.
 """
 
 from __future__ import annotations
@@ -38,13 +38,16 @@ def test_normal_clients_keep_being_answered_beside_abusive_ones(server: LiveServ
     normal = abused["normal"]
 
     assert baseline.ok > 0 and set(baseline.statuses) == {200}, baseline.statuses
-    assert set(normal.statuses) <= {200, 503}, normal.statuses  # 503: the queue was full
-    # The target is half the baseline and a p99 under 1 s; docs/operations.md has the measured
-    # figures (a twelfth to a third of the baseline on this two-core machine, shared with other work
-    # that makes them vary by a factor of two). The test is the safety net that fails when normal
-    # clients are shut out: a twentieth of the baseline, and answers within the time limit.
-    assert normal.ok >= 0.05 * baseline.ok, (normal.summary(SECONDS), baseline.summary(SECONDS))
-    assert normal.percentile(0.99) < 8.0, normal.summary(SECONDS)
+    assert set(normal.statuses) <= {200, 503}, normal.statuses
+    # The queue holds every normal client beside the abusive ones (16 places per worker), so a
+    # normal query is refused only if it waited past its time limit.
+    assert normal.statuses[503] <= 0.01 * normal.ok, normal.statuses
+    # The target is half the baseline and a p99 under 1 s; docs/benchmarks.md has the measured
+    # figures (about half the baseline, p99 0.4-0.7 s, on this two-core machine while other work
+    # kept its load average at 8-10). The test is the safety net that fails when normal clients
+    # lose their share: a fifth of the baseline, and a p99 under 2 s.
+    assert normal.ok >= 0.2 * baseline.ok, (normal.summary(SECONDS), baseline.summary(SECONDS))
+    assert normal.percentile(0.99) < 2.0, normal.summary(SECONDS)
     assert not normal.errors and not baseline.errors
     for kind, tally in abused.items():
         assert 500 not in tally.statuses and 502 not in tally.statuses, (kind, tally.statuses)
