@@ -154,6 +154,10 @@ def test_time_charged_outside_the_workers_makes_a_client_heavy_and_its_query_mov
     clock = Clock()
     admission = Admission(1, fair_share=1.0, long_slots=1, clock=clock)
     admission.charge("checked", 3.0)  # e.g. the query checker read long texts for it
+    with admission.admit("checked", timeout=100) as turn:
+        assert not turn.heavy  # a client alone is never slowed
+    with admission.admit("light", timeout=100):
+        pass
     order: list[str] = []
     release = threading.Event()
     with admission.admit("checked", timeout=100) as turn:
@@ -173,6 +177,8 @@ def test_a_long_query_that_cannot_move_aside_frees_its_worker_by_stopping_the_he
     clock = Clock()
     admission = Admission(1, fair_share=1.0, long_slots=1, clock=clock)
     admission.charge("explosive", 10.0)
+    with admission.admit("light", timeout=100):  # another client is active
+        pass
     with ExitStack() as stack:
         lane = stack.enter_context(admission.admit("explosive", timeout=100))
         order: list[str] = []

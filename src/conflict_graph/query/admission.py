@@ -15,7 +15,7 @@ told apart by remote address. :class:`Admission` decides who gets a worker, in t
    ``client_workers`` workers at once while it is heavy (below); a light client may also take a
    worker beyond its share that nobody else waits for, so one client alone uses every worker.
 3. **Move long queries aside**: a query running longer than ``fair_share`` seconds (a tenth of
-   that if its client was heavy, below, when it started) gives up its place to a waiting query and goes on beside the ``workers`` (at most ``long_slots`` such
+   that if its client was heavy, below, and others active when it started) gives up its place to a waiting query and goes on beside the ``workers`` (at most ``long_slots`` such
    queries; the pool has processes for them, and lowers their CPU priority). Short queries keep
    every worker while a few long ones run.
 4. **Keep a worker for light clients**: a client is *heavy* while its recent worker time is above
@@ -81,8 +81,8 @@ class Turn:
         arrived: when the query asked for a worker (monotonic seconds).
         started: when it got one (None while it waits).
         stop_reason: set when the query must stop to free its worker for others.
-        heavy: its client was heavy when it got its worker (its query gets a lower CPU priority
-            sooner, and moves aside sooner).
+        heavy: its client was heavy, and others active, when it got its worker (its query gets a
+            lower CPU priority sooner, and moves aside sooner; a client alone is never slowed).
     """
 
     client: str | None
@@ -189,7 +189,7 @@ class Admission:
                 break
             self._waiting.remove(chosen)
             chosen.started = now
-            chosen.heavy = self._heavy(chosen.client, now)
+            chosen.heavy = self._heavy(chosen.client, now) and self._others_active(chosen.client, now)
             self._running.append(chosen)
             chosen.granted.set()
         if self._waiting and self._busy() >= self.workers:
