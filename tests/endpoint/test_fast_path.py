@@ -105,5 +105,7 @@ def test_only_plain_queries_take_the_lean_path(engine: QueryService) -> None:
     assert answered(200, path="/sparql") == 0  # the service description
     assert answered(200, path="/health") == 0
     assert answered(431, path="/sparql", query_string={"query": MEMBERS}, headers={"Accept": "a" * 9000}) == 0
+    assert answered(431, path="/sparql", method="POST", data=MEMBERS,
+                    content_type="application/sparql-query; x=" + "a" * 9000) == 0
     # a form body read by the lean path, then handed on: Flask reads the same body
     assert answered(400, path="/sparql", method="POST", data={"format": "json"}) == 0

@@ -76,8 +76,9 @@ class SparqlFastPath:
             request = sparql.query_request(text, params, accept, endpoint, environ.get("REMOTE_ADDR"))
             answer = self.engine.execute(self.engine.prepare(request))
         except _Delegate:
-            environ["wsgi.input"] = io.BytesIO(incoming.stream.getvalue())  # type: ignore[attr-defined]
-            environ["CONTENT_LENGTH"] = str(len(environ["wsgi.input"].getvalue()))
+            if method == "POST":  # the body was read: hand it on
+                body = incoming.stream.getvalue()  # type: ignore[attr-defined]
+                environ["wsgi.input"], environ["CONTENT_LENGTH"] = io.BytesIO(body), str(len(body))
             return self.app(environ, start_response)
         except ConflictGraphError as exc:
             status = errors.status_for(exc)
@@ -95,9 +96,14 @@ class SparqlFastPath:
         return [answer.body]
 
 
+_UNPREFIXED = ("CONTENT_TYPE", "CONTENT_LENGTH")
+
+
 def _readable(environ: dict[str, Any]) -> bool:
-    return errors.headers_readable((key[5:], value) for key, value in environ.items()
-                                   if key.startswith("HTTP_") and isinstance(value, str))
+    """The header fields Flask's ``check_headers`` would pass (all of them, as Flask sees them)."""
+    return errors.headers_readable((key[5:] if key.startswith("HTTP_") else key, value)
+                                   for key, value in environ.items()
+                                   if (key.startswith("HTTP_") or key in _UNPREFIXED) and isinstance(value, str))
 
 
 def _incoming(environ: dict[str, Any], method: str, max_query_bytes: int) -> sparql.Incoming:
