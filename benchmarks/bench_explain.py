@@ -33,11 +33,26 @@ from conflict_graph.reasoning.terms import to_oxigraph
 
 
 def _write_generated(size: int, folder: Path) -> Path:
+    """The generated graph of ``size`` triples (seed 1), written once per folder."""
     path = folder / f"synthetic-{size}.nt"
-    triples = [ox.Triple(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o))  # type: ignore[arg-type]
-               for s, p, o in generate(size, seed=1)]
-    ox.serialize(triples, str(path), ox.RdfFormat.N_TRIPLES)
+    if not path.is_file():
+        triples = [ox.Triple(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o))  # type: ignore[arg-type]
+                   for s, p, o in generate(size, seed=1)]
+        ox.serialize(triples, str(path), ox.RdfFormat.N_TRIPLES)
     return path
+
+
+def prepare(size: int, work: Path, *, force: bool = True) -> tuple[Path, build.BuildResult, float]:
+    """Write the generated graph into ``work`` and build it with the article into ``work/cache``
+    (SHACL off: generated data has no labels); without ``force``, a cached build is reused.
+
+    Returns:
+        The generated file, the build and its wall time in seconds.
+    """
+    data = _write_generated(size, work)
+    started = time.perf_counter()
+    built = build.build(inputs.collect(True, [data]), cache_dir=work / "cache", validate=False, force=force)
+    return data, built, time.perf_counter() - started
 
 
 def _percentile(values: list[float], fraction: float) -> float:
@@ -47,10 +62,7 @@ def _percentile(values: list[float], fraction: float) -> float:
 
 def measure(size: int, sample: int, repeats: int, work: Path) -> dict[str, Any]:
     """Build ``size`` generated triples with the article, then time explanations of a sample."""
-    data = _write_generated(size, work)
-    started = time.perf_counter()
-    built = build.build(inputs.collect(True, [data]), cache_dir=work / "cache", validate=False, force=True)
-    cold = time.perf_counter() - started
+    _, built, cold = prepare(size, work)
     graphs = {g.kind: g.triples for g in built.catalogue.graphs}
     explainer = Explainer.open(built.artifact)
     inferred = list(explainer.index.inferred_triples())  # type: ignore[attr-defined]

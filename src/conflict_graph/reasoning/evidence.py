@@ -15,21 +15,25 @@ text and its ``oa:TextPositionSelector`` offsets into the stored source text; or
 sentence), optionally ``cg:claimant`` and ``rdfs:comment``. A triple with none of these (an
 ontology axiom, say) is explained by its graphs alone.
 
-Everything is read by index lookups (``quads_for_pattern``) in the given graphs, never by a
-query, so the cost of one triple's evidence does not grow with the dataset.
+The build reads this once for the whole dataset (:func:`collect_evidence`, index lookups in a
+store of the asserted graphs) and stores every piece of evidence, already resolved, in the
+derivation store (:mod:`.store`), keyed by the statement's triple or by the node that carries
+it: a server answers from those rows and never opens the quads (:func:`to_row`/:func:`from_row`).
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import asdict, dataclass
 
 import pyoxigraph as ox
 
 from .. import iris
 from .term_syntax import Term, Triple
 
-__all__ = ["CAUTIONS", "Evidence", "Quote", "evidence_for", "node_evidence"]
+__all__ = ["CAUTIONS", "Evidence", "Quote", "collect_evidence", "evidence_for", "from_row", "node_evidence",
+           "sort_key", "to_row"]
 
 _CG = str(iris.CG)
 _RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
@@ -227,10 +231,14 @@ def _source(lookup: _Lookup, subject: Term, document: Term) -> Evidence:
                     document_label=lookup.text(document, _LABEL, "en"))
 
 
+def sort_key(e: Evidence) -> tuple[int, str, str, str, str, str]:
+    """The order evidence is shown in: by sentence position, then status, holder and IRIs."""
+    return (e.quote.start if e.quote and e.quote.start is not None else 1 << 62,
+            e.quote.sentence_id if e.quote else "", e.status or "", e.holder, e.iri or "", e.document or "")
+
+
 def _sorted(found: list[Evidence]) -> list[Evidence]:
-    return sorted(found, key=lambda e: (
-        e.quote.start if e.quote and e.quote.start is not None else 1 << 62,
-        e.quote.sentence_id if e.quote else "", e.status or "", e.holder, e.iri or "", e.document or ""))
+    return sorted(found, key=sort_key)
 
 
 def _node_evidence(lookup: _Lookup, node: Term) -> list[Evidence]:
@@ -255,7 +263,40 @@ def evidence_for(store: ox.Store, triple: Triple, graphs: Sequence[str]) -> list
     return _sorted(found + _node_evidence(lookup, s))
 
 
-def node_evidence(store: ox.Store, node: ox.NamedNode | ox.BlankNode, graphs: Sequence[str]) -> list[Evidence]:
-    """The evidence a node carries itself (``cg:evidence``, else ``prov:wasDerivedFrom``): what a
-    SHACL result about that focus node traces back to."""
-    return _sorted(_node_evidence(_Lookup(store, graphs), node))
+def collect_evidence(store: ox.Store, graphs: Sequence[str]) -> tuple[
+        list[tuple[Triple, Evidence]], list[tuple[ox.NamedNode | ox.BlankNode, Evidence]]]:
+    """Every piece of evidence in the union of ``graphs``, resolved once (at build time).
+
+    Returns:
+        The statements' evidence, as (stated triple, evidence), and the evidence nodes carry
+        themselves, as (node, evidence); each list sorted for display within its key.
+    """
+    lookup = _Lookup(store, graphs)
+    statements: list[tuple[Triple, Evidence]] = []
+    holders = {q.subject for g in lookup.graphs for q in store.quads_for_pattern(None, _TYPE, _TRIPLE_STATEMENT, g)}
+    for holder in sorted(holders, key=str):
+        stated = [lookup.objects(holder, term) for term in (_RDF_SUBJECT, _RDF_PREDICATE, _RDF_OBJECT)]
+        items = _sorted([_evidence(lookup, "statement", holder, e) for e in lookup.objects(holder, _EVIDENCE)])
+        statements += [((s, p, o), item) for s in stated[0] for p in stated[1] for o in stated[2]
+                       if not isinstance(s, ox.Literal) and isinstance(p, ox.NamedNode) for item in items]
+    nodes: list[tuple[ox.NamedNode | ox.BlankNode, Evidence]] = []
+    carriers = {q.subject for g in lookup.graphs for predicate in (_EVIDENCE, _DERIVED_FROM)
+                for q in store.quads_for_pattern(None, predicate, None, g)}
+    for node in sorted(carriers, key=str):
+        if isinstance(node, ox.NamedNode | ox.BlankNode):
+            nodes += [(node, item) for item in _sorted(_node_evidence(lookup, node))]
+    return statements, nodes
+
+
+def to_row(item: Evidence) -> str:
+    """One piece of evidence as the JSON text the derivation store keeps."""
+    return json.dumps(asdict(item), ensure_ascii=False, separators=(",", ":"))
+
+
+def from_row(text: str) -> Evidence:
+    """The inverse of :func:`to_row`."""
+    data = json.loads(text)
+    quote = data.pop("quote")
+    claimants = tuple((str(iri), label) for iri, label in data.pop("claimants"))
+    return Evidence(**data, claimants=claimants, quote=Quote(**quote) if quote else None)
+
