@@ -22,6 +22,7 @@ Tables::
 
 from __future__ import annotations
 
+import random
 import sqlite3
 import threading
 from collections.abc import Iterable, Iterator
@@ -345,6 +346,12 @@ class DerivationIndex:
         rows = self._query("SELECT rule, message, premises FROM inconsistencies ORDER BY rowid")
         return [Inconsistency(self._rules[int(rule)], self._triples(str(premises)), str(message))  # type: ignore[call-overload]
                 for rule, message, premises in rows]
+
+    def sample_inferred(self, count: int, seed: int) -> list[Triple]:
+        """``count`` triples of ``graph/inferred`` chosen at random (seeded), in the order chosen."""
+        ids = [int(row[0]) for row in self._query("SELECT id FROM facts WHERE inferred = 1 ORDER BY id")]  # type: ignore[call-overload]
+        chosen = random.Random(seed).sample(ids, min(count, len(ids)))
+        return [self._triples(str(fact))[0] for fact in chosen]
 
     def inferred_triples(self) -> Iterator[Triple]:
         """Every triple of ``graph/inferred``."""
