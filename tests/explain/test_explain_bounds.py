@@ -5,9 +5,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import urlencode
 
 import pyoxigraph as ox
 import pytest
+from live_server import LiveServer, start_server, stop_server
 
 from conflict_graph import iris
 from conflict_graph.pipeline import inputs
@@ -134,3 +136,35 @@ def test_the_explainer_needs_nothing_but_the_derivation_store(index: DerivationI
     """The fixture's folder holds no quads file and no query store, only derivations.sqlite."""
     explanation = Explainer(index).explain(X_IS_C)
     assert explanation.quotes and explanation.quotes[0].text == "The sentence 10."
+
+
+def test_the_text_form_says_what_was_cut(index: DerivationIndex) -> None:
+    from conflict_graph.reasoning.explain_text import explanation_text
+
+    text = explanation_text(Explainer(index, Bounds(max_alternatives=2, max_evidence=1)).explain(X_IS_C))
+    assert "(and 2 longer derivation(s), not read)" in text
+    assert "2 derivation(s) and 2 piece(s) of evidence not read" in text
+
+
+@pytest.fixture(scope="module")
+def bounded_server(real_cache_dir: Path, real_build: object) -> Iterator[LiveServer]:
+    """``serve`` on the article, reading one derivation and one piece of evidence per triple."""
+    server = start_server(["--workers", "1", "--explain-max-alternatives", "1"], real_cache_dir,
+                          env={"CONFLICT_GRAPH_EXPLAIN_MAX_EVIDENCE": "1"})
+    yield server
+    stop_server(server.process)
+
+
+def test_a_server_applies_its_bounds_and_says_so(bounded_server: LiveServer) -> None:
+    """The headquarters is an installation four ways (test_explain_article.py): one is read."""
+    query = urlencode({"subject": "id:site/missile-battalion-606-hq", "predicate": "rdf:type",
+                       "object": "cg:Installation"})
+    data = bounded_server.get("/explain?" + query).json()
+    assert isinstance(data, dict)
+    assert data["tree"]["derivation"]["rule"]["id"] == "cax-sco" and data["tree"]["alternatives"] == []
+    assert data["tree"]["alternatives_omitted"] == 3 and data["truncated"] is True
+    assert data["limits"]["max_alternatives"] == 1 and data["limits"]["max_evidence"] == 1
+    assert data["cut"]["alternatives"] == 3
+    page = " ".join(bounded_server.get("/explain?" + query, headers={"Accept": "text/html"}).text.split())
+    assert "…and 3 longer derivation(s), not read" in page
+    assert "left out 0 step(s), 3 derivation(s), 0 piece(s) of evidence" in page
