@@ -34,7 +34,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import urlsplit
 
 import pyoxigraph as ox
 
@@ -154,7 +154,8 @@ def measure_http(size: int, sample: int, repeats: int, work: Path, *, force: boo
     try:
         parts = urlsplit(server.url)
         connection = http.client.HTTPConnection(parts.hostname or "127.0.0.1", parts.port, timeout=120)
-        rss = {"before_mb": rss_bytes(server.process.pid) / 2**20, "web_before_mb": _own_rss(server.process.pid)}
+        pid = server.process.pid
+        rss = {"before_mb": rss_bytes(pid) / 2**20, "web_before_mb": _own_rss(pid)}
         times: dict[str, list[float]] = {"json": [], "html": []}
         first: dict[str, float] = {}
         accept = {"json": "application/json", "html": "text/html"}
@@ -167,8 +168,7 @@ def measure_http(size: int, sample: int, repeats: int, work: Path, *, force: boo
                         first[name] = elapsed  # the first /explain opens the derivation store
                     times[name].append(elapsed)
         connection.close()
-        rss.update({"after_mb": rss_bytes(server.process.pid) / 2**20,
-                    "web_after_mb": _own_rss(server.process.pid)})
+        rss.update({"after_mb": rss_bytes(pid) / 2**20, "web_after_mb": _own_rss(pid)})
     finally:
         stop(server)
     warm = {name: found[WARM_UP:] if len(found) > 2 * WARM_UP else found for name, found in times.items()}
@@ -197,7 +197,8 @@ def _print_row(row: dict[str, Any], http_mode: bool) -> None:
               f"    RSS web process {row['rss_web_before_mb']:.0f} -> {row['rss_web_after_mb']:.0f} MiB, "
               f"with workers {row['rss_before_mb']:.0f} -> {row['rss_after_mb']:.0f} MiB", flush=True)
     else:
-        print(f"{head}  open {row['explainer_open_ms']:.2f} ms  explain median {row['explain_ms_median']:6.2f} ms  "
+        print(f"{head}  open {row['explainer_open_ms']:.2f} ms  "
+              f"explain median {row['explain_ms_median']:6.2f} ms  "
               f"p95 {row['explain_ms_p95']:6.2f} ms  max {row['explain_ms_max']:6.2f} ms  "
               f"nodes median {row['nodes_median']} max {row['nodes_max']}", flush=True)
 
@@ -206,7 +207,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000])
     parser.add_argument("--sample", type=int, default=200, help="inferred triples explained per size")
-    parser.add_argument("--repeats", type=int, default=3, help="explanations of each sampled triple (per format)")
+    parser.add_argument("--repeats", type=int, default=3,
+                        help="explanations of each sampled triple (per format)")
     parser.add_argument("--http", action="store_true", help="explain over HTTP, through conflict-graph serve")
     parser.add_argument("--work", type=Path, help="keep the generated files and builds here (reused)")
     parser.add_argument("--smoke", action="store_true", help="one tiny size, for CI")

@@ -25,7 +25,8 @@ def test_smoke_run_writes_its_figures(tmp_path: Path) -> None:
 
 def test_smoke_run_over_http_serves_the_build_and_reads_its_memory(tmp_path: Path) -> None:
     output = tmp_path / "figures.json"
-    result = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "bench_explain.py"), "--smoke", "--http",
+    result = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "bench_explain.py"), "--smoke",
+                             "--http",
                              "--repeats", "1", "--work", str(tmp_path / "work"), "--json", str(output)],
                             capture_output=True, text=True, timeout=600, check=False, cwd=ROOT)
     assert result.returncode == 0, result.stderr

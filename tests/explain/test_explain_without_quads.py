@@ -6,15 +6,14 @@ from __future__ import annotations
 
 import shutil
 from collections.abc import Iterator
-from pathlib import Path
 from urllib.parse import urlencode
 
 import pytest
+from expected import ALLIANCE_HAS_MEMBER_TNLA, TNLA_IS_AN_ETHNIC_ARMY, outline
 from live_server import LiveServer, start_server, stop_server
 
 from conflict_graph.pipeline.build import BuildResult
 from conflict_graph.query.store import DATASET_FILE
-from expected import ALLIANCE_HAS_MEMBER_TNLA, TNLA_IS_AN_ETHNIC_ARMY, outline
 
 ID = "https://w3id.org/conflict-graph/id/"
 NOT_QUADS = "this is not N-Quads <\n"

@@ -20,8 +20,17 @@ import pyoxigraph as ox
 
 from ..errors import ConflictGraphError, NotFound
 from .evidence import Evidence, Quote
-from .explain import (MAX_DEPTH, Bounds, DerivationSource, Explanation, Step, evidence_json, explain,
-                      quote_json, rule_json)
+from .explain import (
+    MAX_DEPTH,
+    Bounds,
+    DerivationSource,
+    Explanation,
+    Step,
+    evidence_json,
+    explain,
+    quote_json,
+    rule_json,
+)
 from .rule_catalogue import Rule, rule
 from .term_syntax import Triple, parse_term
 from .validation import Violation, summary
@@ -165,5 +174,6 @@ def consistency_report(index: InconsistencySource, violations: Iterable[Violatio
     for item in index.inconsistencies():
         premises = tuple(_explain_premise(index, premise, bounds) for premise in item.premises)
         explained.append(ExplainedInconsistency(rule(item.rule), item.message, premises))
-    results = tuple(ExplainedViolation(v, _violation_evidence(index, v, bounds.max_evidence)) for v in violations)
+    results = tuple(ExplainedViolation(v, _violation_evidence(index, v, bounds.max_evidence))
+                    for v in violations)
     return ConsistencyReport(tuple(explained), results)

@@ -24,7 +24,7 @@ it: a server answers from those rows and never opens the quads (:func:`to_row`/:
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 
 import pyoxigraph as ox
@@ -32,8 +32,7 @@ import pyoxigraph as ox
 from .. import iris
 from .term_syntax import Term, Triple
 
-__all__ = ["CAUTIONS", "Evidence", "Quote", "collect_evidence", "evidence_for", "from_row", "node_evidence",
-           "sort_key", "to_row"]
+__all__ = ["CAUTIONS", "Evidence", "Quote", "collect_evidence", "from_row", "sort_key", "to_row"]
 
 _CG = str(iris.CG)
 _RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
@@ -152,15 +151,6 @@ class _Lookup:
                  for quad in self.store.quads_for_pattern(subject, predicate, None, graph)}
         return sorted((t for t in found if not isinstance(t, ox.Triple)), key=str)
 
-    def subjects(self, predicate: ox.NamedNode, obj: Term) -> Iterator[ox.NamedNode | ox.BlankNode]:
-        # by object and graph (an index of pyoxigraph's in-memory store), the predicate checked
-        # here: (?, p, o, g) is slow there, and (?, p, o, any graph) also reads the statements of
-        # the derivations graph
-        for graph in self.graphs:
-            for quad in self.store.quads_for_pattern(None, None, obj, graph):
-                if quad.predicate == predicate and isinstance(quad.subject, ox.NamedNode | ox.BlankNode):
-                    yield quad.subject
-
     def has(self, subject: Term, predicate: ox.NamedNode, obj: Term) -> bool:
         return not isinstance(subject, ox.Literal) and any(
             next(iter(self.store.quads_for_pattern(subject, predicate, obj, graph)), None) is not None
@@ -248,21 +238,6 @@ def _node_evidence(lookup: _Lookup, node: Term) -> list[Evidence]:
     return [_source(lookup, node, d) for d in lookup.objects(node, _DERIVED_FROM)]
 
 
-def evidence_for(store: ox.Store, triple: Triple, graphs: Sequence[str]) -> list[Evidence]:
-    """The evidence of ``triple`` in the union of ``graphs`` (the asserted graphs), one entry per
-    evidence node, sorted by sentence position then status. A literal subject has none."""
-    s, p, o = triple
-    if isinstance(s, ox.Literal):
-        return []
-    lookup = _Lookup(store, graphs)
-    found = []
-    for holder in dict.fromkeys(lookup.subjects(_RDF_SUBJECT, s)):
-        if (lookup.has(holder, _RDF_PREDICATE, p) and lookup.has(holder, _RDF_OBJECT, o)
-                and lookup.has(holder, _TYPE, _TRIPLE_STATEMENT)):
-            found += [_evidence(lookup, "statement", holder, e) for e in lookup.objects(holder, _EVIDENCE)]
-    return _sorted(found + _node_evidence(lookup, s))
-
-
 def collect_evidence(store: ox.Store, graphs: Sequence[str]) -> tuple[
         list[tuple[Triple, Evidence]], list[tuple[ox.NamedNode | ox.BlankNode, Evidence]]]:
     """Every piece of evidence in the union of ``graphs``, resolved once (at build time).
@@ -273,10 +248,12 @@ def collect_evidence(store: ox.Store, graphs: Sequence[str]) -> tuple[
     """
     lookup = _Lookup(store, graphs)
     statements: list[tuple[Triple, Evidence]] = []
-    holders = {q.subject for g in lookup.graphs for q in store.quads_for_pattern(None, _TYPE, _TRIPLE_STATEMENT, g)}
+    holders = {q.subject for g in lookup.graphs
+               for q in store.quads_for_pattern(None, _TYPE, _TRIPLE_STATEMENT, g)}
     for holder in sorted(holders, key=str):
         stated = [lookup.objects(holder, term) for term in (_RDF_SUBJECT, _RDF_PREDICATE, _RDF_OBJECT)]
-        items = _sorted([_evidence(lookup, "statement", holder, e) for e in lookup.objects(holder, _EVIDENCE)])
+        items = _sorted([_evidence(lookup, "statement", holder, e)
+                         for e in lookup.objects(holder, _EVIDENCE)])
         statements += [((s, p, o), item) for s in stated[0] for p in stated[1] for o in stated[2]
                        if not isinstance(s, ox.Literal) and isinstance(p, ox.NamedNode) for item in items]
     nodes: list[tuple[ox.NamedNode | ox.BlankNode, Evidence]] = []

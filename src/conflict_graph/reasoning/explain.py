@@ -38,7 +38,7 @@ from .evidence import Evidence, Quote
 from .rule_catalogue import Rule, rule
 from .term_syntax import Term, Triple, nt, short
 
-__all__ = ["MAX_ALTERNATIVES", "MAX_DEPTH", "MAX_EVIDENCE", "MAX_NODES", "Alternative", "Bounds",
+__all__ = ["DEFAULT_BOUNDS", "MAX_ALTERNATIVES", "MAX_DEPTH", "MAX_EVIDENCE", "MAX_NODES", "Alternative", "Bounds",
            "DerivationSource", "Explanation", "Step", "evidence_json", "explain", "explain_path",
            "ordered_derivations", "quote_json", "rule_json", "triple_json"]
 
@@ -65,6 +65,10 @@ class Bounds:
         for name in ("max_nodes", "max_depth", "max_alternatives", "max_evidence"):
             if getattr(self, name) < 1:
                 raise ValueError(f"{name} must be at least 1")
+
+
+#: The bounds of an explanation when none are given.
+DEFAULT_BOUNDS = Bounds()
 
 
 class _Derivation(Protocol):
@@ -315,7 +319,7 @@ def _check_terms(index: DerivationSource, triple: Triple) -> None:
 
 
 def explain(index: DerivationSource, triple: Triple, *, derivation: int | None = None,
-            bounds: Bounds = Bounds()) -> Explanation:
+            bounds: Bounds = DEFAULT_BOUNDS) -> Explanation:
     """Explain why ``triple`` holds in the built dataset.
 
     Args:

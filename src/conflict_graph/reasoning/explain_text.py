@@ -83,7 +83,8 @@ def explanation_text(explanation: Explanation) -> str:
         cut = explanation.cut()
         lines.append(f"(truncated to its bounds: {cut['steps']} step(s) not expanded, beyond "
                      f"{explanation.max_nodes} nodes or {explanation.max_depth} levels; "
-                     f"{cut['alternatives']} derivation(s) and {cut['evidence']} piece(s) of evidence not read)")
+                     f"{cut['alternatives']} derivation(s) and {cut['evidence']} piece(s) of evidence "
+                     "not read)")
     if explanation.root.status != "asserted":
         lines.append(f"rules: OWL 2 RL/RDF rule tables, {SPEC}")
     return "\n".join(lines)

@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from .consistency import ConsistencyReport, InconsistencySource, consistency_report
-from .explain import Bounds, Explanation, explain
+from .explain import DEFAULT_BOUNDS, Bounds, Explanation, explain
 from .term_syntax import Triple, parse_triple
 from .validation import Violation
 
@@ -31,7 +31,7 @@ class Explainer:
         bounds: what one explanation may cost (nodes, depth, derivations and evidence read).
     """
 
-    def __init__(self, index: InconsistencySource, bounds: Bounds = Bounds()) -> None:
+    def __init__(self, index: InconsistencySource, bounds: Bounds = DEFAULT_BOUNDS) -> None:
         self.index = index
         self.bounds = bounds
         self._lock = threading.Lock()
@@ -45,7 +45,7 @@ class Explainer:
         return self.bounds.max_depth
 
     @classmethod
-    def open(cls, artifact: Path, bounds: Bounds = Bounds()) -> Explainer:
+    def open(cls, artifact: Path, bounds: Bounds = DEFAULT_BOUNDS) -> Explainer:
         """Open the explainer of a build artifact: its ``derivations.sqlite``, read-only.
 
         Raises:

@@ -158,7 +158,8 @@ def write_derivations(path: Path, engine: RuleEngine, dataset: Dataset, *, reaso
                                 in sorted(engine.inconsistencies, key=lambda i: (RULES[i[0]], i[2]))))
         connection.executemany("INSERT INTO statement_evidence VALUES (?, ?, ?, ?, ?)", (
             (*key, rank, to_row(item)) for rank, (key, item) in enumerate(sorted(
-                ((tuple(map(str, t)), item) for t, item in statements), key=lambda row: (row[0], sort_key(row[1]))))))
+                ((tuple(map(str, t)), item) for t, item in statements),
+                key=lambda row: (row[0], sort_key(row[1]))))))
         connection.executemany("INSERT INTO node_evidence VALUES (?, ?, ?)", (
             (str(node), rank, to_row(item)) for rank, (node, item) in enumerate(nodes)))
         connection.executescript(_INDEXES)
@@ -182,7 +183,8 @@ def _evidence_store(dataset: Dataset) -> ox.Store:
         for g in dataset.graphs():
             if g.identifier in skip:
                 continue
-            patterns = [(None, p, None) for p in _EVIDENCE_PREDICATES] + [(None, RDF.type, c) for c in _EVIDENCE_CLASSES]
+            patterns = [(None, p, None) for p in _EVIDENCE_PREDICATES]
+            patterns += [(None, RDF.type, c) for c in _EVIDENCE_CLASSES]
             for pattern in patterns:
                 for s, p, o in g.triples(pattern):
                     yield ox.Quad(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o), graph)  # type: ignore[arg-type]
@@ -248,7 +250,8 @@ class DerivationIndex:
         if schema is None or schema[0] != SCHEMA_VERSION:
             connection.close()
             raise ReasoningError(f"{path}: derivation store format {schema[0] if schema else 'unknown'}, "
-                                 f"this version reads {SCHEMA_VERSION} (rebuild with conflict-graph build --force)")
+                                 f"this version reads {SCHEMA_VERSION} "
+                                 "(rebuild with conflict-graph build --force)")
         return cls(connection)
 
     def close(self) -> None:
@@ -320,8 +323,9 @@ class DerivationIndex:
         return int(self._query("SELECT count(*) FROM derivations WHERE fact = ?", (found[0],))[0][0])  # type: ignore[call-overload]
 
     def evidence(self, triple: Triple, limit: int = 20) -> tuple[list[Evidence], int]:
-        """The first ``limit`` pieces of evidence of ``triple`` in display order (its statements'
-        and its subject's own, :func:`.evidence.evidence_for`), and how many there are in all."""
+        """The first ``limit`` pieces of evidence of ``triple`` in display order, and how many
+        there are in all: the evidence of the ``cg:TripleStatement``\ s stating it and the evidence
+        its subject carries itself (:mod:`.evidence`)."""
         s, p, o = (str(t) for t in triple)
         stated = self._query("SELECT row FROM statement_evidence WHERE s = ? AND p = ? AND o = ? "
                              "ORDER BY rank LIMIT ?", (s, p, o, limit))
@@ -335,7 +339,8 @@ class DerivationIndex:
 
     def node_evidence(self, node: Term, limit: int = 20) -> tuple[list[Evidence], int]:
         """The first ``limit`` pieces of evidence ``node`` carries itself, and how many in all."""
-        rows = self._query("SELECT row FROM node_evidence WHERE node = ? ORDER BY rank LIMIT ?", (str(node), limit))
+        rows = self._query("SELECT row FROM node_evidence WHERE node = ? ORDER BY rank LIMIT ?",
+                           (str(node), limit))
         total = len(rows)
         if total == limit:
             total = int(self._query("SELECT count(*) FROM node_evidence WHERE node = ?", (str(node),))[0][0])  # type: ignore[call-overload]
