@@ -324,7 +324,7 @@ class DerivationIndex:
 
     def evidence(self, triple: Triple, limit: int = 20) -> tuple[list[Evidence], int]:
         """The first ``limit`` pieces of evidence of ``triple`` in display order, and how many
-        there are in all: the evidence of the ``cg:TripleStatement``\ s stating it and the evidence
+        there are in all: the evidence of the ``cg:TripleStatement`` nodes stating it and the evidence
         its subject carries itself (:mod:`.evidence`)."""
         s, p, o = (str(t) for t in triple)
         stated = self._query("SELECT row FROM statement_evidence WHERE s = ? AND p = ? AND o = ? "
