@@ -24,15 +24,18 @@ it: a server answers from those rows and never opens the quads (:func:`to_row`/:
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass
 
 import pyoxigraph as ox
+from rdflib import Graph, URIRef
 
 from .. import iris
 from .term_syntax import Term, Triple
+from .terms import to_oxigraph
 
-__all__ = ["CAUTIONS", "Evidence", "Quote", "collect_evidence", "from_row", "sort_key", "to_row"]
+__all__ = ["CAUTIONS", "EVIDENCE_CLASSES", "EVIDENCE_PREDICATES", "Evidence", "Quote", "collect_evidence",
+           "from_row", "sort_key", "to_row"]
 
 _CG = str(iris.CG)
 _RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
@@ -58,6 +61,14 @@ _SOURCE = ox.NamedNode(_OA + "hasSource")
 _LABEL = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label")
 _COMMENT = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#comment")
 _PREF_LABEL = ox.NamedNode("http://www.w3.org/2004/02/skos/core#prefLabel")
+
+#: The predicates evidence is made of, and the classes its lookups test for (``rdf:type``).
+EVIDENCE_PREDICATES = (_RDF_SUBJECT, _RDF_PREDICATE, _RDF_OBJECT, _EVIDENCE, _STATUS, _WORDING, _CLAIMANT,
+                       _SENTENCE_ID, _ENTITY, _VALUE, _QUOTED_FROM, _DERIVED_FROM, _SELECTOR, _START, _END,
+                       _SOURCE, _LABEL, _COMMENT, _PREF_LABEL)
+EVIDENCE_CLASSES = (_TRIPLE_STATEMENT, _QUOTE, _POSITION)
+#: The one graph of the store :func:`collect_evidence` reads.
+_GRAPH = ox.NamedNode(str(iris.ASSERTED_GRAPH))
 
 #: What a reader must be told about a premise, by epistemic status; ``Stated`` and ``Background``
 #: need no warning. ``{claimant}`` is filled in when the evidence names one.
@@ -238,15 +249,36 @@ def _node_evidence(lookup: _Lookup, node: Term) -> list[Evidence]:
     return [_source(lookup, node, d) for d in lookup.objects(node, _DERIVED_FROM)]
 
 
-def collect_evidence(store: ox.Store, graphs: Sequence[str]) -> tuple[
+def _evidence_store(graphs: Iterable[Graph]) -> ox.Store:
+    """The triples of ``graphs`` that evidence is made of (:data:`EVIDENCE_PREDICATES`,
+    :data:`EVIDENCE_CLASSES`), as one graph of a small store. Terms are converted as the
+    derivation store converts them, so blank nodes keep the same labels there and here."""
+    rdf_type = URIRef(_TYPE.value)
+    patterns = [(None, URIRef(p.value), None) for p in EVIDENCE_PREDICATES]
+    patterns += [(None, rdf_type, URIRef(c.value)) for c in EVIDENCE_CLASSES]
+
+    def quads() -> Iterator[ox.Quad]:
+        for graph in graphs:
+            for pattern in patterns:
+                for s, p, o in graph.triples(pattern):  # type: ignore[arg-type]
+                    yield ox.Quad(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o), _GRAPH)  # type: ignore[arg-type]
+
+    store = ox.Store()
+    store.bulk_extend(quads())
+    return store
+
+
+def collect_evidence(graphs: Iterable[Graph]) -> tuple[
         list[tuple[Triple, Evidence]], list[tuple[ox.NamedNode | ox.BlankNode, Evidence]]]:
-    """Every piece of evidence in the union of ``graphs``, resolved once (at build time).
+    """Every piece of evidence in the union of ``graphs`` (the asserted graphs of a build),
+    resolved once, at build time.
 
     Returns:
         The statements' evidence, as (stated triple, evidence), and the evidence nodes carry
         themselves, as (node, evidence); each list sorted for display within its key.
     """
-    lookup = _Lookup(store, graphs)
+    store = _evidence_store(graphs)
+    lookup = _Lookup(store, (_GRAPH.value,))
     statements: list[tuple[Triple, Evidence]] = []
     holders = {q.subject for g in lookup.graphs
                for q in store.quads_for_pattern(None, _TYPE, _TRIPLE_STATEMENT, g)}

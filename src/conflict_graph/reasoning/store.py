@@ -29,7 +29,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 import pyoxigraph as ox
-from rdflib import RDF, RDFS, Dataset, Graph, URIRef
+from rdflib import Dataset, Graph
 from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 from rdflib.term import Node
 
@@ -44,8 +44,6 @@ __all__ = ["DERIVATIONS_FILE", "DerivationIndex", "write_derivations"]
 
 DERIVATIONS_FILE = "derivations.sqlite"
 SCHEMA_VERSION = "3"
-_RDF, _CG = str(RDF), str(iris.CG)
-_PROV, _OA = "http://www.w3.org/ns/prov#", "http://www.w3.org/ns/oa#"
 
 _SCHEMA = """
 CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -70,15 +68,7 @@ CREATE INDEX derivations_fact ON derivations(fact, rank);
 CREATE INDEX statement_evidence_spo ON statement_evidence(s, p, o, rank);
 CREATE INDEX node_evidence_node ON node_evidence(node, rank);
 """
-#: What evidence is made of (:mod:`.evidence`): only triples with these predicates are read.
-_EVIDENCE_PREDICATES = tuple(URIRef(iri) for iri in (
-    _RDF + "subject", _RDF + "predicate", _RDF + "object", _CG + "evidence", _CG + "epistemicStatus",
-    _CG + "wording", _CG + "claimant", _CG + "sentenceId", _PROV + "entity", _PROV + "value",
-    _PROV + "wasQuotedFrom", _PROV + "wasDerivedFrom", _OA + "hasSelector", _OA + "start", _OA + "end",
-    _OA + "hasSource", str(RDFS.label), str(RDFS.comment), "http://www.w3.org/2004/02/skos/core#prefLabel"))
-#: The classes evidence lookups test for (``rdf:type``).
-_EVIDENCE_CLASSES = tuple(URIRef(iri) for iri in (_CG + "TripleStatement", _CG + "Quote",
-                                                   _OA + "TextPositionSelector"))
+
 
 
 class _Writer:
@@ -136,7 +126,7 @@ def write_derivations(path: Path, engine: RuleEngine, dataset: Dataset, *, reaso
         gid = graph_ids.setdefault(str(g.identifier), len(graph_ids))
         asserted += [(writer.fact(t), gid) for t in g]
     inferred = {writer.fact(t) for t in Graph(store=dataset.store, identifier=iris.INFERRED_GRAPH)}
-    statements, nodes = collect_evidence(_evidence_store(dataset), (_EVIDENCE_GRAPH,))
+    statements, nodes = collect_evidence(_asserted_graphs(dataset))
     heights = engine.min_heights()
     connection = sqlite3.connect(path)
     try:
@@ -169,28 +159,9 @@ def write_derivations(path: Path, engine: RuleEngine, dataset: Dataset, *, reaso
     return written
 
 
-_EVIDENCE_GRAPH = str(iris.ASSERTED_GRAPH)
-
-
-def _evidence_store(dataset: Dataset) -> ox.Store:
-    """The triples evidence is made of, from every asserted graph, in one graph of a small store
-    (terms converted as the index converts them, so blank nodes keep the same labels)."""
+def _asserted_graphs(dataset: Dataset) -> Iterator[Graph]:
     skip = {iris.INFERRED_GRAPH, iris.SHAPES_GRAPH, DATASET_DEFAULT_GRAPH_ID}
-    graph = ox.NamedNode(_EVIDENCE_GRAPH)
-    store = ox.Store()
-
-    def quads() -> Iterator[ox.Quad]:
-        for g in dataset.graphs():
-            if g.identifier in skip:
-                continue
-            patterns = [(None, p, None) for p in _EVIDENCE_PREDICATES]
-            patterns += [(None, RDF.type, c) for c in _EVIDENCE_CLASSES]
-            for pattern in patterns:
-                for s, p, o in g.triples(pattern):
-                    yield ox.Quad(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o), graph)  # type: ignore[arg-type]
-
-    store.bulk_extend(quads())
-    return store
+    return (g for g in dataset.graphs() if g.identifier not in skip)
 
 
 def _derivation_rows(engine: RuleEngine, heights: list[int],
