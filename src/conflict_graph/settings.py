@@ -213,6 +213,12 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("explain_max_nodes", 500, _positive(int),
             "Largest explanation tree /explain builds (premises beyond it are marked cut).",
             "--explain-max-nodes"),
+    Setting("explain_max_alternatives", 20, _positive(int),
+            "Derivations /explain reads per triple, shortest first (it says how many more there are).",
+            "--explain-max-alternatives"),
+    Setting("explain_max_evidence", 20, _positive(int),
+            "Pieces of evidence /explain shows per asserted triple (it says how many more there are).",
+            "--explain-max-evidence"),
     Setting("cors_origins", ("*",), _list,
             "Comma-separated origins allowed to call the endpoint from a browser (* for any; "
             "empty to send no CORS headers).", "--cors-origins"),

@@ -8,6 +8,7 @@ import pyoxigraph as ox
 import pytest
 
 from conflict_graph.errors import InputError, NotFound
+from conflict_graph.reasoning.explain import Bounds
 from conflict_graph.reasoning.explainer import Explainer
 from conflict_graph.reasoning.term_syntax import nt
 from expected import (
@@ -94,7 +95,7 @@ def test_a_derivation_out_of_range_is_an_input_error(article: Explainer) -> None
 
 
 def test_the_tree_is_bounded(real_build: object, article: Explainer) -> None:
-    small = Explainer(article.index, article.store, article.graphs, max_nodes=2)
+    small = Explainer(article.index, Bounds(max_nodes=2))
     explanation = small.explain_text("id:org/tnla", "rdf:type", "cg:EthnicArmedOrganization")
     assert explanation.truncated
     assert [s.status for s in explanation.steps()].count("cut") >= 1

@@ -29,14 +29,15 @@ def test_json_answer(explain_server: LiveServer) -> None:
     assert reply.status == 200 and reply.content_type == "application/json"
     data = reply.json()
     assert isinstance(data, dict)
-    assert set(data) == {"triple", "status", "tree", "nodes", "truncated", "limits", "sentences"}
+    assert set(data) == {"triple", "status", "tree", "nodes", "truncated", "limits", "cut", "sentences"}
     assert outline(data["tree"]) == ALLIANCE_HAS_MEMBER_TNLA
     assert data["triple"] == {
         "subject": ALLIANCE, "predicate": f"<{ORG}hasMember>", "object": TNLA,
         "label": f"{ALLIANCE} org:hasMember {TNLA}",
         "explain": path(subject=ALLIANCE, predicate=f"<{ORG}hasMember>", object=TNLA)}
     assert (data["status"], data["nodes"], data["truncated"]) == ("inferred", 3, False)
-    assert data["limits"] == {"max_nodes": 500, "max_depth": 40}
+    assert data["limits"] == {"max_nodes": 500, "max_depth": 40, "max_alternatives": 20, "max_evidence": 20}
+    assert data["cut"] == {"steps": 0, "alternatives": 0, "evidence": 0}
     assert data["tree"]["derivation"]["rule"] == {
         "id": "prp-inv1", "name": "a property implies its inverse, reversed",
         "table": "Table 5: the semantics of axioms about properties", "spec": SPEC}

@@ -48,7 +48,7 @@ from ..query.store import DATASET_FILE, GRAPH_KINDS, META_FILE, STORE_DIR, Catal
 __all__ = ["CACHE_FORMAT", "BuildResult", "build", "cache_key", "find_artifact", "write_nquads"]
 
 #: Bump when the artifact layout changes, so old caches are not read.
-CACHE_FORMAT = "conflict-graph-artifact/4"
+CACHE_FORMAT = "conflict-graph-artifact/5"
 _LIBRARIES = ("rdflib", "owlrl", "pyshacl", "pyshacl-turbo", "pyoxigraph")
 
 

@@ -2,8 +2,8 @@
 
 ``conflict-graph validate`` and a failing build both need the consistency report of data that
 cannot be published (it violates a shape, or its closure is inconsistent), so there is no
-artifact to read. :func:`explain_problems` writes what an artifact would hold — the quads and the
-derivation store — into a temporary folder, opens them like a server would, and explains every
+artifact to read. :func:`explain_problems` writes what an artifact's explanations read — the
+derivation store — into a temporary folder, opens it like a server would, and explains every
 inconsistency and SHACL result down to the sentences.
 """
 
@@ -13,25 +13,17 @@ import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
-from rdflib import Dataset, URIRef
+from rdflib import Dataset
 
-from .. import iris, reasoning
+from .. import reasoning
 from ..authoring import identity
-from ..query.store import DATASET_FILE
 from ..reasoning.consistency import ConsistencyReport, consistency_report
-from ..reasoning.explainer import load_labelled
 from ..reasoning.validation import Violation
 from . import inputs
 from .evidence_iris import name_evidence
 from .inputs import InputFile
 
 __all__ = ["check_files", "explain_problems"]
-
-
-def _asserted(dataset: Dataset) -> list[str]:
-    skip = {iris.SHAPES_GRAPH, iris.INFERRED_GRAPH}
-    return [str(g.identifier) for g in dataset.graphs()
-            if isinstance(g.identifier, URIRef) and g.identifier not in skip]
 
 
 def explain_problems(dataset: Dataset, reasoned: reasoning.ReasoningReport,
@@ -43,17 +35,13 @@ def explain_problems(dataset: Dataset, reasoned: reasoning.ReasoningReport,
         reasoned: the reasoning report (its engine holds the derivations and inconsistencies).
         violations: SHACL results to explain with the inconsistencies.
     """
-    from .build import write_nquads
-
     if reasoned.engine is None:
         raise ValueError("the reasoning report carries no engine records")
     with tempfile.TemporaryDirectory(prefix="conflict-graph-check.") as folder:
-        write_nquads(dataset, Path(folder) / DATASET_FILE)
         reasoning.write_derivations(Path(folder) / reasoning.DERIVATIONS_FILE, reasoned.engine, dataset,
                                     reasoner=reasoned.reasoner)
         with reasoning.DerivationIndex.open(Path(folder)) as index:
-            store = load_labelled(Path(folder) / DATASET_FILE)
-            return consistency_report(index, store, _asserted(dataset), violations)
+            return consistency_report(index, violations)
 
 
 def check_files(files: Sequence[InputFile]) -> ConsistencyReport:

@@ -19,9 +19,18 @@ from typing import Any, Protocol
 import pyoxigraph as ox
 
 from ..errors import ConflictGraphError, NotFound
-from .evidence import Evidence, Quote, evidence_for, node_evidence
-from .explain import (MAX_DEPTH, DerivationSource, Explanation, Step, evidence_json, explain, quote_json,
-                      rule_json)
+from .evidence import Evidence, Quote
+from .explain import (
+    MAX_DEPTH,
+    Bounds,
+    DerivationSource,
+    Explanation,
+    Step,
+    evidence_json,
+    explain,
+    quote_json,
+    rule_json,
+)
 from .rule_catalogue import Rule, rule
 from .term_syntax import Triple, parse_term
 from .validation import Violation, summary
@@ -43,9 +52,11 @@ class _Inconsistency(Protocol):
 
 
 class InconsistencySource(DerivationSource, Protocol):
-    """A derivation index that also lists the inconsistencies of its closure."""
+    """A derivation index that also lists the inconsistencies of its closure and the evidence
+    nodes carry themselves."""
 
     def inconsistencies(self) -> Sequence[_Inconsistency]: ...
+    def node_evidence(self, node: Any, limit: int = 20) -> tuple[Sequence[Evidence], int]: ...
 
 
 @dataclass(frozen=True)
@@ -126,7 +137,7 @@ class ConsistencyReport:
         }
 
 
-def _violation_evidence(store: ox.Store, graphs: Sequence[str], result: Violation) -> tuple[Evidence, ...]:
+def _violation_evidence(index: InconsistencySource, result: Violation, limit: int) -> tuple[Evidence, ...]:
     try:
         focus = parse_term(result.focus_term) if result.focus_term else None
         path = parse_term(result.path_term) if result.path_term else None
@@ -135,35 +146,34 @@ def _violation_evidence(store: ox.Store, graphs: Sequence[str], result: Violatio
         return ()
     if isinstance(focus, ox.Literal) or focus is None:
         return ()
-    found: list[Evidence] = []
+    found: Sequence[Evidence] = ()
     if path is not None and value is not None:
-        found = evidence_for(store, (focus, path, value), graphs)
-    return tuple(found or node_evidence(store, focus, graphs))
+        found, _ = index.evidence((focus, path, value), limit)
+    return tuple(found or index.node_evidence(focus, limit)[0])
 
 
-def _explain_premise(index: InconsistencySource, store: ox.Store, premise: Triple, graphs: Sequence[str],
-                     max_nodes: int) -> Explanation:
+def _explain_premise(index: InconsistencySource, premise: Triple, bounds: Bounds) -> Explanation:
     try:
-        return explain(index, store, premise, graphs, max_nodes=max_nodes, max_depth=MAX_DEPTH)
+        return explain(index, premise, bounds=bounds)
     except NotFound:  # the engine matched it, so it holds; the index just cannot say why
-        return Explanation(Step(premise, "unexplained"), 1, False, max_nodes, MAX_DEPTH)
+        return Explanation(Step(premise, "unexplained"), 1, False, bounds.max_nodes, bounds.max_depth,
+                           bounds=bounds)
 
 
-def consistency_report(index: InconsistencySource, store: ox.Store, graphs: Sequence[str],
-                       violations: Iterable[Violation] = (), *,
+def consistency_report(index: InconsistencySource, violations: Iterable[Violation] = (), *,
                        max_nodes: int = PREMISE_MAX_NODES) -> ConsistencyReport:
     """Explain every inconsistency the index records and every SHACL result given.
 
     Args:
-        index: the derivation index (with its inconsistencies).
-        store: the dataset's quads (for evidence).
-        graphs: the asserted graphs.
+        index: the derivation store (its inconsistencies, derivations and evidence).
         violations: SHACL results (from :func:`conflict_graph.reasoning.validation.validate`).
         max_nodes: the size bound of each premise's explanation.
     """
+    bounds = Bounds(max_nodes=max_nodes, max_depth=MAX_DEPTH)
     explained = []
     for item in index.inconsistencies():
-        premises = tuple(_explain_premise(index, store, premise, graphs, max_nodes) for premise in item.premises)
+        premises = tuple(_explain_premise(index, premise, bounds) for premise in item.premises)
         explained.append(ExplainedInconsistency(rule(item.rule), item.message, premises))
-    results = tuple(ExplainedViolation(v, _violation_evidence(store, graphs, v)) for v in violations)
+    results = tuple(ExplainedViolation(v, _violation_evidence(index, v, bounds.max_evidence))
+                    for v in violations)
     return ConsistencyReport(tuple(explained), results)

@@ -15,21 +15,27 @@ text and its ``oa:TextPositionSelector`` offsets into the stored source text; or
 sentence), optionally ``cg:claimant`` and ``rdfs:comment``. A triple with none of these (an
 ontology axiom, say) is explained by its graphs alone.
 
-Everything is read by index lookups (``quads_for_pattern``) in the given graphs, never by a
-query, so the cost of one triple's evidence does not grow with the dataset.
+The build reads this once for the whole dataset (:func:`collect_evidence`, index lookups in a
+store of the asserted graphs) and stores every piece of evidence, already resolved, in the
+derivation store (:mod:`.store`), keyed by the statement's triple or by the node that carries
+it: a server answers from those rows and never opens the quads (:func:`to_row`/:func:`from_row`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, replace
+import json
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import asdict, dataclass
 
 import pyoxigraph as ox
+from rdflib import Graph, URIRef
 
 from .. import iris
 from .term_syntax import Term, Triple
+from .terms import to_oxigraph
 
-__all__ = ["CAUTIONS", "Evidence", "Quote", "evidence_for", "node_evidence"]
+__all__ = ["CAUTIONS", "EVIDENCE_CLASSES", "EVIDENCE_PREDICATES", "Evidence", "Quote", "collect_evidence",
+           "from_row", "sort_key", "to_row"]
 
 _CG = str(iris.CG)
 _RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
@@ -55,6 +61,14 @@ _SOURCE = ox.NamedNode(_OA + "hasSource")
 _LABEL = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label")
 _COMMENT = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#comment")
 _PREF_LABEL = ox.NamedNode("http://www.w3.org/2004/02/skos/core#prefLabel")
+
+#: The predicates evidence is made of, and the classes its lookups test for (``rdf:type``).
+EVIDENCE_PREDICATES = (_RDF_SUBJECT, _RDF_PREDICATE, _RDF_OBJECT, _EVIDENCE, _STATUS, _WORDING, _CLAIMANT,
+                       _SENTENCE_ID, _ENTITY, _VALUE, _QUOTED_FROM, _DERIVED_FROM, _SELECTOR, _START, _END,
+                       _SOURCE, _LABEL, _COMMENT, _PREF_LABEL)
+EVIDENCE_CLASSES = (_TRIPLE_STATEMENT, _QUOTE, _POSITION)
+#: The one graph of the store :func:`collect_evidence` reads.
+_GRAPH = ox.NamedNode(str(iris.ASSERTED_GRAPH))
 
 #: What a reader must be told about a premise, by epistemic status; ``Stated`` and ``Background``
 #: need no warning. ``{claimant}`` is filled in when the evidence names one.
@@ -148,15 +162,6 @@ class _Lookup:
                  for quad in self.store.quads_for_pattern(subject, predicate, None, graph)}
         return sorted((t for t in found if not isinstance(t, ox.Triple)), key=str)
 
-    def subjects(self, predicate: ox.NamedNode, obj: Term) -> Iterator[ox.NamedNode | ox.BlankNode]:
-        # by object and graph (an index of pyoxigraph's in-memory store), the predicate checked
-        # here: (?, p, o, g) is slow there, and (?, p, o, any graph) also reads the statements of
-        # the derivations graph
-        for graph in self.graphs:
-            for quad in self.store.quads_for_pattern(None, None, obj, graph):
-                if quad.predicate == predicate and isinstance(quad.subject, ox.NamedNode | ox.BlankNode):
-                    yield quad.subject
-
     def has(self, subject: Term, predicate: ox.NamedNode, obj: Term) -> bool:
         return not isinstance(subject, ox.Literal) and any(
             next(iter(self.store.quads_for_pattern(subject, predicate, obj, graph)), None) is not None
@@ -227,10 +232,14 @@ def _source(lookup: _Lookup, subject: Term, document: Term) -> Evidence:
                     document_label=lookup.text(document, _LABEL, "en"))
 
 
+def sort_key(e: Evidence) -> tuple[int, str, str, str, str, str]:
+    """The order evidence is shown in: by sentence position, then status, holder and IRIs."""
+    return (e.quote.start if e.quote and e.quote.start is not None else 1 << 62,
+            e.quote.sentence_id if e.quote else "", e.status or "", e.holder, e.iri or "", e.document or "")
+
+
 def _sorted(found: list[Evidence]) -> list[Evidence]:
-    return sorted(found, key=lambda e: (
-        e.quote.start if e.quote and e.quote.start is not None else 1 << 62,
-        e.quote.sentence_id if e.quote else "", e.status or "", e.holder, e.iri or "", e.document or ""))
+    return sorted(found, key=sort_key)
 
 
 def _node_evidence(lookup: _Lookup, node: Term) -> list[Evidence]:
@@ -240,22 +249,63 @@ def _node_evidence(lookup: _Lookup, node: Term) -> list[Evidence]:
     return [_source(lookup, node, d) for d in lookup.objects(node, _DERIVED_FROM)]
 
 
-def evidence_for(store: ox.Store, triple: Triple, graphs: Sequence[str]) -> list[Evidence]:
-    """The evidence of ``triple`` in the union of ``graphs`` (the asserted graphs), one entry per
-    evidence node, sorted by sentence position then status. A literal subject has none."""
-    s, p, o = triple
-    if isinstance(s, ox.Literal):
-        return []
-    lookup = _Lookup(store, graphs)
-    found = []
-    for holder in dict.fromkeys(lookup.subjects(_RDF_SUBJECT, s)):
-        if (lookup.has(holder, _RDF_PREDICATE, p) and lookup.has(holder, _RDF_OBJECT, o)
-                and lookup.has(holder, _TYPE, _TRIPLE_STATEMENT)):
-            found += [_evidence(lookup, "statement", holder, e) for e in lookup.objects(holder, _EVIDENCE)]
-    return _sorted(found + _node_evidence(lookup, s))
+def _evidence_store(graphs: Iterable[Graph]) -> ox.Store:
+    """The triples of ``graphs`` that evidence is made of (:data:`EVIDENCE_PREDICATES`,
+    :data:`EVIDENCE_CLASSES`), as one graph of a small store. Terms are converted as the
+    derivation store converts them, so blank nodes keep the same labels there and here."""
+    rdf_type = URIRef(_TYPE.value)
+    patterns = [(None, URIRef(p.value), None) for p in EVIDENCE_PREDICATES]
+    patterns += [(None, rdf_type, URIRef(c.value)) for c in EVIDENCE_CLASSES]
+
+    def quads() -> Iterator[ox.Quad]:
+        for graph in graphs:
+            for pattern in patterns:
+                for s, p, o in graph.triples(pattern):  # type: ignore[arg-type]
+                    yield ox.Quad(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o), _GRAPH)  # type: ignore[arg-type]
+
+    store = ox.Store()
+    store.bulk_extend(quads())
+    return store
 
 
-def node_evidence(store: ox.Store, node: ox.NamedNode | ox.BlankNode, graphs: Sequence[str]) -> list[Evidence]:
-    """The evidence a node carries itself (``cg:evidence``, else ``prov:wasDerivedFrom``): what a
-    SHACL result about that focus node traces back to."""
-    return _sorted(_node_evidence(_Lookup(store, graphs), node))
+def collect_evidence(graphs: Iterable[Graph]) -> tuple[
+        list[tuple[Triple, Evidence]], list[tuple[ox.NamedNode | ox.BlankNode, Evidence]]]:
+    """Every piece of evidence in the union of ``graphs`` (the asserted graphs of a build),
+    resolved once, at build time.
+
+    Returns:
+        The statements' evidence, as (stated triple, evidence), and the evidence nodes carry
+        themselves, as (node, evidence); each list sorted for display within its key.
+    """
+    store = _evidence_store(graphs)
+    lookup = _Lookup(store, (_GRAPH.value,))
+    statements: list[tuple[Triple, Evidence]] = []
+    holders = {q.subject for g in lookup.graphs
+               for q in store.quads_for_pattern(None, _TYPE, _TRIPLE_STATEMENT, g)}
+    for holder in sorted(holders, key=str):
+        stated = [lookup.objects(holder, term) for term in (_RDF_SUBJECT, _RDF_PREDICATE, _RDF_OBJECT)]
+        items = _sorted([_evidence(lookup, "statement", holder, e)
+                         for e in lookup.objects(holder, _EVIDENCE)])
+        statements += [((s, p, o), item) for s in stated[0] for p in stated[1] for o in stated[2]
+                       if not isinstance(s, ox.Literal) and isinstance(p, ox.NamedNode) for item in items]
+    nodes: list[tuple[ox.NamedNode | ox.BlankNode, Evidence]] = []
+    carriers = {q.subject for g in lookup.graphs for predicate in (_EVIDENCE, _DERIVED_FROM)
+                for q in store.quads_for_pattern(None, predicate, None, g)}
+    for node in sorted(carriers, key=str):
+        if isinstance(node, ox.NamedNode | ox.BlankNode):
+            nodes += [(node, item) for item in _sorted(_node_evidence(lookup, node))]
+    return statements, nodes
+
+
+def to_row(item: Evidence) -> str:
+    """One piece of evidence as the JSON text the derivation store keeps."""
+    return json.dumps(asdict(item), ensure_ascii=False, separators=(",", ":"))
+
+
+def from_row(text: str) -> Evidence:
+    """The inverse of :func:`to_row`."""
+    data = json.loads(text)
+    quote = data.pop("quote")
+    claimants = tuple((str(iri), label) for iri, label in data.pop("claimants"))
+    return Evidence(**data, claimants=claimants, quote=Quote(**quote) if quote else None)
+

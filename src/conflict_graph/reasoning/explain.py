@@ -13,8 +13,13 @@
   lists the others as alternatives (each can be expanded by asking for it, ``derivation=n``).
   A premise that would close a cycle is marked ``cycle`` and not expanded.
 
-The tree is bounded: at most ``max_nodes`` nodes and ``max_depth`` levels; a premise beyond
-either limit is marked ``cut`` and the explanation says it was truncated.
+The work of one explanation is bounded before it is paid: at most ``max_nodes`` nodes and
+``max_depth`` levels (a premise beyond either is marked ``cut``), at most ``max_alternatives``
+derivations read per triple (the shortest; the step says how many more there are) and at most
+``max_evidence`` pieces of evidence per asserted triple (first in sentence order; the step says
+how many more). Whatever is cut, the explanation says ``truncated`` and counts what it left out.
+Every read is an indexed lookup in the derivation store, whose evidence rows the build resolved
+down to the sentences, so the cost of a step does not grow with the dataset.
 
 A triple that is neither asserted nor inferred raises :class:`~conflict_graph.errors.NotFound`;
 one whose terms occur nowhere in the dataset raises :class:`~conflict_graph.errors.InputError`
@@ -28,21 +33,42 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 from urllib.parse import urlencode
 
-import pyoxigraph as ox
-
 from ..errors import InputError, NotFound
-from .evidence import Evidence, Quote, evidence_for
+from .evidence import Evidence, Quote
 from .rule_catalogue import Rule, rule
-from .term_syntax import Triple, nt, short
+from .term_syntax import Term, Triple, nt, short
 
-__all__ = ["MAX_ALTERNATIVES", "MAX_DEPTH", "MAX_NODES", "Alternative", "DerivationSource", "ordered_derivations", "evidence_json", "quote_json", "rule_json",
-           "Explanation", "Step", "explain", "explain_path", "triple_json"]
+__all__ = ["DEFAULT_BOUNDS", "MAX_ALTERNATIVES", "MAX_DEPTH", "MAX_EVIDENCE", "MAX_NODES", "Alternative", "Bounds",
+           "DerivationSource", "Explanation", "Step", "evidence_json", "explain", "explain_path",
+           "ordered_derivations", "quote_json", "rule_json", "triple_json"]
 
 #: Default bounds of one explanation tree.
 MAX_NODES = 500
 MAX_DEPTH = 40
 #: Derivations of one triple read from the index (the first is expanded, the others listed).
 MAX_ALTERNATIVES = 20
+#: Pieces of evidence shown for one asserted triple.
+MAX_EVIDENCE = 20
+
+
+@dataclass(frozen=True)
+class Bounds:
+    """What one explanation may cost: tree nodes and levels, derivations read per triple,
+    evidence rows read per asserted triple."""
+
+    max_nodes: int = MAX_NODES
+    max_depth: int = MAX_DEPTH
+    max_alternatives: int = MAX_ALTERNATIVES
+    max_evidence: int = MAX_EVIDENCE
+
+    def __post_init__(self) -> None:
+        for name in ("max_nodes", "max_depth", "max_alternatives", "max_evidence"):
+            if getattr(self, name) < 1:
+                raise ValueError(f"{name} must be at least 1")
+
+
+#: The bounds of an explanation when none are given.
+DEFAULT_BOUNDS = Bounds()
 
 
 class _Derivation(Protocol):
@@ -60,6 +86,9 @@ class DerivationSource(Protocol):
     def asserted_in(self, t: Triple) -> list[str]: ...
     def is_inferred(self, t: Triple) -> bool: ...
     def derivations(self, t: Triple, limit: int = 20) -> Sequence[_Derivation]: ...
+    def derivation_count(self, t: Triple) -> int: ...
+    def evidence(self, t: Triple, limit: int = 20) -> tuple[Sequence[Evidence], int]: ...
+    def knows(self, term: Term) -> bool: ...
 
 
 @dataclass(frozen=True)
@@ -94,7 +123,9 @@ class Step:
         derivation: the index of the expanded derivation among the triple's derivations.
         height: the height of the expanded derivation.
         premises: the premises of the expanded derivation, each explained.
-        alternatives: the triple's other derivations.
+        alternatives: the triple's other derivations (among the first ``max_alternatives``).
+        alternatives_omitted: how many derivations were not read (beyond ``max_alternatives``).
+        evidence_omitted: how many pieces of evidence were not read (beyond ``max_evidence``).
     """
 
     triple: Triple
@@ -106,6 +137,8 @@ class Step:
     height: int | None = None
     premises: tuple[Step, ...] = ()
     alternatives: tuple[Alternative, ...] = ()
+    alternatives_omitted: int = 0
+    evidence_omitted: int = 0
 
 
 @dataclass(frozen=True)
@@ -115,8 +148,10 @@ class Explanation:
     Attributes:
         root: the tree.
         nodes: how many steps it holds.
-        truncated: True if a limit cut part of it (a step has status ``cut``).
+        truncated: True if a bound cut anything: a step (status ``cut``), derivations or evidence.
         max_nodes, max_depth: the limits it was built with.
+        quotes: the sentences behind it, in text order.
+        bounds: every bound it was built with.
     """
 
     root: Step
@@ -125,6 +160,14 @@ class Explanation:
     max_nodes: int
     max_depth: int
     quotes: tuple[Quote, ...] = field(default=())
+    bounds: Bounds = field(default_factory=Bounds)
+
+    def cut(self) -> dict[str, int]:
+        """What the bounds left out: steps not expanded, derivations and evidence not read."""
+        steps = self.steps()
+        return {"steps": sum(1 for s in steps if s.status == "cut"),
+                "alternatives": sum(s.alternatives_omitted for s in steps),
+                "evidence": sum(s.evidence_omitted for s in steps)}
 
     @property
     def triple(self) -> Triple:
@@ -148,7 +191,10 @@ class Explanation:
             "tree": _step_json(self.root),
             "nodes": self.nodes,
             "truncated": self.truncated,
-            "limits": {"max_nodes": self.max_nodes, "max_depth": self.max_depth},
+            "limits": {"max_nodes": self.max_nodes, "max_depth": self.max_depth,
+                       "max_alternatives": self.bounds.max_alternatives,
+                       "max_evidence": self.bounds.max_evidence},
+            "cut": self.cut(),
             "sentences": [quote_json(q) for q in self.quotes],
         }
 
@@ -195,6 +241,7 @@ def _step_json(step: Step) -> dict[str, Any]:
     if step.status == "asserted":
         data["graphs"] = list(step.graphs)
         data["evidence"] = [evidence_json(e) for e in step.evidence]
+        data["evidence_omitted"] = step.evidence_omitted
     if step.rule is not None:
         data["derivation"] = {"index": step.derivation, "height": step.height, "rule": rule_json(step.rule),
                               "premises": [_step_json(p) for p in step.premises]}
@@ -203,6 +250,7 @@ def _step_json(step: Step) -> dict[str, Any]:
              "premises": [triple_json(p) for p in a.premises],
              "explain": explain_path(step.triple, a.index)}
             for a in step.alternatives]
+        data["alternatives_omitted"] = step.alternatives_omitted
     return data
 
 
@@ -213,35 +261,44 @@ def ordered_derivations(derivations: Sequence[_Derivation]) -> list[_Derivation]
 
 @dataclass
 class _Walk:
-    """The state of one tree walk: the index, the store, the limits and what is left of them."""
+    """The state of one tree walk: the index, the bounds and what is left of them."""
 
     index: DerivationSource
-    store: ox.Store
-    graphs: Sequence[str]
-    max_nodes: int
-    max_depth: int
+    bounds: Bounds
     nodes: int = 0
     truncated: bool = False
-    evidence_cache: dict[Triple, tuple[Evidence, ...]] = field(default_factory=dict)
+    evidence_cache: dict[Triple, tuple[tuple[Evidence, ...], int]] = field(default_factory=dict)
 
-    def evidence(self, triple: Triple) -> tuple[Evidence, ...]:
+    def evidence(self, triple: Triple) -> tuple[tuple[Evidence, ...], int]:
+        """The first pieces of evidence of ``triple`` and how many were left out."""
         if triple not in self.evidence_cache:
-            self.evidence_cache[triple] = tuple(evidence_for(self.store, triple, self.graphs))
+            found, total = self.index.evidence(triple, self.bounds.max_evidence)
+            self.evidence_cache[triple] = (tuple(found), max(0, total - len(found)))
         return self.evidence_cache[triple]
+
+    def derivations(self, triple: Triple) -> tuple[list[_Derivation], int]:
+        """The shortest ``max_alternatives`` derivations of ``triple`` and how many were left out."""
+        limit = self.bounds.max_alternatives
+        found = ordered_derivations(self.index.derivations(triple, limit=limit))
+        omitted = self.index.derivation_count(triple) - len(found) if len(found) == limit else 0
+        return found, omitted
 
     def step(self, triple: Triple, path: frozenset[Triple], depth: int, chosen: int | None = None) -> Step:
         self.nodes += 1
         asserted = self.index.asserted_in(triple)
         if asserted:
-            return Step(triple, "asserted", tuple(asserted), self.evidence(triple))
+            evidence, omitted = self.evidence(triple)
+            self.truncated |= omitted > 0
+            return Step(triple, "asserted", tuple(asserted), evidence, evidence_omitted=omitted)
         if triple in path:
             return Step(triple, "cycle")
-        if depth >= self.max_depth or self.nodes > self.max_nodes:
+        if depth >= self.bounds.max_depth or self.nodes > self.bounds.max_nodes:
             self.truncated = True
             return Step(triple, "cut")
-        found = ordered_derivations(self.index.derivations(triple, limit=MAX_ALTERNATIVES))
+        found, omitted = self.derivations(triple)
         if not found:
             return Step(triple, "unexplained")
+        self.truncated |= omitted > 0
         if chosen is None:
             chosen = next((i for i, d in enumerate(found) if not set(d.premises) & (path | {triple})), 0)
         expanded = found[chosen]
@@ -250,62 +307,53 @@ class _Walk:
         alternatives = tuple(Alternative(i, rule(d.rule), tuple(d.premises), d.height)
                              for i, d in enumerate(found) if i != chosen)
         return Step(triple, "inferred", rule=rule(expanded.rule), derivation=chosen,
-                    height=expanded.height, premises=premises, alternatives=alternatives)
+                    height=expanded.height, premises=premises, alternatives=alternatives,
+                    alternatives_omitted=omitted)
 
 
-def _occurs(store: ox.Store, term: ox.NamedNode | ox.BlankNode | ox.Literal) -> bool:
-    """True if ``term`` is used anywhere in the dataset, in any position."""
-    patterns: list[tuple[Any, Any, Any]] = [(None, None, term)]
-    if not isinstance(term, ox.Literal):
-        patterns.append((term, None, None))
-    if isinstance(term, ox.NamedNode):
-        patterns.append((None, term, None))
-    return any(next(iter(store.quads_for_pattern(*pattern, None)), None) is not None for pattern in patterns)
-
-
-def _check_terms(store: ox.Store, triple: Triple) -> None:
+def _check_terms(index: DerivationSource, triple: Triple) -> None:
     """Raise InputError naming the first term of ``triple`` that the dataset never uses."""
     for position, term in zip(("subject", "predicate", "object"), triple, strict=True):
-        if not _occurs(store, term):
+        if not index.knows(term):
             raise InputError(f"{position}: {nt(term)} occurs nowhere in the dataset")
 
 
-def explain(index: DerivationSource, store: ox.Store, triple: Triple, graphs: Sequence[str], *,
-            derivation: int | None = None, max_nodes: int = MAX_NODES,
-            max_depth: int = MAX_DEPTH) -> Explanation:
+def explain(index: DerivationSource, triple: Triple, *, derivation: int | None = None,
+            bounds: Bounds = DEFAULT_BOUNDS) -> Explanation:
     """Explain why ``triple`` holds in the built dataset.
 
     Args:
-        index: the build's derivation index.
-        store: the built dataset (for the evidence of asserted triples).
+        index: the build's derivation store (derivations and evidence).
         triple: the triple to explain.
-        graphs: the asserted graphs (evidence is looked up in their union).
         derivation: which of the triple's derivations to expand (0 is the shortest; default: the
-            shortest that does not loop back to the triple).
-        max_nodes, max_depth: bounds of the tree.
+            shortest that does not loop back to the triple); one of the first ``max_alternatives``.
+        bounds: what the explanation may cost.
 
     Raises:
         InputError: a term of the triple occurs nowhere in the dataset, or ``derivation`` is
             out of range.
         NotFound: the triple is neither asserted nor inferred.
     """
-    walk = _Walk(index, store, graphs, max_nodes, max_depth)
+    walk = _Walk(index, bounds)
     if not index.asserted_in(triple) and not index.is_inferred(triple):
-        _check_terms(store, triple)
+        _check_terms(index, triple)
         raise NotFound(f"{nt(triple[0])} {nt(triple[1])} {nt(triple[2])} is neither asserted nor "
                        "entailed under OWL 2 RL (the closure leaves out trivial triples such as "
                        "x rdf:type owl:Thing)")
     if derivation is not None:
-        available = len(index.derivations(triple, limit=MAX_ALTERNATIVES))
-        if not 0 <= derivation < max(available, 1) or (available == 0 and derivation):
+        available = index.derivation_count(triple)
+        served = min(available, bounds.max_alternatives)
+        if not 0 <= derivation < max(served, 1) or (available == 0 and derivation):
+            beyond = f"; only the first {served} are served" if available > served else ""
             raise InputError(f"derivation {derivation} does not exist; this triple has {available} "
-                             f"derivation(s) (0 to {max(available - 1, 0)})")
+                             f"derivation(s) (0 to {max(available - 1, 0)}){beyond}")
     root = walk.step(triple, frozenset(), 0, derivation)
-    result = Explanation(root, walk.nodes, walk.truncated, max_nodes, max_depth)
+    result = Explanation(root, walk.nodes, walk.truncated, bounds.max_nodes, bounds.max_depth, bounds=bounds)
     quotes: dict[str, Quote] = {}
     for step in result.steps():
         for item in step.evidence:
             if item.quote is not None:
                 quotes.setdefault(item.quote.iri, item.quote)
     ordered = sorted(quotes.values(), key=lambda q: (q.start if q.start is not None else 1 << 62, q.iri))
-    return Explanation(root, walk.nodes, walk.truncated, max_nodes, max_depth, tuple(ordered))
+    return Explanation(root, walk.nodes, walk.truncated, bounds.max_nodes, bounds.max_depth, tuple(ordered),
+                       bounds)

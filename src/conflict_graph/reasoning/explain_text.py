@@ -55,6 +55,8 @@ def _step_lines(step: Step, depth: int) -> list[str]:
         lines.append(f"{inner}asserted in {', '.join(f'<{g}>' for g in step.graphs)}")
         for item in step.evidence:
             lines.extend(_evidence_lines(item, inner))
+        if step.evidence_omitted:
+            lines.append(f"{inner}(and {step.evidence_omitted} more piece(s) of evidence, not shown)")
     elif step.status == "inferred" and step.rule is not None:
         table = f", {step.rule.table}" if step.rule.table else ""
         lines.append(f"{inner}inferred by {step.rule.id} ({step.rule.name}{table}) from:")
@@ -63,6 +65,8 @@ def _step_lines(step: Step, depth: int) -> list[str]:
         if step.alternatives:
             others = ", ".join(f"{a.index}: {a.rule.id}" for a in step.alternatives)
             lines.append(f"{inner}other derivations (--derivation N): {others}")
+        if step.alternatives_omitted:
+            lines.append(f"{inner}(and {step.alternatives_omitted} longer derivation(s), not read)")
     elif step.status == "cycle":
         lines.append(f"{inner}(already explained above: a cycle, not expanded again)")
     elif step.status == "cut":
@@ -76,7 +80,11 @@ def explanation_text(explanation: Explanation) -> str:
     """The whole explanation as an indented tree, with the rule tables' reference at the end."""
     lines = _step_lines(explanation.root, 0)
     if explanation.truncated:
-        lines.append(f"(truncated at {explanation.max_nodes} nodes or {explanation.max_depth} levels)")
+        cut = explanation.cut()
+        lines.append(f"(truncated to its bounds: {cut['steps']} step(s) not expanded, beyond "
+                     f"{explanation.max_nodes} nodes or {explanation.max_depth} levels; "
+                     f"{cut['alternatives']} derivation(s) and {cut['evidence']} piece(s) of evidence "
+                     "not read)")
     if explanation.root.status != "asserted":
         lines.append(f"rules: OWL 2 RL/RDF rule tables, {SPEC}")
     return "\n".join(lines)

@@ -2,8 +2,10 @@
 
 It holds every fact of the closure (asserted in any graph, or inferred), the graphs each asserted
 triple comes from, every recorded rule firing (rule id, premises, height) and every
-inconsistency, so a server explains a triple without reasoning again. Terms are stored in their
-N-Triples form (blank nodes keep the labels of ``dataset.nq``); a lookup of one triple is a few
+inconsistency, and the evidence of the asserted triples already resolved down to the sentences
+(:func:`.evidence.collect_evidence`), so a server explains a triple without reasoning again and
+without reading the quads. Terms are stored in their N-Triples form (blank nodes keep the labels
+the build gave them, in the index and in the evidence alike); a lookup of one triple is a few
 indexed reads, whatever the size of the closure.
 
 Tables::
@@ -13,11 +15,14 @@ Tables::
     graphs(id, iri)      asserted(fact, graph)           index on fact
     rules(id, name)      derivations(fact, rank, rule, height, premises)   index on (fact, rank)
     inconsistencies(rule, message, premises)             premises: fact ids, comma-separated
+    statement_evidence(s, p, o, rank, row)               index on (s, p, o, rank); terms as N-Triples
+    node_evidence(node, rank, row)                       index on (node, rank); row: evidence as JSON
     meta(key, value)
 """
 
 from __future__ import annotations
 
+import random
 import sqlite3
 import threading
 from collections.abc import Iterable, Iterator
@@ -31,13 +36,14 @@ from rdflib.term import Node
 from .. import iris
 from ..errors import ReasoningError
 from .engine import RULES, RuleEngine
+from .evidence import Evidence, collect_evidence, from_row, sort_key, to_row
 from .records import Derivation, Inconsistency, Term, Triple
 from .terms import to_oxigraph
 
 __all__ = ["DERIVATIONS_FILE", "DerivationIndex", "write_derivations"]
 
 DERIVATIONS_FILE = "derivations.sqlite"
-SCHEMA_VERSION = "2"
+SCHEMA_VERSION = "3"
 
 _SCHEMA = """
 CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -50,13 +56,19 @@ CREATE TABLE rules(id INTEGER PRIMARY KEY, name TEXT NOT NULL);
 CREATE TABLE derivations(fact INTEGER NOT NULL, rank INTEGER NOT NULL, rule INTEGER NOT NULL,
                          height INTEGER NOT NULL, premises TEXT NOT NULL);
 CREATE TABLE inconsistencies(rule INTEGER NOT NULL, message TEXT NOT NULL, premises TEXT NOT NULL);
+CREATE TABLE statement_evidence(s TEXT NOT NULL, p TEXT NOT NULL, o TEXT NOT NULL, rank INTEGER NOT NULL,
+                                row TEXT NOT NULL);
+CREATE TABLE node_evidence(node TEXT NOT NULL, rank INTEGER NOT NULL, row TEXT NOT NULL);
 """
 _INDEXES = """
 CREATE UNIQUE INDEX terms_nt ON terms(nt);
 CREATE UNIQUE INDEX facts_spo ON facts(s, p, o);
 CREATE INDEX asserted_fact ON asserted(fact);
 CREATE INDEX derivations_fact ON derivations(fact, rank);
+CREATE INDEX statement_evidence_spo ON statement_evidence(s, p, o, rank);
+CREATE INDEX node_evidence_node ON node_evidence(node, rank);
 """
+
 
 
 class _Writer:
@@ -114,6 +126,7 @@ def write_derivations(path: Path, engine: RuleEngine, dataset: Dataset, *, reaso
         gid = graph_ids.setdefault(str(g.identifier), len(graph_ids))
         asserted += [(writer.fact(t), gid) for t in g]
     inferred = {writer.fact(t) for t in Graph(store=dataset.store, identifier=iris.INFERRED_GRAPH)}
+    statements, nodes = collect_evidence(_asserted_graphs(dataset))
     heights = engine.min_heights()
     connection = sqlite3.connect(path)
     try:
@@ -133,11 +146,22 @@ def write_derivations(path: Path, engine: RuleEngine, dataset: Dataset, *, reaso
         connection.executemany("INSERT INTO inconsistencies VALUES (?, ?, ?)",
                                ((rule, message, _ids(premises)) for rule, premises, message
                                 in sorted(engine.inconsistencies, key=lambda i: (RULES[i[0]], i[2]))))
+        connection.executemany("INSERT INTO statement_evidence VALUES (?, ?, ?, ?, ?)", (
+            (*key, rank, to_row(item)) for rank, (key, item) in enumerate(sorted(
+                ((tuple(map(str, t)), item) for t, item in statements),
+                key=lambda row: (row[0], sort_key(row[1]))))))
+        connection.executemany("INSERT INTO node_evidence VALUES (?, ?, ?)", (
+            (str(node), rank, to_row(item)) for rank, (node, item) in enumerate(nodes)))
         connection.executescript(_INDEXES)
         connection.commit()
     finally:
         connection.close()
     return written
+
+
+def _asserted_graphs(dataset: Dataset) -> Iterator[Graph]:
+    skip = {iris.INFERRED_GRAPH, iris.SHAPES_GRAPH, DATASET_DEFAULT_GRAPH_ID}
+    return (g for g in dataset.graphs() if g.identifier not in skip)
 
 
 def _derivation_rows(engine: RuleEngine, heights: list[int],
@@ -163,6 +187,10 @@ def _derivation_rows(engine: RuleEngine, heights: list[int],
             yield f, rank, rule, height, _ids(premises)
 
 
+#: Term ids remembered by one index (cleared when full).
+_TERM_CACHE = 100_000
+
+
 class DerivationIndex:
     """Read-only access to ``<artifact>/derivations.sqlite`` (safe to share between threads)."""
 
@@ -171,6 +199,7 @@ class DerivationIndex:
         self._lock = threading.Lock()
         self._rules = dict(connection.execute("SELECT id, name FROM rules"))
         self._nt: dict[int, str] = {}
+        self._ids: dict[str, int | None] = {}
 
     @classmethod
     def open(cls, artifact: Path) -> DerivationIndex:
@@ -184,6 +213,16 @@ class DerivationIndex:
             raise ReasoningError(f"{path}: no derivation store (rebuild with conflict-graph build)")
         connection = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True,
                                      check_same_thread=False)
+        try:
+            schema = connection.execute("SELECT value FROM meta WHERE key = 'schema'").fetchone()
+        except sqlite3.DatabaseError as exc:
+            connection.close()
+            raise ReasoningError(f"{path}: not a derivation store ({exc})") from exc
+        if schema is None or schema[0] != SCHEMA_VERSION:
+            connection.close()
+            raise ReasoningError(f"{path}: derivation store format {schema[0] if schema else 'unknown'}, "
+                                 f"this version reads {SCHEMA_VERSION} "
+                                 "(rebuild with conflict-graph build --force)")
         return cls(connection)
 
     def close(self) -> None:
@@ -201,8 +240,15 @@ class DerivationIndex:
             return self._connection.execute(sql, args).fetchall()
 
     def _term_id(self, term: Term) -> int | None:
-        rows = self._query("SELECT id FROM terms WHERE nt = ?", (str(term),))
-        return int(rows[0][0]) if rows else None  # type: ignore[call-overload]
+        text = str(term)
+        if text in self._ids:
+            return self._ids[text]
+        rows = self._query("SELECT id FROM terms WHERE nt = ?", (text,))
+        found = int(rows[0][0]) if rows else None  # type: ignore[call-overload]
+        if len(self._ids) >= _TERM_CACHE:
+            self._ids.clear()
+        self._ids[text] = found
+        return found
 
     def _fact(self, triple: Triple) -> tuple[int, int] | None:
         """``(fact id, inferred flag)`` of ``triple``, or None if it is not in the store."""
@@ -240,11 +286,48 @@ class DerivationIndex:
         return [Derivation(self._rules[int(rule)], self._triples(str(premises)), int(height))  # type: ignore[call-overload]
                 for rule, height, premises in rows]
 
+    def derivation_count(self, triple: Triple) -> int:
+        """How many derivations of ``triple`` are recorded."""
+        found = self._fact(triple)
+        if found is None:
+            return 0
+        return int(self._query("SELECT count(*) FROM derivations WHERE fact = ?", (found[0],))[0][0])  # type: ignore[call-overload]
+
+    def evidence(self, triple: Triple, limit: int = 20) -> tuple[list[Evidence], int]:
+        """The first ``limit`` pieces of evidence of ``triple`` in display order, and how many
+        there are in all: the evidence of the ``cg:TripleStatement`` nodes stating it and the evidence
+        its subject carries itself (:mod:`.evidence`)."""
+        s, p, o = (str(t) for t in triple)
+        stated = self._query("SELECT row FROM statement_evidence WHERE s = ? AND p = ? AND o = ? "
+                             "ORDER BY rank LIMIT ?", (s, p, o, limit))
+        total = len(stated)
+        if total == limit:
+            total = int(self._query("SELECT count(*) FROM statement_evidence WHERE s = ? AND p = ? AND o = ?",
+                                    (s, p, o))[0][0])  # type: ignore[call-overload]
+        carried, carried_total = self.node_evidence(triple[0], limit)
+        found = sorted([from_row(str(row[0])) for row in stated] + carried, key=sort_key)
+        return found[:limit], total + carried_total
+
+    def node_evidence(self, node: Term, limit: int = 20) -> tuple[list[Evidence], int]:
+        """The first ``limit`` pieces of evidence ``node`` carries itself, and how many in all."""
+        rows = self._query("SELECT row FROM node_evidence WHERE node = ? ORDER BY rank LIMIT ?",
+                           (str(node), limit))
+        total = len(rows)
+        if total == limit:
+            total = int(self._query("SELECT count(*) FROM node_evidence WHERE node = ?", (str(node),))[0][0])  # type: ignore[call-overload]
+        return [from_row(str(row[0])) for row in rows], total
+
     def inconsistencies(self) -> list[Inconsistency]:
         """Every inconsistency the engine found (rule, premises, message)."""
         rows = self._query("SELECT rule, message, premises FROM inconsistencies ORDER BY rowid")
         return [Inconsistency(self._rules[int(rule)], self._triples(str(premises)), str(message))  # type: ignore[call-overload]
                 for rule, message, premises in rows]
+
+    def sample_inferred(self, count: int, seed: int) -> list[Triple]:
+        """``count`` triples of ``graph/inferred`` chosen at random (seeded), in the order chosen."""
+        ids = [int(row[0]) for row in self._query("SELECT id FROM facts WHERE inferred = 1 ORDER BY id")]  # type: ignore[call-overload]
+        chosen = random.Random(seed).sample(ids, min(count, len(ids)))
+        return [self._triples(str(fact))[0] for fact in chosen]
 
     def inferred_triples(self) -> Iterator[Triple]:
         """Every triple of ``graph/inferred``."""

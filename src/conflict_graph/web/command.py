@@ -31,7 +31,7 @@ SERVE_SETTINGS = (
     "max_client_workers", "fair_share_seconds", "worker_memory_mb", "answer_cache_mb", "connection_limit",
     "max_client_connections", "channel_timeout", "request_read_timeout", "cleanup_interval",
     "drain_timeout", "service_allowlist", "cors_origins", "public_base_url", "page_max_triples",
-    "explain_max_nodes", "allow_inconsistent",
+    "explain_max_nodes", "explain_max_alternatives", "explain_max_evidence", "allow_inconsistent",
 )
 _BY_NAME = {setting.name: setting for setting in SETTINGS}
 

@@ -29,7 +29,7 @@ from ..linked_data.terms import compact
 from ..query import conneg
 from ..query.rdf_writer import write_triples
 from ..reasoning.derivation_rdf import RDF_PREFIXES, explanation_rdf
-from ..reasoning.explain import Explanation, explain_path
+from ..reasoning.explain import Bounds, Explanation, explain_path
 from ..reasoning.explainer import Explainer
 from ..reasoning.rule_catalogue import SPEC
 from .sparql import engine
@@ -83,7 +83,10 @@ def explainer() -> Explainer:
             found = current_app.extensions.get(_EXTENSION)
             if found is None:
                 settings = current_app.config["CONFLICT_GRAPH"]
-                found = Explainer.open(engine().pool.artifact, max_nodes=int(settings["explain_max_nodes"]))
+                found = Explainer.open(engine().pool.artifact, Bounds(
+                    max_nodes=int(settings["explain_max_nodes"]),
+                    max_alternatives=int(settings["explain_max_alternatives"]),
+                    max_evidence=int(settings["explain_max_evidence"])))
                 current_app.extensions[_EXTENSION] = found
     return found
 
