@@ -20,7 +20,7 @@ from typing import Any
 from ..errors import QueryError
 from . import service_check
 
-__all__ = ["Outcome", "QueryJob", "StatsJob", "graph_statistics", "perform"]
+__all__ = ["ModulesJob", "Outcome", "QueryJob", "StatsJob", "graph_statistics", "loaded_packages", "perform"]
 
 
 @dataclass(frozen=True)
@@ -65,6 +65,20 @@ class StatsJob:
     """
 
     graphs: Mapping[str, tuple[str, ...]]
+
+
+@dataclass(frozen=True)
+class ModulesJob:
+    """Ask a worker which top-level packages it has imported (a diagnostic: a worker should hold
+    pyoxigraph and this package, never rdflib or the command line; see
+    :mod:`conflict_graph.query.spawning`)."""
+
+
+def loaded_packages() -> list[str]:
+    """The top-level packages imported by this process, sorted (the answer to a :class:`ModulesJob`)."""
+    import sys
+
+    return sorted({name.partition(".")[0] for name in list(sys.modules)})
 
 
 @dataclass(frozen=True)

@@ -35,7 +35,7 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from .. import iris
+from .. import iri_text
 from ..errors import DataLoadError, InputError, QuerySyntaxError
 from .sparql_dataset import dataset_clause
 
@@ -76,9 +76,9 @@ STORE_DIR = "store"
 #: The file of the artifact holding the VoID statistics of its graphs (:func:`read_statistics`).
 STATISTICS_FILE = "statistics.json"
 #: The store graph holding the set union of the asserted graphs (the ``simple`` default graph).
-UNION_GRAPH = str(iris.ASSERTED_GRAPH)
+UNION_GRAPH = iri_text.ASSERTED_GRAPH
 #: The store graph holding the set union of the asserted and inferred graphs (``owl-rl``).
-ALL_UNION_GRAPH = str(iris.ALL_GRAPH)
+ALL_UNION_GRAPH = iri_text.ALL_GRAPH
 #: Every precomputed union graph of the query store.
 UNION_GRAPHS: tuple[str, ...] = (UNION_GRAPH, ALL_UNION_GRAPH)
 
@@ -138,8 +138,8 @@ class Catalogue:
         asserted = self.asserted_iris()
         inferred = self.inferred_iri()
         return {
-            str(iris.ASSERTED_GRAPH): asserted,
-            str(iris.ALL_GRAPH): asserted + ((inferred,) if inferred else ()),
+            iri_text.ASSERTED_GRAPH: asserted,
+            iri_text.ALL_GRAPH: asserted + ((inferred,) if inferred else ()),
         }
 
     def to_json(self) -> dict[str, Any]:

@@ -66,8 +66,9 @@ from ..errors import (
     QuerySyntaxError,
     QueryTimeout,
 )
-from .jobs import Outcome, QueryJob, StatsJob, graph_statistics, perform
+from .jobs import ModulesJob, Outcome, QueryJob, StatsJob, graph_statistics, loaded_packages, perform
 from .service_check import ServiceFailed
+from .spawning import main_module_hidden
 
 __all__ = [
     "Outcome",
@@ -180,6 +181,8 @@ def _serve(artifact: str, conn: Connection, memory_limit: int = 0) -> None:
         try:
             if isinstance(job, StatsJob):
                 reply: tuple[Any, ...] = ("ok", graph_statistics(store, job))
+            elif isinstance(job, ModulesJob):
+                reply = ("ok", loaded_packages())
             else:
                 reply = ("ok", perform(store, job))
         except ConflictGraphError as exc:
@@ -307,12 +310,13 @@ class WorkerPool:
 
     # jobs
 
-    def run(self, job: QueryJob | StatsJob, timeout: float,
+    def run(self, job: QueryJob | StatsJob | ModulesJob, timeout: float,
             cancel: Callable[[], str | None] | None = None, since: float | None = None) -> Any:
         """Run a job on an idle worker and return its answer.
 
         Args:
-            job: a :class:`QueryJob` (answer: :class:`Outcome`) or :class:`StatsJob` (a dict).
+            job: a :class:`QueryJob` (answer: :class:`Outcome`), :class:`StatsJob` (a dict) or
+                :class:`ModulesJob` (a list).
             timeout: seconds, counting both the wait for an idle worker and the work.
             cancel: asked while the job runs; a reason it returns stops the job.
             since: when the ``timeout`` began (``time.monotonic()``; default: now), if the caller
@@ -446,7 +450,8 @@ class WorkerPool:
                 args=(str(self.artifact), child_end, os.getpid(), self.memory_limit),
                 name="conflict-graph-query-worker", daemon=True,
             )
-            process.start()
+            with main_module_hidden():  # the worker needs neither the command line nor rdflib
+                process.start()
             child_end.close()
             threading.Thread(target=self._await_ready, args=(_Worker(process, parent_end), initial),
                              name="worker-start", daemon=True).start()
