@@ -61,9 +61,8 @@ def _prebuilt(cache_dir: Path, files: list[inputs.InputFile], inferred: list[ox.
     quads += [ox.Quad(t.subject, t.predicate, t.object, inferred_graph) for t in inferred]
     graphs.append(store.GraphInfo(inferred_graph.value, "inferred", len(inferred)))
     ox.serialize(quads, str(folder / store.DATASET_FILE), ox.RdfFormat.N_QUADS)
-    catalogue = store.Catalogue(tuple(graphs), key, None, {})
+    catalogue = store.write_query_store(folder, store.Catalogue(tuple(graphs), key, None, {}))
     meta = {"format": build.CACHE_FORMAT, "validated": True, **catalogue.to_json()}
-    store.write_query_store(folder, catalogue)
     (folder / store.META_FILE).write_text(json.dumps(meta), encoding="utf-8")
     return folder
 

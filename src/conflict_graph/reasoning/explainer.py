@@ -66,7 +66,7 @@ class Explainer:
         """Open the explainer of a build artifact (its ``derivations.sqlite`` and ``dataset.nq``).
 
         Evidence is looked up in the set union of the asserted graphs, which the query store holds
-        in one graph (:func:`conflict_graph.query.store.open_query_store`). That store is loaded
+        in one graph or, when they share no triple, as their list (:func:`conflict_graph.query.store.open_query_store`). That store is loaded
         by ``bulk_load``, fast but renaming blank nodes; explanations name blank nodes as the
         derivation index does, so a blank-node premise (an ontology restriction or list) is
         explained from the index alone: such premises carry no evidence.
@@ -75,12 +75,13 @@ class Explainer:
             DataLoadError: the artifact is missing or unreadable.
             ReasoningError: it has no derivation store.
         """
-        from ..query.store import UNION_GRAPH, open_query_store
+        from ..query.store import default_graph_iris, open_query_store
         from . import DerivationIndex
 
         index = DerivationIndex.open(Path(artifact))
-        _, store = open_query_store(Path(artifact))
-        return cls(index, store, (UNION_GRAPH,), max_nodes=max_nodes)
+        catalogue, store = open_query_store(Path(artifact))
+        asserted = default_graph_iris(catalogue, "simple", unions=True)  # one union graph, or a list
+        return cls(index, store, asserted, max_nodes=max_nodes)
 
     def explain(self, triple: Triple, derivation: int | None = None) -> Explanation:
         """Explain ``triple`` (see :func:`conflict_graph.reasoning.explain.explain`)."""
