@@ -4,8 +4,8 @@ The :class:`~conflict_graph.workers.WorkerPool` sends a :class:`QueryJob` or a :
 to a worker process, which calls :func:`perform` or :func:`graph_statistics` on its open store
 and sends back an :class:`Outcome` (bytes, not terms) or a dict of counts.
 
-Before a query runs, its ``SERVICE`` clauses are checked a second time with a full SPARQL parser
-(:mod:`conflict_graph.service_check`); the check runs here, in the killable worker, so it counts
+Before a query runs, its ``SERVICE`` clauses are checked a second time, by a scan that shares no
+code with the tokenizer (:mod:`conflict_graph.query.service_check`); the check runs here, in the killable worker, so it counts
 against the query's time limit like the query itself. An allowed ``SERVICE`` endpoint that fails
 (nothing listening, or a reply that is not SPARQL results) is reported as
 :class:`~conflict_graph.service_check.ServiceFailed`, naming the endpoint.
