@@ -18,7 +18,7 @@ from typing import Any
 import generate_graph
 import pyoxigraph as ox
 
-from conflict_graph import iris
+from conflict_graph import iris, reasoning
 from conflict_graph.pipeline import build, inputs
 from conflict_graph.query import named_queries, store
 
@@ -61,9 +61,11 @@ def _prebuilt(cache_dir: Path, files: list[inputs.InputFile], inferred: list[ox.
     quads += [ox.Quad(t.subject, t.predicate, t.object, inferred_graph) for t in inferred]
     graphs.append(store.GraphInfo(inferred_graph.value, "inferred", len(inferred)))
     ox.serialize(quads, str(folder / store.DATASET_FILE), ox.RdfFormat.N_QUADS)
-    catalogue = store.Catalogue(tuple(graphs), key, None, {})
+    # no reasoning, so no derivations: an empty derivation store (an empty file is an empty SQLite
+    # database), which a cached artifact must have for serve to find it
+    (folder / reasoning.DERIVATIONS_FILE).touch()
+    catalogue = store.write_query_store(folder, store.Catalogue(tuple(graphs), key, None, {}))
     meta = {"format": build.CACHE_FORMAT, "validated": True, **catalogue.to_json()}
-    store.write_query_store(folder, catalogue)
     (folder / store.META_FILE).write_text(json.dumps(meta), encoding="utf-8")
     return folder
 

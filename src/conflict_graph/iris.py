@@ -1,13 +1,18 @@
 """Every IRI the project mints, in one place.
 
-The base IRI is a placeholder for a persistent identifier service; change ``BASE`` (and nothing
-else) to move the whole graph. Instance IRIs are slash IRIs grouped by kind so that they stay
-readable and deterministic: the same input always yields the same IRI.
+The base IRI is a placeholder for a persistent identifier service; change ``BASE`` in
+:mod:`conflict_graph.iri_text` (and nothing else) to move the whole graph: that module holds the
+base and graph IRIs as plain text for the processes that must not import rdflib (query workers).
+Instance IRIs are slash IRIs grouped by kind so that they stay readable and deterministic: the
+same input always yields the same IRI.
 """
 
 from __future__ import annotations
 
 from rdflib import Namespace, URIRef
+
+from . import iri_text
+from .iri_text import BASE
 
 __all__ = [
     "ALL_GRAPH",
@@ -25,26 +30,24 @@ __all__ = [
     "source_graph",
 ]
 
-BASE = "https://w3id.org/conflict-graph/"
-
 #: The ontology namespace (prefix ``cg:``): classes, properties and SKOS concepts.
-CG = Namespace(BASE + "ontology#")
+CG = Namespace(iri_text.ONTOLOGY_NAMESPACE)
 #: The ontology document IRI; its ``owl:versionIRI`` lives in ``ontology/conflict-graph.ttl``.
 ONTOLOGY_IRI = URIRef(BASE + "ontology")
 #: Instances: ``ID["org/tnla"]``, ``ID["place/town/lashio"]``, ``ID["quote/<source>/s05"]``.
-ID = Namespace(BASE + "id/")
+ID = Namespace(iri_text.ID_NAMESPACE)
 
-_GRAPH = BASE + "graph/"
+_GRAPH = iri_text.GRAPH_NAMESPACE
 #: The OWL ontology and its SKOS schemes (``ontology/conflict-graph.ttl``).
-ONTOLOGY_GRAPH = URIRef(_GRAPH + "ontology")
+ONTOLOGY_GRAPH = URIRef(iri_text.ONTOLOGY_GRAPH)
 #: The SHACL shapes (``ontology/shapes.ttl``); served, never reasoned over.
-SHAPES_GRAPH = URIRef(_GRAPH + "shapes")
+SHAPES_GRAPH = URIRef(iri_text.SHAPES_GRAPH)
 #: The cleaned OWL 2 RL closure: only triples that are not asserted anywhere.
-INFERRED_GRAPH = URIRef(_GRAPH + "inferred")
+INFERRED_GRAPH = URIRef(iri_text.INFERRED_GRAPH)
 #: Virtual graph: the union of every asserted graph (ontology, sources, background, user data).
-ASSERTED_GRAPH = URIRef(_GRAPH + "asserted")
+ASSERTED_GRAPH = URIRef(iri_text.ASSERTED_GRAPH)
 #: Virtual graph: asserted plus inferred.
-ALL_GRAPH = URIRef(_GRAPH + "all")
+ALL_GRAPH = URIRef(iri_text.ALL_GRAPH)
 
 #: Prefixes for printing IRIs and for reading the prefixed names people type (command line,
 #: ``/explain``).

@@ -55,3 +55,19 @@ def test_every_inferred_triple_has_its_first_derivation_in_the_graph(real_build:
             assert node == _name(triple)
     total = sum(1 for _ in store.quads_for_pattern(None, None, None, GRAPH))
     assert total == next(g.triples for g in real_build.catalogue.graphs if g.kind == "derivations")
+
+
+def test_the_graph_leaves_out_the_statement_type_its_properties_entail(real_build: BuildResult) -> None:
+    """``rdf:type rdf:Statement`` follows from ``rdf:subject`` (RDF Schema 1.1 §5.3) and is not
+    stored; every derivation keeps ``a prov:Derivation``, which clients query."""
+    store = ox.Store()
+    store.bulk_load(path=str(real_build.artifact / DATASET_FILE), format=ox.RdfFormat.N_QUADS)
+    rdf = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+    kind = ox.NamedNode(rdf + "type")
+    statements = {q.subject for q in store.quads_for_pattern(None, ox.NamedNode(rdf + "subject"), None, GRAPH)}
+    typed = list(store.quads_for_pattern(None, kind, ox.NamedNode(rdf + "Statement"), GRAPH))
+    derivations = list(store.quads_for_pattern(None, kind, ox.NamedNode("http://www.w3.org/ns/prov#Derivation"), GRAPH))
+    qualified = list(store.quads_for_pattern(None, ox.NamedNode("http://www.w3.org/ns/prov#qualifiedDerivation"),
+                                             None, GRAPH))
+    assert len(statements) > 2000 and typed == []
+    assert len(derivations) == len(qualified) > 2000

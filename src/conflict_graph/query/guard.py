@@ -14,9 +14,9 @@ everywhere else it reads an IRI. The tokenizer keeps a stack of brackets, each m
 expression or a data bracket, and follows the same rule, so what it skips as an IRI is what the
 parser skips.
 
-A tokenizer is still a second reading of the grammar. :mod:`conflict_graph.service_check` reads
-every query that mentions ``service`` at all with a full SPARQL parser as well (SPARQL keywords
-cannot be escaped, so a query without those letters has no ``SERVICE`` clause).
+A tokenizer is still a reading of the grammar. :mod:`conflict_graph.query.service_check` reads
+every query that mentions ``service`` at all a second time, with a scan of its own (SPARQL
+keywords cannot be escaped, so a query without those letters has no ``SERVICE`` clause).
 
 Nothing here fetches, parses RDF or runs the query; pyoxigraph remains the judge of syntax.
 """

@@ -4,8 +4,8 @@ The :class:`~conflict_graph.workers.WorkerPool` sends a :class:`QueryJob` or a :
 to a worker process, which calls :func:`perform` or :func:`graph_statistics` on its open store
 and sends back an :class:`Outcome` (bytes, not terms) or a dict of counts.
 
-Before a query runs, its ``SERVICE`` clauses are checked a second time with a full SPARQL parser
-(:mod:`conflict_graph.service_check`); the check runs here, in the killable worker, so it counts
+Before a query runs, its ``SERVICE`` clauses are checked a second time, by a scan that shares no
+code with the tokenizer (:mod:`conflict_graph.query.service_check`); the check runs here, in the killable worker, so it counts
 against the query's time limit like the query itself. An allowed ``SERVICE`` endpoint that fails
 (nothing listening, or a reply that is not SPARQL results) is reported as
 :class:`~conflict_graph.service_check.ServiceFailed`, naming the endpoint.
@@ -20,7 +20,8 @@ from typing import Any
 from ..errors import QueryError
 from . import service_check
 
-__all__ = ["InspectJob", "Outcome", "QueryJob", "StatsJob", "graph_statistics", "perform"]
+__all__ = ["InspectJob", "ModulesJob", "Outcome", "QueryJob", "StatsJob", "graph_statistics", "loaded_packages",
+           "perform"]
 
 
 @dataclass(frozen=True)
@@ -80,6 +81,20 @@ class InspectJob:
 
     text: str
     base_iri: str | None = None
+
+
+@dataclass(frozen=True)
+class ModulesJob:
+    """Ask a worker which top-level packages it has imported (a diagnostic: a worker should hold
+    pyoxigraph and this package, never rdflib or the command line; see
+    :mod:`conflict_graph.query.spawning`)."""
+
+
+def loaded_packages() -> list[str]:
+    """The top-level packages imported by this process, sorted (the answer to a :class:`ModulesJob`)."""
+    import sys
+
+    return sorted({name.partition(".")[0] for name in list(sys.modules)})
 
 
 @dataclass(frozen=True)

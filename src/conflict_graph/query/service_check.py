@@ -1,49 +1,50 @@
-"""A second, independent check of ``SERVICE`` clauses, with a full SPARQL parser.
+"""A second, independent reading of ``SERVICE`` clauses: a scan of its own, linear in the query.
 
-:mod:`conflict_graph.guard` finds ``SERVICE`` targets with a tokenizer. A tokenizer is a second
-reading of the grammar, and a place where it reads the text differently from pyoxigraph is a
-place where a ``SERVICE`` clause could hide. So every query whose text contains the letters
-``service`` (in any case: SPARQL keywords cannot be written with escapes, so a query without them
-has no ``SERVICE`` clause) is also parsed with rdflib's SPARQL 1.1 grammar
-(:mod:`rdflib.plugins.sparql.parser`), and every ``ServiceGraphPattern`` in the parse tree must
-name an endpoint on the allowlist. A query rdflib cannot parse is refused rather than run: its
-``SERVICE`` clauses could not be checked.
+:mod:`conflict_graph.query.guard` finds ``SERVICE`` targets with a tokenizer. A tokenizer is a
+reading of the grammar, and a place where it reads the text differently from pyoxigraph is a place
+where a ``SERVICE`` clause could hide. So every query whose text contains the letters ``service``
+(in any case: SPARQL keywords cannot be written with escapes, so a query without them has no
+``SERVICE`` clause) is read a second time here, by a scan that shares no code with the tokenizer:
+it blanks out, left to right, everything in which a keyword cannot stand (SPARQL 1.1 Query §19.8):
+comments (``#`` to the end of the line), strings (short and long, with their escapes, rules
+[156]-[159]), IRIs (``<`` followed by IRI characters up to ``>``, rule [139]: such a span holds no
+white space and no ``{``, so no ``SERVICE`` clause fits in it whether pyoxigraph reads it as an IRI
+or as less-than), variables, blank node labels, language tags, and every name holding a ``:``
+(a prefixed name with its escapes, rules [140]-[142], [169]-[173]). What is left of the letters
+``service`` must each be the keyword alone (``SERVICE`` in any ASCII case, between characters that
+cannot continue a name), and there must be exactly as many as the tokenizer found. Any other
+outcome (a name that merely contains ``service``, a count that differs) means the two readings
+disagree, and the query is refused rather than run: its ``SERVICE`` clauses could not be checked.
+The targets the tokenizer found are then checked against the allowlist here too, in the worker.
 
-The text is given to the grammar as it is: rdflib's ``parseQuery`` would first replace every
-``\\u`` escape in the whole text, which pyoxigraph does not do (it reads them inside IRIs and
-strings only), and the two parsers would no longer read the same query. A ``\\u`` escape in a
-query that mentions ``service`` therefore makes it unreadable to this check, and it is refused.
-
-rdflib's grammar copies the text of each ``SERVICE`` clause by searching the whole query for the
-first one, a search that stops at the first ``#`` on a line (so it fails on a one-line query with
-``<http://…#>`` in its prologue) and then rejects a valid query. The check parses with a private
-copy of the grammar in which that copy step is switched off; rdflib's own parser is left as it is.
-
-pyparsing is not thread-safe, so parsing holds a lock. The query workers run this check
-(:func:`conflict_graph.jobs.perform`), where it counts against the query's time limit. The grammar
-(rdflib and pyparsing, about 60 MB) is loaded by a worker the first time a query mentions
-``service``, never at start-up: most workers never load it.
+The scan visits each character a bounded number of times (an IRI candidate that fails ends at the
+next ``<``), so it is linear in the query's length; it loads no grammar and no RDF library, so a
+query worker stays small (see :mod:`conflict_graph.query.spawning`). The query workers run this
+check (:func:`conflict_graph.query.jobs.perform`), where it counts against the query's time limit.
 """
 
 from __future__ import annotations
 
-import functools
-import importlib.util
 import re
-import threading
-from collections.abc import Iterator, Sequence
-from typing import Any
+from collections.abc import Sequence
 
 from . import guard
 from ..errors import QueryError, QueryRefused
 
-__all__ = ["SERVICE_WORD", "ServiceFailed", "check", "load_grammar", "mentions_service", "service_targets"]
+__all__ = ["SERVICE_WORD", "ServiceFailed", "check", "keyword_count", "mentions_service"]
 
 #: The letters of the keyword, in any case (``re.IGNORECASE`` also folds look-alikes such as
 #: U+017F LATIN SMALL LETTER LONG S, which only makes the check run more often).
 SERVICE_WORD = re.compile("service", re.IGNORECASE)
-_LOCK = threading.Lock()
-_LOCAL_ESCAPE = re.compile(r"\\(.)")
+_IRI = re.compile(r'<(?:[^<>"{}|^`\\\x00-\x20]|\\u[0-9A-Fa-f]{4}|\\U[0-9A-Fa-f]{8})*>')
+_NAME_CHAR = r"A-Za-z0-9_\-\u00b7-\U000effff"
+#: A variable, blank node label or language tag after its ``?``/``$``, ``_:`` or ``@``.
+_LABEL = re.compile(rf"[{_NAME_CHAR}]+")
+#: A run that may be a prefixed name, a keyword or a number: name characters, ``.``, ``:``, and
+#: the escapes of a prefixed name's local part.
+_RUN = re.compile(rf"(?:[{_NAME_CHAR}.:]|%[0-9A-Fa-f]{{2}}|\\.)+")
+_LINE = re.compile(r"[^\n\r]*")
+_CONTINUES_NAME = re.compile(rf"[{_NAME_CHAR}:]")
 
 
 class ServiceFailed(QueryError):
@@ -55,121 +56,114 @@ def mentions_service(text: str) -> bool:
     return SERVICE_WORD.search(text) is not None
 
 
-def _unused(context: Any, part: Any) -> None:  # pragma: no cover - never evaluated
-    raise NotImplementedError
+def _string_end(text: str, start: int) -> int:
+    """Where the string opening at ``start`` ends (or the text's end when it is not closed)."""
+    quote = text[start]
+    if text.startswith(quote * 3, start):
+        position = start + 3
+        while position < len(text):
+            if text[position] == "\\":
+                position += 2
+            elif text.startswith(quote * 3, position):
+                return position + 3
+            else:
+                position += 1
+        return len(text)
+    position = start + 1
+    while position < len(text) and text[position] not in "\n\r":
+        if text[position] == "\\":
+            position += 2
+        elif text[position] == quote:
+            return position + 1
+        else:
+            position += 1
+    return min(position, len(text))
 
 
-@functools.cache
-def _grammar() -> Any:
-    """A private copy of rdflib's SPARQL grammar, without the ``service_string`` search."""
-    from rdflib.plugins.sparql import parser
-
-    spec = importlib.util.spec_from_file_location(f"{parser.__package__}._conflict_graph_grammar",
-                                                  parser.__file__)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    module.ServiceGraphPattern.setEvalFn(_unused)  # builds the node without searching the text
-    return module.Query
-
-
-def load_grammar() -> None:
-    """Build the grammar now (about 0.2 s and 60 MB), for a process that will surely need it."""
-    _grammar()
-
-
-def _parse(text: str) -> Any:
-    with _LOCK:
-        try:
-            return _grammar().parse_string(text, parse_all=True)
-        except Exception as exc:  # noqa: BLE001 - any failure means "not checked": refuse
-            detail = " ".join(str(exc).split())[:200] or type(exc).__name__
-            raise QueryRefused(
-                "the query mentions SERVICE, and its SERVICE clauses could not be checked (a "
-                f"second SPARQL parser cannot read the query: {detail}); this server never runs "
-                "a SERVICE clause it has not checked against its allowlist"
-            ) from None
+def _span_end(text: str, position: int) -> int | None:
+    """The end of the span starting at ``position`` that cannot hold a keyword, or None if the
+    character there is not the start of one."""
+    char = text[position]
+    following = text[position + 1:position + 2]
+    if char == "#":
+        return _LINE.match(text, position).end()  # type: ignore[union-attr]
+    if char in "\"'":
+        return _string_end(text, position)
+    if char == "<":
+        match = _IRI.match(text, position)
+        return match.end() if match else None
+    if char in "?$@" or (char == "_" and following == ":"):
+        start = position + (2 if char == "_" else 1)
+        match = _LABEL.match(text, start)
+        return match.end() if match else None
+    return None
 
 
-def _walk(node: Any) -> Iterator[Any]:
-    """Every ``ServiceGraphPattern`` in an rdflib parse tree."""
-    from pyparsing import ParseResults
-    from rdflib.plugins.sparql.parserutils import CompValue
-
-    if isinstance(node, CompValue):
-        if node.name == "ServiceGraphPattern":
-            yield node
-        for value in node.values():
-            yield from _walk(value)
-    elif isinstance(node, ParseResults | list | tuple):
-        for value in node:
-            yield from _walk(value)
-
-
-def _prologue(parsed: Any, base_iri: str | None) -> tuple[dict[str, str], str | None]:
-    prefixes: dict[str, str] = {}
-    base = base_iri
-    for declaration in parsed[0] if len(parsed) else ():
-        if declaration.name == "Base":
-            base = guard.resolve_iri(str(declaration.iri), base)
-        elif declaration.name == "PrefixDecl":
-            prefixes[declaration.get("prefix") or ""] = guard.resolve_iri(str(declaration.iri), base)
-    return prefixes, base
+def _masked(text: str) -> str:
+    """``text`` with every span that cannot hold a keyword replaced by spaces (see the module
+    docstring); what remains are keywords, punctuation, numbers and names without ``:``."""
+    kept: list[str] = []
+    position = 0
+    while position < len(text):
+        end = _span_end(text, position)
+        run = _RUN.match(text, position) if end is None and text[position] != "." else None
+        if run is not None:
+            word = run.group().rstrip(".")  # a name never ends with "."
+            if ":" not in word:
+                kept.append(word)
+                position += len(word)
+                continue
+            end = position + len(word)
+        if end is None:
+            kept.append(text[position])
+            position += 1
+        else:
+            kept.append(" " * (end - position))
+            position = end
+    return "".join(kept)
 
 
-def service_targets(text: str, base_iri: str | None = None) -> tuple[str | None, ...]:
-    """The target of every ``SERVICE`` clause, as rdflib's SPARQL parser reads the query.
-
-    Args:
-        text: the query.
-        base_iri: what relative IRIs resolve against when the query declares no ``BASE``.
-
-    Returns:
-        One IRI per clause, or None for a variable or a prefixed name with no declared prefix.
+def keyword_count(text: str) -> int:
+    """How many ``SERVICE`` keywords ``text`` holds, by the scan of the module docstring.
 
     Raises:
-        QueryRefused: the parser cannot read the query, so its ``SERVICE`` clauses cannot be
-            checked.
+        QueryRefused: the letters ``service`` stand outside every comment, string, IRI and name
+            without being the keyword alone.
     """
-    from rdflib.term import URIRef, Variable
-
-    parsed = _parse(text)
-    prefixes, base = _prologue(parsed, base_iri)
-    targets: list[str | None] = []
-    for clause in _walk(parsed):
-        term = clause.get("term")
-        if isinstance(term, Variable) or term is None:
-            targets.append(None)
-        elif isinstance(term, URIRef):
-            targets.append(guard.resolve_iri(str(term), base))
-        elif getattr(term, "name", None) == "pname":
-            namespace = prefixes.get(term.get("prefix") or "")
-            local = _LOCAL_ESCAPE.sub(r"\1", term.get("localname") or "")
-            targets.append(None if namespace is None else namespace + local)
-        else:
-            targets.append(None)
-    return tuple(targets)
+    masked = _masked(text)
+    count = 0
+    for match in SERVICE_WORD.finditer(masked):
+        before = masked[match.start() - 1:match.start()]
+        after = masked[match.end():match.end() + 1]
+        if (not match.group().isascii() or match.group().upper() != "SERVICE" or _CONTINUES_NAME.fullmatch(before or " ")
+                or _CONTINUES_NAME.fullmatch(after or " ")):
+            raise QueryRefused(
+                f"the query holds {text[max(0, match.start() - 8):match.end() + 8]!r}: the letters "
+                "'service' stand outside every comment, string, IRI and name where only the keyword "
+                "SERVICE could stand, so its SERVICE clauses could not be checked; this server "
+                "never runs a SERVICE clause it has not checked against its allowlist"
+            )
+        count += 1
+    return count
 
 
 def check(text: str, base_iri: str | None, allowlist: Sequence[str]) -> None:
-    """Refuse a query with a ``SERVICE`` clause the allowlist does not permit (full-parser check).
+    """Refuse a query with a ``SERVICE`` clause the allowlist does not permit, read twice.
 
     Does nothing for a query whose text does not contain ``service``.
 
     Raises:
         QueryRefused: a ``SERVICE`` target that is a variable or not on the allowlist, or a query
-            the parser cannot read.
+            whose ``SERVICE`` clauses the two readings do not agree on.
     """
     if not mentions_service(text):
         return
-    for target in service_targets(text, base_iri):
-        if target is None:
-            raise QueryRefused(
-                "SERVICE with a variable (or unresolvable) endpoint is not allowed: this server "
-                "never calls an endpoint it cannot check against its allowlist"
-            )
-        if not guard.service_allowed(target, allowlist):
-            raise QueryRefused(
-                f"SERVICE <{target}> is not allowed: this server calls no other endpoint unless "
-                "the operator lists it in CONFLICT_GRAPH_SERVICE_ALLOWLIST"
-            )
+    found = keyword_count(text)
+    shape = guard.inspect(text, base_iri)
+    if found != len(shape.services):
+        raise QueryRefused(
+            f"the query's SERVICE clauses could not be checked (one reading finds {found}, another "
+            f"{len(shape.services)}); this server never runs a SERVICE clause it has not checked "
+            "against its allowlist"
+        )
+    guard.check(shape, allowlist)

@@ -16,26 +16,28 @@ The default graph of SPARQL is an RDF merge: a set of triples. pyoxigraph, given
 as the default graph, concatenates them (a triple asserted in two files would match twice), and a
 join over a list of graphs costs 2-3x one over a single graph. So the build writes, once, an
 on-disk store (:func:`write_query_store`, folder ``store/`` of the artifact) holding every graph
-of ``dataset.nq`` plus two precomputed set unions: ``…/graph/asserted`` (the asserted graphs, a
-named graph of the store) and ``…/graph/all`` (asserted and inferred), which is the store's own
+of ``dataset.nq`` plus the set union ``…/graph/all`` (asserted and inferred) as the store's own
 default graph: Oxigraph keeps default-graph triples in three indexes of three terms, named-graph
-quads in six of four, so the largest union costs the least there. Each entailment's default graph
-is then one graph of that store (``simple``: the first, ``owl-rl``: the second; see
-:func:`graph_name`), every query worker opens the same files read-only (:func:`open_query_store`)
-and nothing is copied per worker. The two unions are never offered to ``GRAPH ?g``; wherever a
-client names them, they are virtual graphs.
+quads in six of four, so the largest union costs the least there. The ``owl-rl`` default graph
+(the default) is that one graph. The ``simple`` default graph is the list of the asserted graphs
+when they share no triple (then their concatenation is already a set, and no triple is stored a
+third time); only when they do share triples does the build also store their set union
+``…/graph/asserted`` as a named graph (:attr:`Catalogue.asserted_union_stored`; see
+:func:`graph_name`, :func:`default_graph_iris`). Every query worker opens the same files
+read-only (:func:`open_query_store`) and nothing is copied per worker. The unions are never
+offered to ``GRAPH ?g``; wherever a client names them, they are virtual graphs.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 import pyoxigraph as ox
 
-from .. import iris
+from .. import iri_text
 from ..errors import DataLoadError, InputError, QuerySyntaxError
 from .sparql_dataset import dataset_clause
 
@@ -76,9 +78,9 @@ STORE_DIR = "store"
 #: The file of the artifact holding the VoID statistics of its graphs (:func:`read_statistics`).
 STATISTICS_FILE = "statistics.json"
 #: The store graph holding the set union of the asserted graphs (the ``simple`` default graph).
-UNION_GRAPH = str(iris.ASSERTED_GRAPH)
+UNION_GRAPH = iri_text.ASSERTED_GRAPH
 #: The store graph holding the set union of the asserted and inferred graphs (``owl-rl``).
-ALL_UNION_GRAPH = str(iris.ALL_GRAPH)
+ALL_UNION_GRAPH = iri_text.ALL_GRAPH
 #: Every precomputed union graph of the query store.
 UNION_GRAPHS: tuple[str, ...] = (UNION_GRAPH, ALL_UNION_GRAPH)
 
@@ -110,12 +112,16 @@ class Catalogue:
         data_version: the build's cache key (changes whenever any input byte changes).
         ontology_version: the ``owl:versionIRI`` of the ontology, if it declares one.
         timings: seconds spent per build step (``load``, ``validate``, ``reason``, ``write``).
+        asserted_union_stored: whether the query store holds :data:`UNION_GRAPH` (the asserted
+            graphs share triples) or not (they share none: the ``simple`` default graph is their
+            list); see :func:`write_query_store`.
     """
 
     graphs: tuple[GraphInfo, ...]
     data_version: str
     ontology_version: str | None
     timings: Mapping[str, float] = field(default_factory=dict)
+    asserted_union_stored: bool = True
 
     def asserted_iris(self) -> tuple[str, ...]:
         """IRIs of every asserted graph: all graphs except ``inferred`` and ``shapes``."""
@@ -138,8 +144,8 @@ class Catalogue:
         asserted = self.asserted_iris()
         inferred = self.inferred_iri()
         return {
-            str(iris.ASSERTED_GRAPH): asserted,
-            str(iris.ALL_GRAPH): asserted + ((inferred,) if inferred else ()),
+            iri_text.ASSERTED_GRAPH: asserted,
+            iri_text.ALL_GRAPH: asserted + ((inferred,) if inferred else ()),
         }
 
     def to_json(self) -> dict[str, Any]:
@@ -149,6 +155,7 @@ class Catalogue:
             "ontology_version": self.ontology_version,
             "graphs": [{"iri": g.iri, "kind": g.kind, "triples": g.triples} for g in self.graphs],
             "timings": dict(self.timings),
+            "asserted_union_stored": self.asserted_union_stored,
         }
 
     @classmethod
@@ -160,6 +167,7 @@ class Catalogue:
             data_version=str(data["data_version"]),
             ontology_version=data.get("ontology_version"),
             timings={str(k): float(v) for k, v in (data.get("timings") or {}).items()},
+            asserted_union_stored=bool(data.get("asserted_union_stored", True)),
         )
 
 
@@ -222,14 +230,18 @@ def open_store(artifact: Path) -> ox.Store:
     return store
 
 
-def write_query_store(artifact: Path, catalogue: Catalogue) -> Path:
-    """Write the on-disk query store of an artifact: every quad of ``dataset.nq`` plus the unions
-    :data:`UNION_GRAPH` (a named graph) and :data:`ALL_UNION_GRAPH` (the store's default graph),
-    each a set: a triple in two asserted graphs is stored once in each union. Called once per
+def write_query_store(artifact: Path, catalogue: Catalogue) -> Catalogue:
+    """Write the on-disk query store of an artifact: every quad of ``dataset.nq``, the union
+    :data:`ALL_UNION_GRAPH` (the store's default graph) and, only when the asserted graphs share a
+    triple, the union :data:`UNION_GRAPH` (a named graph); each union a set. Called once per
     build, before the artifact is published.
 
+    The asserted graphs share no triple exactly when their sizes add up to the size of the default
+    graph less the inferred graph (the inferred graph holds no asserted triple; were it to, the
+    sum would exceed that size, and the union is stored, which is always correct).
+
     Returns:
-        The store folder (``<artifact>/store``).
+        ``catalogue`` with :attr:`Catalogue.asserted_union_stored` set.
 
     Raises:
         DataLoadError: ``dataset.nq`` is missing or does not parse.
@@ -238,29 +250,46 @@ def write_query_store(artifact: Path, catalogue: Catalogue) -> Path:
     source = Path(artifact) / DATASET_FILE
     asserted = frozenset(catalogue.asserted_iris())
     inferred = catalogue.inferred_iri()
-    union, everything = ox.NamedNode(UNION_GRAPH), ox.DefaultGraph()
+    everything = ox.DefaultGraph()
 
     def quads() -> Iterable[ox.Quad]:
         for quad in ox.parse(path=str(source), format=ox.RdfFormat.N_QUADS):
             yield quad
             graph = quad.graph_name.value if isinstance(quad.graph_name, ox.NamedNode) else None
-            if graph in asserted:
-                yield ox.Quad(quad.subject, quad.predicate, quad.object, union)
             if graph in asserted or (inferred is not None and graph == inferred):
                 yield ox.Quad(quad.subject, quad.predicate, quad.object, everything)
+
+    def asserted_union() -> Iterable[ox.Quad]:
+        union = ox.NamedNode(UNION_GRAPH)
+        for quad in ox.parse(path=str(source), format=ox.RdfFormat.N_QUADS):
+            if isinstance(quad.graph_name, ox.NamedNode) and quad.graph_name.value in asserted:
+                yield ox.Quad(quad.subject, quad.predicate, quad.object, union)
 
     try:
         written = ox.Store(str(folder))
         written.bulk_extend(quads())  # the bulk loader keeps one copy of a repeated quad
         written.flush()
+        shared = sum(_size(written, iri) for iri in asserted) + (_size(written, inferred) if inferred else 0) \
+            != _size(written, None)
+        if shared:
+            written.bulk_extend(asserted_union())
+            written.flush()
         written.optimize()
+        catalogue = replace(catalogue, asserted_union_stored=shared)
         _write_statistics(written, catalogue, Path(artifact) / STATISTICS_FILE)
         del written
     except OSError as exc:
         raise DataLoadError(f"{source}: cannot read ({exc.strerror or exc})") from exc
     except SyntaxError as exc:
         raise DataLoadError(f"{source}: {exc}") from exc
-    return folder
+    return catalogue
+
+
+def _size(opened: ox.Store, iri: str | None) -> int:
+    """Triples in one graph of a store (None: its default graph)."""
+    graph = ox.DefaultGraph() if iri is None else ox.NamedNode(iri)
+    solutions = opened.query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }", default_graph=graph)
+    return int(next(iter(solutions))["n"].value)  # type: ignore[index, union-attr, arg-type]
 
 
 def statistics_groups(catalogue: Catalogue) -> dict[str, tuple[str, ...]]:
@@ -320,17 +349,20 @@ def open_query_store(artifact: Path) -> tuple[Catalogue, ox.Store]:
 
 
 def _union_expansion(catalogue: Catalogue) -> dict[str, tuple[str, ...]]:
-    """Virtual graph → the precomputed union graph that stands for it in a default graph."""
-    return {UNION_GRAPH: (UNION_GRAPH,), ALL_UNION_GRAPH: (ALL_UNION_GRAPH,)}
+    """Virtual graph → the graphs of the query store that stand for it in a default graph."""
+    return {UNION_GRAPH: default_graph_iris(catalogue, "simple", unions=True), ALL_UNION_GRAPH: (ALL_UNION_GRAPH,)}
 
 
 def default_graph_iris(catalogue: Catalogue, entailment: str, *, unions: bool = False) -> tuple[str, ...]:
     """The graphs whose merge is the default graph of a request that names no graphs.
 
-    With ``unions`` (a query store of :func:`write_query_store`), that is one precomputed graph.
+    With ``unions`` (a query store of :func:`write_query_store`), that is one precomputed graph,
+    except for ``simple`` when the asserted graphs share no triple: then it is their list.
     """
-    if unions:
-        return (ALL_UNION_GRAPH,) if entailment == "owl-rl" else (UNION_GRAPH,)
+    if unions and entailment == "owl-rl":
+        return (ALL_UNION_GRAPH,)
+    if unions and catalogue.asserted_union_stored:
+        return (UNION_GRAPH,)
     members = catalogue.asserted_iris()
     inferred = catalogue.inferred_iri()
     if entailment == "owl-rl" and inferred:

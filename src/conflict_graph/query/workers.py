@@ -73,8 +73,10 @@ from ..errors import (
     QueryTimeout,
 )
 from . import guard
-from .jobs import InspectJob, Outcome, QueryJob, StatsJob, graph_statistics, perform
+from .jobs import (InspectJob, ModulesJob, Outcome, QueryJob, StatsJob, graph_statistics, loaded_packages,
+                   perform)
 from .service_check import ServiceFailed
+from .spawning import main_module_hidden
 
 __all__ = [
     "Outcome",
@@ -93,15 +95,17 @@ START_TIMEOUT = 300.0
 #: with the default 8 MiB a 40 KB query made of one long ``1 + 1 + …`` chain overflows it and the
 #: process dies. The memory is only reserved, and used as deep as a query needs.
 QUERY_STACK_BYTES = 512 * 1024 * 1024
-#: Python recursion limit in a worker: rdflib's SPARQL parser (the second ``SERVICE`` check)
-#: recurses once per pattern, and a worker's query thread has the deep stack above.
+#: Python recursion limit in a worker: the query checker (run in a worker for long texts)
+#: recurses with the nesting of a query, and a worker's query thread has the deep stack above.
 WORKER_RECURSION_LIMIT = 100_000
 #: Seconds a caller waits past the deadline for the worker's answer before killing it: a job
 #: whose deadline passed before the worker read it is answered ``expired`` at once, and the worker
 #: is kept.
 EXPIRY_GRACE = 0.25
-#: Modules the fork server imports once, before it forks any worker.
-FORK_SERVER_PRELOAD = ["__main__", "conflict_graph.query.workers", "conflict_graph.query.store", "pyoxigraph"]
+#: Modules the fork server imports once, before it forks any worker. Not ``__main__``: for
+#: ``conflict-graph serve`` that is the console script, which would bring the command line and
+#: rdflib into every worker (see :mod:`conflict_graph.query.spawning`).
+FORK_SERVER_PRELOAD = ["conflict_graph.query.workers", "conflict_graph.query.store", "pyoxigraph"]
 #: Seconds between two questions to a running query's ``cancel`` callback.
 CANCEL_POLL = 0.05
 #: Nice value of a worker while it runs a long query (POSIX ``setpriority``; 0 is the default).
@@ -200,6 +204,8 @@ def _serve(artifact: str, conn: Connection, memory_limit: int = 0) -> None:
                 reply: tuple[Any, ...] = ("ok", graph_statistics(store, job))
             elif isinstance(job, InspectJob):
                 reply = ("ok", guard.inspect(job.text, job.base_iri))
+            elif isinstance(job, ModulesJob):
+                reply = ("ok", loaded_packages())
             else:
                 reply = ("ok", perform(store, job))
         except ConflictGraphError as exc:
@@ -336,14 +342,15 @@ class WorkerPool:
 
     # jobs
 
-    def run(self, job: QueryJob | StatsJob | InspectJob, timeout: float,
+    def run(self, job: QueryJob | StatsJob | InspectJob | ModulesJob, timeout: float,
             cancel: Callable[[], str | None] | None = None, since: float | None = None,
             low_priority: bool = False) -> Any:
         """Run a job on an idle worker and return its answer.
 
         Args:
             job: a :class:`QueryJob` (answer: :class:`Outcome`), :class:`StatsJob` (a dict) or
-                :class:`InspectJob` (a :class:`~conflict_graph.query.guard.QueryShape`).
+                :class:`InspectJob` (a :class:`~conflict_graph.query.guard.QueryShape`) or
+                :class:`ModulesJob` (a list).
             timeout: seconds, counting both the wait for an idle worker and the work.
             cancel: asked while the job runs; a reason it returns stops the job.
             since: when the ``timeout`` began (``time.monotonic()``; default: now), if the caller
@@ -477,7 +484,8 @@ class WorkerPool:
                 args=(str(self.artifact), child_end, os.getpid(), self.memory_limit),
                 name="conflict-graph-query-worker", daemon=True,
             )
-            process.start()
+            with main_module_hidden():  # the worker needs neither the command line nor rdflib
+                process.start()
             child_end.close()
             threading.Thread(target=self._await_ready, args=(_Worker(process, parent_end), initial),
                              name="worker-start", daemon=True).start()
