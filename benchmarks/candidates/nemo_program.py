@@ -54,6 +54,8 @@ class NemoProgram:
     properties: dict[Node, str] = field(default_factory=dict)
     classes: dict[Node, str] = field(default_factory=dict)
     rules: list[str] = field(default_factory=list)
+    #: rule text as ``NemoEngine.trace`` prints it → its OWL 2 RL rule id
+    rule_ids: dict[str, str] = field(default_factory=dict)
 
     def prop(self, term: Node) -> str:
         return self.properties.setdefault(term, f"p{len(self.properties)}")
@@ -62,7 +64,11 @@ class NemoProgram:
         return self.classes.setdefault(term, f"c{len(self.classes)}")
 
     def rule(self, rule_id: str, head: str, *body: str) -> None:
-        self.rules.append(f"{head} :- {', '.join(body)} .  % {rule_id}")
+        """Add ``head :- body`` once (two axioms can compile to the same rule)."""
+        text = f"{head} :- {', '.join(body)} ."
+        if text not in self.rule_ids:
+            self.rule_ids[text] = rule_id
+            self.rules.append(f"{text}  % {rule_id}")
 
     def fact(self, triple: tuple[Node, Node, Node]) -> str | None:
         """The Nemo fact that holds ``triple`` (for ``trace``), or None if no relation does."""
