@@ -43,6 +43,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -191,20 +192,19 @@ def run_case(case: str, reasoner: str, validate_up_to: int, closures_dir: Path |
 
 def _child(case: str, reasoner: str, validate_up_to: int, closures_dir: Path,
            timeout: float | None = None) -> dict[str, Any]:
-    """Run one case and reasoner in a child process. A candidate's failure or timeout is a row
-    saying so; the native engine's or owlrl's stops the run."""
+    """Run one case and reasoner in a child process; a failure or a timeout is a row saying so
+    (exit code -9 is SIGKILL: on this shared machine, the kernel's out-of-memory killer)."""
     command = [sys.executable, __file__, "--child", case, reasoner, "--validate-up-to", str(validate_up_to),
                "--closures", str(closures_dir)]
-    candidate = reasoner in CANDIDATES
     try:
         done = subprocess.run(command, capture_output=True, text=True, check=False, timeout=timeout)
     except subprocess.TimeoutExpired:
         return {"case": case, "reasoner": reasoner, "status": f"stopped after {timeout:.0f} s"}
     if done.returncode != 0:
-        if candidate:
-            last = (done.stderr.strip().splitlines() or ["no message"])[-1]
-            return {"case": case, "reasoner": reasoner, "status": f"failed: {last}"}
-        raise SystemExit(f"{case} with {reasoner} failed:\n{done.stderr}")
+        last = (done.stderr.strip().splitlines() or ["no message"])[-1]
+        print(f"{case} with {reasoner} failed (exit code {done.returncode}):\n{done.stderr[-3000:]}",
+              file=sys.stderr)
+        return {"case": case, "reasoner": reasoner, "status": f"failed (exit code {done.returncode}): {last}"}
     result: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
     return result
 
@@ -278,9 +278,10 @@ def plot(rows: list[dict[str, Any]], path: Path) -> None:
     figure.savefig(path, dpi=120)
 
 
-def _run_reasoners(case: str, args: argparse.Namespace, candidates: list[str],
-                   closures_dir: Path) -> list[dict[str, Any]]:
-    """The rows of one case: native first, then owlrl and the candidates compared with it."""
+def _run_reasoners(case: str, args: argparse.Namespace, candidates: list[str], closures_dir: Path,
+                   rows: list[dict[str, Any]], saved: Callable[[], None]) -> None:
+    """Append the rows of one case to ``rows`` (native first, then owlrl and the candidates
+    compared with it), calling ``saved`` after each."""
     from candidates.closures import compare
 
     reasoners = ["native"]
@@ -288,16 +289,15 @@ def _run_reasoners(case: str, args: argparse.Namespace, candidates: list[str],
         reasoners.append("owlrl")
     if case == "lubm" or int(case) <= args.candidates_up_to:
         reasoners += candidates
-    rows = []
     for reasoner in reasoners:
         print(f"running {case} with {reasoner}…", file=sys.stderr, flush=True)
         timeout = args.candidate_timeout if reasoner in CANDIDATES else None
         row = _child(case, reasoner, args.validate_up_to, closures_dir, timeout)
-        closure = closures_dir / f"{case}-{reasoner}.nt"
-        if reasoner != "native" and closure.exists():
-            row.update(compare(closures_dir / f"{case}-native.nt", closure))
+        closure, native = closures_dir / f"{case}-{reasoner}.nt", closures_dir / f"{case}-native.nt"
+        if reasoner != "native" and closure.exists() and native.exists():
+            row.update(compare(native, closure))
         rows.append(row)
-    return rows
+        saved()
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -339,17 +339,22 @@ def main(argv: list[str] | None = None) -> int:
             print(f"{name}: not installed (module {CANDIDATES[name]}), skipped")
         else:
             candidates.append(name)
-    rows = []
+    rows: list[dict[str, Any]] = []
+    args.out.mkdir(parents=True, exist_ok=True)
+
+    def saved() -> None:  # after every row, so a long run keeps what it measured
+        (args.out / "results.json").write_text(json.dumps(rows, indent=2) + "\n", encoding="utf-8")
+
     with tempfile.TemporaryDirectory(prefix="cg-bench-closures-") as closures_dir:
         for case in cases:
-            rows += _run_reasoners(case, args, candidates, Path(closures_dir))
+            _run_reasoners(case, args, candidates, Path(closures_dir), rows, saved)
     print(table(rows))
-    args.out.mkdir(parents=True, exist_ok=True)
-    (args.out / "results.json").write_text(json.dumps(rows, indent=2) + "\n", encoding="utf-8")
     if not args.no_plot:
         plot(rows, args.out / "reasoning.png")
     print(f"\nwrote {args.out / 'results.json'}" + ("" if args.no_plot else f" and {args.out / 'reasoning.png'}"))
     failed = [r for r in rows if r.get("restored") is False]
+    if any("status" in r for r in rows if r["reasoner"] in ("native", "owlrl")):
+        return 1
     if failed:
         print("incremental removal did not restore the closure for: "
               + ", ".join(r["case"] for r in failed), file=sys.stderr)
