@@ -222,7 +222,7 @@ def _cell(value: Any) -> str:
 def _ratio(row: dict[str, Any], native: dict[str, Any] | None) -> str:
     """owlrl: its reason time over the native one (both clean and publish); a candidate: its load
     and closure time over the native engine's closure alone (``engine``; neither cleans)."""
-    if native is None or row["reasoner"] == "native" or row.get("reason") is None:
+    if native is None or "status" in native or row["reasoner"] == "native" or row.get("reason") is None:
         return "-"
     base = native["reason"] if row["reasoner"] == "owlrl" else native["engine"]
     ratio = row["reason"] / base
@@ -318,6 +318,8 @@ def main(argv: list[str] | None = None) -> int:
                         help="largest generated size the candidates run on")
     parser.add_argument("--candidate-timeout", type=float, default=1800.0,
                         help="seconds after which a candidate's child is stopped (reported as a row)")
+    parser.add_argument("--report", type=Path, nargs="+", metavar="JSON",
+                        help="print the table and draw the plot of saved results.json files, merged")
     parser.add_argument("--child", nargs=2, metavar=("CASE", "REASONER"), help=argparse.SUPPRESS)
     parser.add_argument("--closures", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
@@ -326,6 +328,13 @@ def main(argv: list[str] | None = None) -> int:
         row = (run_candidate(case, reasoner, args.closures) if reasoner in CANDIDATES
                else run_case(case, reasoner, args.validate_up_to, args.closures))
         print(json.dumps(row))
+        return 0
+    if args.report:
+        saved = [row for path in args.report for row in json.loads(path.read_text(encoding="utf-8"))]
+        print(table(saved))
+        if not args.no_plot:
+            args.out.mkdir(parents=True, exist_ok=True)
+            plot(saved, args.out / "reasoning.png")
         return 0
     sizes = [300, 1000] if args.smoke else [int(s) for s in args.sizes.split(",") if s]
     cases = [str(n) for n in sizes] + ([] if args.smoke or args.no_lubm else ["lubm"])
