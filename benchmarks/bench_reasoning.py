@@ -262,6 +262,10 @@ def plot(rows: list[dict[str, Any]], path: Path) -> None:
                         if r["reasoner"] == reasoner and r["case"] != "lubm" and r.get("reason"))
         if points:
             axes.plot(*zip(*points), marker="o", label=f"{reasoner}: reason")
+    points = sorted((r["asserted"], r["engine"]) for r in rows
+                    if r["reasoner"] == "native" and r["case"] != "lubm" and r.get("engine"))
+    if points:
+        axes.plot(*zip(*points), marker=".", linestyle=":", label="native: engine (closure only)")
     points = sorted((r["asserted"], r["add"]) for r in rows if r.get("add") is not None and r["case"] != "lubm")
     if points:
         axes.plot(*zip(*points), marker="s", linestyle="--", label="native: add one source (incremental)")
