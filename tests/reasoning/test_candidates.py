@@ -79,9 +79,9 @@ def _chain() -> list[Triple]:
 
 
 def _svf_then_intersection() -> list[Triple]:
-    """LUBM's pattern: Employee ≡ Person ⊓ ∃worksFor.Organization; an Assistant is a Person
+    """LUBM's pattern: Employee ≡ Person ⊓ ∃worksFor.Organization; a Researcher is a Person
     who works for some Group, and a Group is an Organization. Only scm-svf1 (∃worksFor.Group ⊑
-    ∃worksFor.Organization) chained with cls-int1 makes an Assistant an Employee."""
+    ∃worksFor.Organization) chained with cls-int1 makes a Researcher an Employee."""
     from rdflib import Graph
 
     graph = Graph()
@@ -95,9 +95,9 @@ def _svf_then_intersection() -> list[Triple]:
     Collection(graph, members, [EX.Person, wanted])
     graph.add((EX.Employee, OWL.intersectionOf, members))
     graph.add((EX.Group, RDFS.subClassOf, EX.Organization))
-    graph.add((EX.Assistant, RDFS.subClassOf, EX.Person))
-    graph.add((EX.Assistant, RDFS.subClassOf, group_r))
-    graph.add((EX.ann, RDF.type, EX.Assistant))
+    graph.add((EX.Researcher, RDFS.subClassOf, EX.Person))
+    graph.add((EX.Researcher, RDFS.subClassOf, group_r))
+    graph.add((EX.ann, RDF.type, EX.Researcher))
     return list(graph)
 
 
@@ -199,7 +199,7 @@ def test_nemo_compiled_rules_find_the_lubm_pattern_and_chains(tmp_path: Path) ->
     """The two combinations reasonable misses come out of the compiled rules."""
     svf = _svf_then_intersection()
     ontology = [t for t in svf if t[0] != EX.ann]
-    theirs, engine, program = _nemo(ontology, [(EX.ann, RDF.type, EX.Assistant)], tmp_path / "svf")
+    theirs, engine, program = _nemo(ontology, [(EX.ann, RDF.type, EX.Researcher)], tmp_path / "svf")
     assert (EX.ann, RDF.type, EX.Employee) in theirs
     trace = engine.trace(program.fact((EX.ann, RDF.type, EX.Employee))).dict()  # type: ignore[attr-defined]
     assert program.rule_ids[trace["rule"]] == "cls-int1" and len(trace["subtraces"]) == 2  # type: ignore[attr-defined]
