@@ -31,6 +31,7 @@ from .explain import (
     quote_json,
     rule_json,
 )
+from .records import Inconsistency
 from .rule_catalogue import Rule, rule
 from .term_syntax import Triple, parse_term
 from .validation import Violation, summary
@@ -42,20 +43,11 @@ __all__ = ["ConsistencyReport", "ExplainedInconsistency", "ExplainedViolation", 
 PREMISE_MAX_NODES = 100
 
 
-class _Inconsistency(Protocol):
-    @property
-    def rule(self) -> str: ...
-    @property
-    def premises(self) -> tuple[Triple, ...]: ...
-    @property
-    def message(self) -> str: ...
-
-
 class InconsistencySource(DerivationSource, Protocol):
     """A derivation index that also lists the inconsistencies of its closure and the evidence
     nodes carry themselves."""
 
-    def inconsistencies(self) -> Sequence[_Inconsistency]: ...
+    def inconsistencies(self) -> Sequence[Inconsistency]: ...
     def node_evidence(self, node: Any, limit: int = 20) -> tuple[Sequence[Evidence], int]: ...
 
 

@@ -35,6 +35,7 @@ from urllib.parse import urlencode
 
 from ..errors import InputError, NotFound
 from .evidence import Evidence, Quote
+from .records import Derivation
 from .rule_catalogue import Rule, rule
 from .term_syntax import Term, Triple, nt, short
 
@@ -71,21 +72,12 @@ class Bounds:
 DEFAULT_BOUNDS = Bounds()
 
 
-class _Derivation(Protocol):
-    @property
-    def rule(self) -> str: ...
-    @property
-    def premises(self) -> tuple[Triple, ...]: ...
-    @property
-    def height(self) -> int: ...
-
-
 class DerivationSource(Protocol):
     """What :func:`explain` needs of a derivation index (``reasoning.DerivationIndex`` has it)."""
 
     def asserted_in(self, t: Triple) -> list[str]: ...
     def is_inferred(self, t: Triple) -> bool: ...
-    def derivations(self, t: Triple, limit: int = 20) -> Sequence[_Derivation]: ...
+    def derivations(self, t: Triple, limit: int = 20) -> Sequence[Derivation]: ...
     def derivation_count(self, t: Triple) -> int: ...
     def evidence(self, t: Triple, limit: int = 20) -> tuple[Sequence[Evidence], int]: ...
     def knows(self, term: Term) -> bool: ...
@@ -254,7 +246,7 @@ def _step_json(step: Step) -> dict[str, Any]:
     return data
 
 
-def ordered_derivations(derivations: Sequence[_Derivation]) -> list[_Derivation]:
+def ordered_derivations(derivations: Sequence[Derivation]) -> list[Derivation]:
     """Shortest first; ties by rule id, then premises, so the same data explains the same way."""
     return sorted(derivations, key=lambda d: (d.height, d.rule, [" ".join(map(nt, p)) for p in d.premises]))
 
@@ -276,7 +268,7 @@ class _Walk:
             self.evidence_cache[triple] = (tuple(found), max(0, total - len(found)))
         return self.evidence_cache[triple]
 
-    def derivations(self, triple: Triple) -> tuple[list[_Derivation], int]:
+    def derivations(self, triple: Triple) -> tuple[list[Derivation], int]:
         """The shortest ``max_alternatives`` derivations of ``triple`` and how many were left out."""
         limit = self.bounds.max_alternatives
         found = ordered_derivations(self.index.derivations(triple, limit=limit))
