@@ -148,8 +148,7 @@ def _explain_premise(index: InconsistencySource, premise: Triple, bounds: Bounds
     try:
         return explain(index, premise, bounds=bounds)
     except NotFound:  # the engine matched it, so it holds; the index just cannot say why
-        return Explanation(Step(premise, "unexplained"), 1, False, bounds.max_nodes, bounds.max_depth,
-                           bounds=bounds)
+        return Explanation(Step(premise, "unexplained"), 1, False, bounds=bounds)
 
 
 def consistency_report(index: InconsistencySource, violations: Iterable[Violation] = (), *,
