@@ -31,6 +31,7 @@ from .explain import (
     quote_json,
     rule_json,
 )
+from .records import Inconsistency
 from .rule_catalogue import Rule, rule
 from .term_syntax import Triple, parse_term
 from .validation import Violation, summary
@@ -42,20 +43,11 @@ __all__ = ["ConsistencyReport", "ExplainedInconsistency", "ExplainedViolation", 
 PREMISE_MAX_NODES = 100
 
 
-class _Inconsistency(Protocol):
-    @property
-    def rule(self) -> str: ...
-    @property
-    def premises(self) -> tuple[Triple, ...]: ...
-    @property
-    def message(self) -> str: ...
-
-
 class InconsistencySource(DerivationSource, Protocol):
     """A derivation index that also lists the inconsistencies of its closure and the evidence
     nodes carry themselves."""
 
-    def inconsistencies(self) -> Sequence[_Inconsistency]: ...
+    def inconsistencies(self) -> Sequence[Inconsistency]: ...
     def node_evidence(self, node: Any, limit: int = 20) -> tuple[Sequence[Evidence], int]: ...
 
 
@@ -156,8 +148,7 @@ def _explain_premise(index: InconsistencySource, premise: Triple, bounds: Bounds
     try:
         return explain(index, premise, bounds=bounds)
     except NotFound:  # the engine matched it, so it holds; the index just cannot say why
-        return Explanation(Step(premise, "unexplained"), 1, False, bounds.max_nodes, bounds.max_depth,
-                           bounds=bounds)
+        return Explanation(Step(premise, "unexplained"), 1, False, bounds=bounds)
 
 
 def consistency_report(index: InconsistencySource, violations: Iterable[Violation] = (), *,

@@ -73,7 +73,7 @@ _CANDIDATES = MAX_ALTERNATIVES
 
 
 def _hash(triple: Triple) -> str:
-    return hashlib.sha256(" ".join(nt(t) for t in triple).encode("utf-8")).hexdigest()[:32]
+    return _hash_text(" ".join(nt(t) for t in triple))
 
 
 def _has_blank(triple: Triple) -> bool:

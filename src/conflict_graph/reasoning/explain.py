@@ -35,6 +35,7 @@ from urllib.parse import urlencode
 
 from ..errors import InputError, NotFound
 from .evidence import Evidence, Quote
+from .records import Derivation
 from .rule_catalogue import Rule, rule
 from .term_syntax import Term, Triple, nt, short
 
@@ -71,21 +72,12 @@ class Bounds:
 DEFAULT_BOUNDS = Bounds()
 
 
-class _Derivation(Protocol):
-    @property
-    def rule(self) -> str: ...
-    @property
-    def premises(self) -> tuple[Triple, ...]: ...
-    @property
-    def height(self) -> int: ...
-
-
 class DerivationSource(Protocol):
     """What :func:`explain` needs of a derivation index (``reasoning.DerivationIndex`` has it)."""
 
     def asserted_in(self, t: Triple) -> list[str]: ...
     def is_inferred(self, t: Triple) -> bool: ...
-    def derivations(self, t: Triple, limit: int = 20) -> Sequence[_Derivation]: ...
+    def derivations(self, t: Triple, limit: int = 20) -> Sequence[Derivation]: ...
     def derivation_count(self, t: Triple) -> int: ...
     def evidence(self, t: Triple, limit: int = 20) -> tuple[Sequence[Evidence], int]: ...
     def knows(self, term: Term) -> bool: ...
@@ -149,7 +141,6 @@ class Explanation:
         root: the tree.
         nodes: how many steps it holds.
         truncated: True if a bound cut anything: a step (status ``cut``), derivations or evidence.
-        max_nodes, max_depth: the limits it was built with.
         quotes: the sentences behind it, in text order.
         bounds: every bound it was built with.
     """
@@ -157,10 +148,16 @@ class Explanation:
     root: Step
     nodes: int
     truncated: bool
-    max_nodes: int
-    max_depth: int
     quotes: tuple[Quote, ...] = field(default=())
     bounds: Bounds = field(default_factory=Bounds)
+
+    @property
+    def max_nodes(self) -> int:
+        return self.bounds.max_nodes
+
+    @property
+    def max_depth(self) -> int:
+        return self.bounds.max_depth
 
     def cut(self) -> dict[str, int]:
         """What the bounds left out: steps not expanded, derivations and evidence not read."""
@@ -175,13 +172,7 @@ class Explanation:
 
     def steps(self) -> list[Step]:
         """Every step, depth first."""
-        found: list[Step] = []
-        pending = [self.root]
-        while pending:
-            step = pending.pop()
-            found.append(step)
-            pending.extend(reversed(step.premises))
-        return found
+        return _depth_first(self.root)
 
     def to_json(self) -> dict[str, Any]:
         """The JSON document of ``GET /explain`` (shape documented in ``docs/explanations.md``)."""
@@ -197,6 +188,17 @@ class Explanation:
             "cut": self.cut(),
             "sentences": [quote_json(q) for q in self.quotes],
         }
+
+
+def _depth_first(root: Step) -> list[Step]:
+    """Every step of the tree under ``root``, depth first."""
+    found: list[Step] = []
+    pending = [root]
+    while pending:
+        step = pending.pop()
+        found.append(step)
+        pending.extend(reversed(step.premises))
+    return found
 
 
 def explain_path(triple: Triple, derivation: int | None = None) -> str:
@@ -254,7 +256,7 @@ def _step_json(step: Step) -> dict[str, Any]:
     return data
 
 
-def ordered_derivations(derivations: Sequence[_Derivation]) -> list[_Derivation]:
+def ordered_derivations(derivations: Sequence[Derivation]) -> list[Derivation]:
     """Shortest first; ties by rule id, then premises, so the same data explains the same way."""
     return sorted(derivations, key=lambda d: (d.height, d.rule, [" ".join(map(nt, p)) for p in d.premises]))
 
@@ -276,7 +278,7 @@ class _Walk:
             self.evidence_cache[triple] = (tuple(found), max(0, total - len(found)))
         return self.evidence_cache[triple]
 
-    def derivations(self, triple: Triple) -> tuple[list[_Derivation], int]:
+    def derivations(self, triple: Triple) -> tuple[list[Derivation], int]:
         """The shortest ``max_alternatives`` derivations of ``triple`` and how many were left out."""
         limit = self.bounds.max_alternatives
         found = ordered_derivations(self.index.derivations(triple, limit=limit))
@@ -348,12 +350,10 @@ def explain(index: DerivationSource, triple: Triple, *, derivation: int | None =
             raise InputError(f"derivation {derivation} does not exist; this triple has {available} "
                              f"derivation(s) (0 to {max(available - 1, 0)}){beyond}")
     root = walk.step(triple, frozenset(), 0, derivation)
-    result = Explanation(root, walk.nodes, walk.truncated, bounds.max_nodes, bounds.max_depth, bounds=bounds)
     quotes: dict[str, Quote] = {}
-    for step in result.steps():
+    for step in _depth_first(root):
         for item in step.evidence:
             if item.quote is not None:
                 quotes.setdefault(item.quote.iri, item.quote)
     ordered = sorted(quotes.values(), key=lambda q: (q.start if q.start is not None else 1 << 62, q.iri))
-    return Explanation(root, walk.nodes, walk.truncated, bounds.max_nodes, bounds.max_depth, tuple(ordered),
-                       bounds)
+    return Explanation(root, walk.nodes, walk.truncated, tuple(ordered), bounds)

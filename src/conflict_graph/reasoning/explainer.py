@@ -36,14 +36,6 @@ class Explainer:
         self.bounds = bounds
         self._lock = threading.Lock()
 
-    @property
-    def max_nodes(self) -> int:
-        return self.bounds.max_nodes
-
-    @property
-    def max_depth(self) -> int:
-        return self.bounds.max_depth
-
     @classmethod
     def open(cls, artifact: Path, bounds: Bounds = DEFAULT_BOUNDS) -> Explainer:
         """Open the explainer of a build artifact: its ``derivations.sqlite``, read-only.

@@ -121,11 +121,21 @@ def nt(term: Term) -> str:
     return str(term)
 
 
+def _longest_first(prefixes: Mapping[str, str]) -> list[tuple[str, str]]:
+    """``prefixes`` with the longest namespace first, so the most specific one names a term."""
+    return sorted(prefixes.items(), key=lambda item: -len(item[1]))
+
+
+_TERM_PREFIXES_LONGEST_FIRST = _longest_first(TERM_PREFIXES)
+_PLAIN_LOCAL = re.compile(r"[\w.-]*[\w-]|")
+
+
 def short(term: Term, prefixes: Mapping[str, str] = TERM_PREFIXES) -> str:
     """A short readable form: a prefixed name when the local part is plain, else N-Triples."""
     if isinstance(term, ox.NamedNode):
-        for prefix, namespace in sorted(prefixes.items(), key=lambda item: -len(item[1])):
+        ordered = _TERM_PREFIXES_LONGEST_FIRST if prefixes is TERM_PREFIXES else _longest_first(prefixes)
+        for prefix, namespace in ordered:
             local = term.value[len(namespace):]
-            if term.value.startswith(namespace) and re.fullmatch(r"[\w.-]*[\w-]|", local):
+            if term.value.startswith(namespace) and _PLAIN_LOCAL.fullmatch(local):
                 return f"{prefix}:{local}"
     return nt(term)
