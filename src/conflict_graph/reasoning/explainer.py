@@ -35,6 +35,7 @@ class Explainer:
         self.index = index
         self.bounds = bounds
         self._lock = threading.Lock()
+        self._closure_report: ConsistencyReport | None = None
 
     @classmethod
     def open(cls, artifact: Path, bounds: Bounds = DEFAULT_BOUNDS) -> Explainer:
@@ -62,6 +63,14 @@ class Explainer:
         return self.explain(parse_triple(subject, predicate, obj), derivation)
 
     def consistency(self, violations: Sequence[Violation] = ()) -> ConsistencyReport:
-        """Every inconsistency of the build's closure (and the SHACL results given), explained."""
+        """Every inconsistency of the build's closure (and the SHACL results given), explained.
+
+        The report of the closure alone (no SHACL results given, as ``/consistency`` asks) depends
+        only on the build, so it is worked out once and kept: a client asking again costs nothing.
+        """
         with self._lock:
-            return consistency_report(self.index, violations)
+            if violations:
+                return consistency_report(self.index, violations)
+            if self._closure_report is None:
+                self._closure_report = consistency_report(self.index)
+            return self._closure_report
