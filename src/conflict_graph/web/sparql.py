@@ -333,7 +333,7 @@ def _description(params: MultiDict[str, str]) -> Response:
     digest = hashlib.sha256(f"{endpoint}\0{key}\0{service.catalogue.data_version}".encode()).hexdigest()
     etag = f'W/"sd-{digest[:24]}"'
     provenance = service.provenance("owl-rl")
-    if request.if_none_match.contains_weak(etag.removeprefix("W/").strip('"')):
+    if etag_matches(etag):
         response = Response(status=304)
     else:
         content_type = "text/plain; charset=utf-8" if browser else chosen.content_type
