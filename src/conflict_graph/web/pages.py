@@ -30,7 +30,7 @@ from ..linked_data.source_document import read_source
 from ..linked_data.terms import Term, compact, ntriples
 from ..query import service_description
 from ..query.conneg import Format
-from .sparql import engine
+from .sparql import describe_service, engine
 from .ui import CONTENT_SECURITY_POLICY
 
 __all__ = ["bp"]
@@ -227,16 +227,11 @@ def dataset(rest: str) -> Response:
     chosen = addresses.choose_format(request.headers.get("Accept"), address)
     if (unchanged := _unchanged(address, chosen)) is not None:
         return unchanged
-    service = engine()
-    catalogue = service.catalogue
+    catalogue = engine().catalogue
     if address.iri != str(iris.dataset_version(catalogue.data_version)):
         return _not_found(address, chosen)
     if chosen is not None:
-        description = service_description.describe(
-            _absolute("/sparql"), catalogue, service.statistics(), max_rows=service.max_rows,
-            query_timeout=service.query_timeout, max_query_bytes=service.max_query_bytes,
-            service_allowlist=service.service_allowlist, max_response_bytes=service.max_response_bytes)
-        rdf = service_description.serialize(description, chosen.name)
+        rdf = service_description.serialize(describe_service(_absolute("/sparql")), chosen.name)
         return _negotiated(Response(rdf, content_type=chosen.content_type), address, chosen)
     body = render_template("pages/dataset.html", catalogue=catalogue,
                            pages=[graphs.graph_page(catalogue, i) for i in catalogue.iris()])
