@@ -30,7 +30,7 @@ from ..linked_data.source_document import read_source
 from ..linked_data.terms import Term, compact, ntriples
 from ..query import service_description
 from ..query.conneg import Format
-from .sparql import describe_service, engine
+from .sparql import describe_service, engine, etag_matches
 from .ui import CONTENT_SECURITY_POLICY
 
 __all__ = ["bp"]
@@ -113,7 +113,7 @@ def _etag(address: Address, chosen: Format | None) -> str:
 def _unchanged(address: Address, chosen: Format | None) -> Response | None:
     """304 when the client holds the current representation (``If-None-Match``), before any query."""
     tag = _etag(address, chosen)
-    if not request.if_none_match.contains_weak(tag.removeprefix("W/").strip('"')):
+    if not etag_matches(tag):
         return None
     return _negotiated(Response(status=304), address, chosen)
 
