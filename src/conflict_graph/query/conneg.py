@@ -169,7 +169,8 @@ def negotiate(accept: str | None, kind: str, hints: Iterable[str] = ()) -> Forma
     return next(fmt for fmt in formats if best in fmt.media_types())
 
 
-#: ``Accept`` headers longer than this are negotiated afresh each time, never remembered.
+#: An ``Accept`` header, or ``format``/``output``/``results`` values together, longer than this are
+#: negotiated afresh each time, never remembered (so the 256 entries stay small).
 _REMEMBERED_ACCEPT = 512
 
 
@@ -181,9 +182,11 @@ def _negotiate_remembered(accept: str | None, kind: str, hints: tuple[str, ...])
 def negotiate_remembered(accept: str | None, kind: str, hints: Iterable[str] = ()) -> Format:
     """:func:`negotiate`, remembering the answers for the 256 most recent short requests (clients
     send the same few ``Accept`` headers, and parsing one costs more than a small query)."""
-    if accept is not None and len(accept) > _REMEMBERED_ACCEPT:
+    hints = tuple(hints)
+    if ((accept is not None and len(accept) > _REMEMBERED_ACCEPT)
+            or sum(len(hint) for hint in hints) > _REMEMBERED_ACCEPT):
         return negotiate(accept, kind, hints)
-    return _negotiate_remembered(accept, kind, tuple(hints))
+    return _negotiate_remembered(accept, kind, hints)
 
 
 def prefers_json(accept: str | None) -> bool:
