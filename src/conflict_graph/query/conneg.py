@@ -30,8 +30,10 @@ __all__ = [
     "KINDS",
     "best_match",
     "Format",
+    "format_named",
     "formats_for",
     "negotiate",
+    "negotiate_remembered",
     "prefers_json",
 ]
 
@@ -103,6 +105,14 @@ def formats_for(kind: str) -> tuple[Format, ...]:
     if kind not in KINDS:
         raise ValueError(f"unknown kind {kind!r}")
     return tuple(f for f in FORMATS if f.kind == kind)
+
+
+_BY_NAME = {fmt.name: fmt for fmt in FORMATS}
+
+
+def format_named(name: str) -> Format:
+    """The format whose short name is ``name`` (``KeyError`` if none)."""
+    return _BY_NAME[name]
 
 
 def _by_hint(hint: str, formats: Sequence[Format]) -> Format | None:
