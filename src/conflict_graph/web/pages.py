@@ -134,6 +134,11 @@ def _negotiated(response: Response, address: Address, chosen: Format | None) -> 
     return response
 
 
+def _rdf(body: bytes, address: Address, chosen: Format) -> Response:
+    """A negotiated RDF representation (``chosen``) of the page at ``address``."""
+    return _negotiated(Response(body, content_type=chosen.content_type), address, chosen)
+
+
 def _not_found(address: Address, chosen: Format | None) -> Response:
     """A 404 that helps: HTML with hints and links for a browser, one line for a machine."""
     if chosen is not None:
@@ -171,7 +176,7 @@ def resource(rest: str) -> Response:
         if not reader.ask(f"ASK {{ {{ <{address.iri}> ?p ?o }} UNION {{ ?s ?p <{address.iri}> }} }}"):
             return _not_found(address, chosen)
         answer = reader.describe(address.iri, chosen)
-        return _negotiated(Response(answer.body, content_type=chosen.content_type), address, chosen)
+        return _rdf(answer.body, address, chosen)
     anchor = addresses.quote_anchor(address.path)
     if anchor is not None:
         moved = Response(status=303)
@@ -212,7 +217,7 @@ def graph(rest: str) -> Response:
         return _not_found(address, chosen)
     if chosen is not None:
         rdf = service_description.serialize(graphs.graph_rdf(page, _absolute("/sparql")), chosen.name)
-        return _negotiated(Response(rdf, content_type=chosen.content_type), address, chosen)
+        return _rdf(rdf, address, chosen)
     sample = f"SELECT ?s ?p ?o WHERE {{ GRAPH <{page.iri}> {{ ?s ?p ?o }} }} LIMIT 100"
     if page.members:
         sample = f"SELECT ?s ?p ?o FROM <{page.iri}> WHERE {{ ?s ?p ?o }} LIMIT 100"
@@ -232,7 +237,7 @@ def dataset(rest: str) -> Response:
         return _not_found(address, chosen)
     if chosen is not None:
         rdf = service_description.serialize(describe_service(_absolute("/sparql")), chosen.name)
-        return _negotiated(Response(rdf, content_type=chosen.content_type), address, chosen)
+        return _rdf(rdf, address, chosen)
     body = render_template("pages/dataset.html", catalogue=catalogue,
                            pages=[graphs.graph_page(catalogue, i) for i in catalogue.iris()])
     return _negotiated(_html(body), address, None)
