@@ -27,7 +27,7 @@ from ..linked_data import overview as overviews
 from ..linked_data.addresses import RDF_FORMATS, Address
 from ..linked_data.reader import Reader
 from ..linked_data.source_document import read_source
-from ..linked_data.terms import Term, compact, ntriples
+from ..linked_data.terms import compact, ntriples
 from ..query import service_description
 from ..query.conneg import Format
 from .sparql import describe_service, engine, etag_matches
@@ -80,11 +80,6 @@ def evidence_link(evidence: describing.Evidence) -> str:
     """The sentence on its source page (``/id/source/<slug>#s06``)."""
     page = href(evidence.document) if evidence.document else href(evidence.quote)
     return f"{page}#{evidence.anchor}" if evidence.document else page
-
-
-@bp.app_template_global()
-def term_href(term: Term) -> str | None:
-    return href(term.value) if term.is_iri else None
 
 
 bp.add_app_template_filter(compact, "compact")
