@@ -53,18 +53,21 @@ class Setting:
         default: the value used when nothing else is given (a callable is called lazily).
         parse: turns the environment variable's text into a value; raises ``ValueError`` if bad.
         help: one line for ``--help`` and the README.
-        flag: the command-line flag that sets it, if any.
     """
 
     name: str
     default: Any
     parse: Callable[[str], Any]
     help: str
-    flag: str | None = None
 
     @property
     def env(self) -> str:
         return ENV_PREFIX + self.name.upper()
+
+    @property
+    def flag(self) -> str:
+        """The command-line flag that sets it: ``--`` + the name with dashes."""
+        return "--" + self.name.replace("_", "-")
 
     def default_value(self) -> Any:
         return self.default() if callable(self.default) else self.default
@@ -136,100 +139,89 @@ def _paths(text: str) -> tuple[str, ...]:
 
 SETTINGS: tuple[Setting, ...] = (
     Setting("cache_dir", _default_cache_dir, str,
-            "Folder for the cached OWL 2 RL closure (keyed by a hash of its inputs).", "--cache-dir"),
+            "Folder for the cached OWL 2 RL closure (keyed by a hash of its inputs)."),
     Setting("reasoner", "native", _choice("native", "owlrl"),
             "OWL 2 RL reasoner whose closure is published: native (fast, with derivations) or "
-            "owlrl (the reference); part of the cache key.", "--reasoner"),
+            "owlrl (the reference); part of the cache key."),
     # serve: the SPARQL endpoint (docs/endpoint.md)
     Setting("host", "127.0.0.1", str,
-            "Interface the server listens on (0.0.0.0 for every interface).", "--host"),
-    Setting("port", 8000, _port, "TCP port of the server (0 picks a free port).", "--port"),
+            "Interface the server listens on (0.0.0.0 for every interface)."),
+    Setting("port", 8000, _port, "TCP port of the server (0 picks a free port)."),
     Setting("data", (), _paths,
-            "Extra RDF files or folders to serve (flag repeatable; variable separated by os.pathsep).",
-            "--data"),
+            "Extra RDF files or folders to serve (flag repeatable; variable separated by os.pathsep)."),
     Setting("no_default_data", False, _bool,
-            "Serve only the --data files, without the project's own ontology and data.",
-            "--no-default-data"),
+            "Serve only the --data files, without the project's own ontology and data."),
     Setting("workers", _cores, _positive(int),
             "Query worker processes (default: the CPU cores this process may use); they share the "
-            "on-disk store, and each runs one query at a time.", "--workers"),
+            "on-disk store, and each runs one query at a time."),
     Setting("threads", 64, _positive(int),
-            "HTTP threads of the WSGI server (waitress); a query holds one while it waits and runs.",
-            "--threads"),
+            "HTTP threads of the WSGI server (waitress); a query holds one while it waits and runs."),
     Setting("query_timeout", 10.0, _positive(float),
-            "Seconds a query may take, waiting for a free worker included; then it is stopped (503).",
-            "--query-timeout"),
+            "Seconds a query may take, waiting for a free worker included; then it is stopped (503)."),
     Setting("max_query_bytes", 65_536, _positive(int),
-            "Largest query accepted, in UTF-8 bytes (413 beyond).", "--max-query-bytes"),
+            "Largest query accepted, in UTF-8 bytes (413 beyond)."),
     Setting("max_rows", 10_000, _count,
             "Row cap: solutions (or triples) per response; 0 for none. A cut result says so in "
-            "the Conflict-Graph-Truncated header.", "--max-rows"),
+            "the Conflict-Graph-Truncated header."),
     Setting("max_response_bytes", 64 * 1024 * 1024, _positive(int),
             "Byte cap per response: a longer result is cut at a row boundary (header "
-            "Conflict-Graph-Truncated).", "--max-response-bytes"),
+            "Conflict-Graph-Truncated)."),
     Setting("max_waiting", None, _count,
             "Queries that may wait for a busy worker (default: 16 per worker, at most --threads "
-            "minus twice --workers minus 2); one more gets 503 at once.", "--max-waiting"),
+            "minus twice --workers minus 2); one more gets 503 at once."),
     Setting("max_client_queries", 5, _positive(int),
-            "Queries one client address may have running or waiting at once; one more gets 429.",
-            "--max-client-queries"),
+            "Queries one client address may have running or waiting at once; one more gets 429."),
     Setting("max_client_workers", None, _positive(int),
             "Query workers one client address may use at once (default: --workers minus 1, at "
-            "least 1); its other queries wait their fair turn.", "--max-client-workers"),
+            "least 1); its other queries wait their fair turn."),
     Setting("fair_share_seconds", 1.0, _seconds,
             "Recent worker time above which a client is heavy: it cannot take the last worker, and "
             "when a worker runs a query longer than this that cannot move aside while a lighter "
-            "client waits, the heaviest client's query is stopped (503); 0 turns this off.", "--fair-share-seconds"),
+            "client waits, the heaviest client's query is stopped (503); 0 turns this off."),
     Setting("worker_memory_mb", 1024, _count,
             "Memory (address space, MB) a query worker may add to its size after opening the "
-            "dataset; a query needing more gets 503 and the worker is replaced; 0 for no limit.",
-            "--worker-memory-mb"),
+            "dataset; a query needing more gets 503 and the worker is replaced; 0 for no limit."),
     Setting("answer_cache_mb", 0, _count,
             "Memory (MB) for answers kept and reused while the server runs (the dataset changes "
             "only with a new build); queries using RAND, NOW, UUID, STRUUID or BNODE are always "
-            "evaluated; 0 evaluates every query.", "--answer-cache-mb"),
+            "evaluated; 0 evaluates every query."),
     Setting("connection_limit", 1000, _positive(int),
             "Open HTTP connections the server accepts in all; beyond it, new ones wait in the "
-            "listen backlog.", "--connection-limit"),
+            "listen backlog."),
     Setting("max_client_connections", 64, _positive(int),
             "Open HTTP connections one client address may have; one more is answered 429 and "
-            "closed.", "--max-client-connections"),
+            "closed."),
     Setting("channel_timeout", 30, _positive(int),
-            "Seconds an idle connection (no request in progress) stays open.", "--channel-timeout"),
+            "Seconds an idle connection (no request in progress) stays open."),
     Setting("request_read_timeout", 30, _positive(int),
             "Seconds a client may take to send one request's headers and body (slow clients are "
-            "disconnected).", "--request-read-timeout"),
+            "disconnected)."),
     Setting("cleanup_interval", 2, _positive(int),
-            "Seconds between two checks for idle and slow connections.", "--cleanup-interval"),
+            "Seconds between two checks for idle and slow connections."),
     Setting("drain_timeout", 10.0, _seconds,
             "On SIGTERM: seconds to finish the requests in progress (new connections are refused) "
-            "before the server exits.", "--drain-timeout"),
+            "before the server exits."),
     Setting("service_allowlist", (), _list,
             "Comma-separated SERVICE endpoints a query may call (an entry ending in / # or ? "
-            "allows every IRI under it); empty: SERVICE is refused.", "--service-allowlist"),
+            "allows every IRI under it); empty: SERVICE is refused."),
     Setting("allow_inconsistent", False, _bool,
             "Serve data whose OWL 2 RL closure is inconsistent (shown at /consistency) instead of "
-            "refusing to start.", "--allow-inconsistent"),
+            "refusing to start."),
     Setting("explain_max_nodes", 500, _positive(int),
-            "Largest explanation tree /explain builds (premises beyond it are marked cut).",
-            "--explain-max-nodes"),
+            "Largest explanation tree /explain builds (premises beyond it are marked cut)."),
     Setting("explain_max_alternatives", 20, _positive(int),
-            "Derivations /explain reads per triple, shortest first (it says how many more there are).",
-            "--explain-max-alternatives"),
+            "Derivations /explain reads per triple, shortest first (it says how many more there are)."),
     Setting("explain_max_evidence", 20, _positive(int),
-            "Pieces of evidence /explain shows per asserted triple (it says how many more there are).",
-            "--explain-max-evidence"),
+            "Pieces of evidence /explain shows per asserted triple (it says how many more there are)."),
     Setting("cors_origins", ("*",), _list,
             "Comma-separated origins allowed to call the endpoint from a browser (* for any; "
-            "empty to send no CORS headers).", "--cors-origins"),
+            "empty to send no CORS headers)."),
     # serve: linked-data pages (docs/linked-data.md)
     Setting("public_base_url", "", _base_url,
             "Public address of this deployment (https://example.org/), where the w3id.org IRIs "
-            "redirect; used in Link headers. Empty: the address each request came to.",
-            "--public-base-url"),
+            "redirect; used in Link headers. Empty: the address each request came to."),
     Setting("page_max_triples", 500, _positive(int),
-            "Triples shown per direction on a resource page (more via a SPARQL link).",
-            "--page-max-triples"),
+            "Triples shown per direction on a resource page (more via a SPARQL link)."),
 )
 
 
@@ -240,8 +232,7 @@ def _check(setting: Setting, value: Any) -> Any:
     try:
         return setting.parse(repr(value))
     except ValueError as exc:
-        where = setting.flag or setting.env
-        raise SettingError(f"{where}: {exc}") from exc
+        raise SettingError(f"{setting.flag}: {exc}") from exc
 
 
 def resolve(overrides: Mapping[str, Any] | None = None,

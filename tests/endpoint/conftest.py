@@ -8,6 +8,9 @@ from pathlib import Path
 import pytest
 from live_server import DATA, LiveServer, start_server, stop_server
 
+from conflict_graph import settings
+from conflict_graph.query.engine import QueryService
+
 
 @pytest.fixture(scope="session")
 def fixture_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
@@ -24,3 +27,13 @@ def embedded_server(real_cache_dir: Path) -> Iterator[LiveServer]:
     server = start_server([], real_cache_dir)
     yield server
     stop_server(server.process)
+
+
+@pytest.fixture(scope="module")
+def engine(tmp_path_factory: pytest.TempPathFactory) -> Iterator[QueryService]:
+    """An in-process query engine (one worker) over the test ontology and facts, one per module."""
+    values = settings.resolve({"data": (str(DATA),), "no_default_data": True, "workers": 1,
+                               "cache_dir": str(tmp_path_factory.mktemp("engine-cache"))}, environ={})
+    service = QueryService.from_settings(values)
+    yield service
+    service.close()

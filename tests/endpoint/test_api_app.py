@@ -3,14 +3,11 @@ integer and string parameters end to end, ASK and CONSTRUCT named queries, and t
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from flask.testing import FlaskClient
-from live_server import DATA
 
-from conflict_graph import settings
 from conflict_graph.query.engine import QueryService
 from conflict_graph.web import create_app
 
@@ -22,22 +19,6 @@ QUERIES = {
     "anything": "# title: Is there a triple?\nASK { ?s ?p ?o }\n",
     "graph": "# title: One triple\nCONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o } LIMIT 1\n",
 }
-
-
-@pytest.fixture(scope="module")
-def engine(tmp_path_factory: pytest.TempPathFactory) -> Iterator[QueryService]:
-    values = settings.resolve(
-        {
-            "data": (str(DATA),),
-            "no_default_data": True,
-            "workers": 1,
-            "cache_dir": str(tmp_path_factory.mktemp("api-app-cache")),
-        },
-        environ={},
-    )
-    service = QueryService.from_settings(values)
-    yield service
-    service.close()
 
 
 @pytest.fixture(scope="module")

@@ -2,30 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from flask.testing import FlaskClient
-from live_server import DATA
 
-from conflict_graph import errors, settings
+from conflict_graph import errors
 from conflict_graph.query.admission import ServerBusy, TooManyQueries
 from conflict_graph.query.engine import QueryService
 from conflict_graph.query.service_check import ServiceFailed
 from conflict_graph.web import create_app
 from conflict_graph.web.errors import PreconditionFailed, ProtocolError, UnsupportedMediaType, status_for
 from conflict_graph.query.workers import WorkerLost
-
-
-@pytest.fixture(scope="module")
-def engine(tmp_path_factory: pytest.TempPathFactory) -> Iterator[QueryService]:
-    values = settings.resolve({"data": (str(DATA),), "no_default_data": True, "workers": 1,
-                               "cache_dir": str(tmp_path_factory.mktemp("app-cache"))}, environ={})
-    service = QueryService.from_settings(values)
-    yield service
-    service.close()
 
 
 @pytest.fixture

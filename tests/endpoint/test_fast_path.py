@@ -8,13 +8,12 @@ requests it answered and which it handed to Flask.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from urllib.parse import quote, urlencode
 
 import pytest
-from live_server import DATA, EX, LiveServer
+from live_server import EX, LiveServer
 
-from conflict_graph import settings
 from conflict_graph.query.engine import QueryService
 from conflict_graph.web import create_app
 
@@ -75,15 +74,6 @@ def test_the_etag_of_the_lean_path_revalidates_on_flask(fixture_server: LiveServ
     again = fixture_server.get(path, {"If-None-Match": first.headers["ETag"]})
     assert again.status == 304
     assert again.headers["Link"] == first.headers["Link"]
-
-
-@pytest.fixture(scope="module")
-def engine(tmp_path_factory: pytest.TempPathFactory) -> Iterator[QueryService]:
-    values = settings.resolve({"data": (str(DATA),), "no_default_data": True, "workers": 1,
-                               "cache_dir": str(tmp_path_factory.mktemp("fast-cache"))}, environ={})
-    service = QueryService.from_settings(values)
-    yield service
-    service.close()
 
 
 def test_only_plain_queries_take_the_lean_path(engine: QueryService) -> None:

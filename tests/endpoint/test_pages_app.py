@@ -7,21 +7,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from live_server import DATA
 
 from conflict_graph import settings
 from conflict_graph.errors import SettingError
 from conflict_graph.query.engine import QueryService
 from conflict_graph.web import create_app
-
-
-@pytest.fixture(scope="module")
-def engine(tmp_path_factory: pytest.TempPathFactory) -> Iterator[QueryService]:
-    values = settings.resolve({"data": (str(DATA),), "no_default_data": True, "workers": 1,
-                               "cache_dir": str(tmp_path_factory.mktemp("pages-cache"))}, environ={})
-    service = QueryService.from_settings(values)
-    yield service
-    service.close()
 
 
 def test_links_use_the_public_base_url(engine: QueryService) -> None:

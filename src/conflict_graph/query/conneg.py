@@ -30,8 +30,10 @@ __all__ = [
     "KINDS",
     "best_match",
     "Format",
+    "format_named",
     "formats_for",
     "negotiate",
+    "negotiate_remembered",
     "prefers_json",
 ]
 
@@ -105,6 +107,14 @@ def formats_for(kind: str) -> tuple[Format, ...]:
     return tuple(f for f in FORMATS if f.kind == kind)
 
 
+_BY_NAME = {fmt.name: fmt for fmt in FORMATS}
+
+
+def format_named(name: str) -> Format:
+    """The format whose short name is ``name`` (``KeyError`` if none)."""
+    return _BY_NAME[name]
+
+
 def _by_hint(hint: str, formats: Sequence[Format]) -> Format | None:
     """The format a parameter value names: a short name, a media type, or a comma-separated list
     of media types (SPARQLWrapper sends ``application/ld+json,application/x-json+ld``)."""
@@ -169,7 +179,8 @@ def negotiate(accept: str | None, kind: str, hints: Iterable[str] = ()) -> Forma
     return next(fmt for fmt in formats if best in fmt.media_types())
 
 
-#: ``Accept`` headers longer than this are negotiated afresh each time, never remembered.
+#: An ``Accept`` header, or ``format``/``output``/``results`` values together, longer than this are
+#: negotiated afresh each time, never remembered (so the 256 entries stay small).
 _REMEMBERED_ACCEPT = 512
 
 
@@ -181,9 +192,11 @@ def _negotiate_remembered(accept: str | None, kind: str, hints: tuple[str, ...])
 def negotiate_remembered(accept: str | None, kind: str, hints: Iterable[str] = ()) -> Format:
     """:func:`negotiate`, remembering the answers for the 256 most recent short requests (clients
     send the same few ``Accept`` headers, and parsing one costs more than a small query)."""
-    if accept is not None and len(accept) > _REMEMBERED_ACCEPT:
+    hints = tuple(hints)
+    if ((accept is not None and len(accept) > _REMEMBERED_ACCEPT)
+            or sum(len(hint) for hint in hints) > _REMEMBERED_ACCEPT):
         return negotiate(accept, kind, hints)
-    return _negotiate_remembered(accept, kind, tuple(hints))
+    return _negotiate_remembered(accept, kind, hints)
 
 
 def prefers_json(accept: str | None) -> bool:

@@ -289,7 +289,7 @@ class QueryService:
         outcome: Outcome = self._run(prepared, prepared.job)
         chosen = prepared.format
         if outcome.format_name != chosen.name:
-            chosen = next(f for f in conneg.FORMATS if f.name == outcome.format_name)
+            chosen = conneg.format_named(outcome.format_name)
         answer = QueryResponse(outcome.body, chosen, prepared.etag, prepared.provenance, outcome.rows,
                                outcome.truncated_by, self.max_rows, self.max_response_bytes)
         if reusable:

@@ -37,7 +37,6 @@ _BY_NAME = {setting.name: setting for setting in SETTINGS}
 
 
 def _option(setting: Setting) -> Any:
-    assert setting.flag is not None, f"setting {setting.name} has no flag"
     default = setting.default_value()
     shown = "derived from --workers" if default is None else repr(default)
     help_text = f"{setting.help} [env {setting.env}; default {shown}]"

@@ -64,9 +64,9 @@ from ..query.conneg import prefers_json
 from ..query.service_check import ServiceFailed
 from ..query.workers import WorkerLost
 
-__all__ = ["MAX_HEADER_FIELD_BYTES", "STATUS", "TITLES", "PreconditionFailed", "ProtocolError", "UnsupportedMediaType",
-           "check_headers", "error_body", "error_response", "headers_readable",
-           "init_app", "status_for"]
+__all__ = ["MAX_HEADER_FIELD_BYTES", "STATUS", "TITLES", "UNEXPECTED", "PreconditionFailed", "ProtocolError",
+           "UnsupportedMediaType", "check_headers", "domain_error_answer", "error_body", "error_response",
+           "headers_readable", "init_app", "status_for"]
 
 
 class ProtocolError(QueryError):
@@ -153,6 +153,19 @@ def error_body(status: int, message: str, accept: str | None, title: str | None 
     return f"{status} {title}: {message}\n", "text/plain; charset=utf-8"
 
 
+#: The message of a 500: the error itself is logged, never shown.
+UNEXPECTED = "the server failed to answer this request; the error is logged"
+
+
+def domain_error_answer(error: ConflictGraphError) -> tuple[int, str, list[tuple[str, str]]]:
+    """The status, message and extra headers (``Retry-After``) a domain error is answered with."""
+    status = status_for(error)
+    if status == 500:
+        return 500, UNEXPECTED, []
+    retry_after = getattr(error, "retry_after", None)
+    return status, str(error), [] if retry_after is None else [("Retry-After", str(retry_after))]
+
+
 def error_response(status: int, message: str, title: str | None = None) -> Response:
     """A short error body naming the problem, as JSON or plain text by ``Accept``."""
     body, content_type = error_body(status, message, request.headers.get("Accept"), title)
@@ -162,14 +175,11 @@ def error_response(status: int, message: str, title: str | None = None) -> Respo
 
 
 def _domain_error(error: ConflictGraphError) -> Response:
-    status = status_for(error)
+    status, message, headers = domain_error_answer(error)
     if status == 500:
         current_app.logger.error("unexpected domain error", exc_info=error)
-        return error_response(500, "the server failed to answer this request; the error is logged")
-    response = error_response(status, str(error))
-    retry_after = getattr(error, "retry_after", None)
-    if retry_after is not None:
-        response.headers["Retry-After"] = str(retry_after)
+    response = error_response(status, message)
+    response.headers.extend(headers)
     return response
 
 
@@ -189,7 +199,7 @@ def _http_error(error: HTTPException) -> Response:
 
 def _unexpected(error: Exception) -> Response:
     current_app.logger.exception("unexpected error answering %s %s", request.method, request.path)
-    return error_response(500, "the server failed to answer this request; the error is logged")
+    return error_response(500, UNEXPECTED)
 
 
 def init_app(app: Flask) -> None:

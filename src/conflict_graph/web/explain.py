@@ -154,8 +154,7 @@ def explain_view() -> Response:
     if fmt == "html":
         return _headers(Response(_html(explanation), mimetype="text/html"))
     written = write_triples(explanation_rdf(explanation), fmt, RDF_PREFIXES)
-    media = next(f.content_type for f in conneg.formats_for("rdf") if f.name == fmt)
-    return _headers(Response(written.body, content_type=media))
+    return _headers(Response(written.body, content_type=conneg.format_named(fmt).content_type))
 
 
 def _html(explanation: Explanation) -> str:

@@ -81,14 +81,13 @@ class SparqlFastPath:
                 environ["wsgi.input"], environ["CONTENT_LENGTH"] = io.BytesIO(body), str(len(body))
             return self.app(environ, start_response)
         except ConflictGraphError as exc:
-            status = errors.status_for(exc)
+            status, message, extra = errors.domain_error_answer(exc)
             if status == 500:
                 log.error("unexpected domain error", exc_info=exc)
-                return _error(start_response, 500, accept)
-            return _error(start_response, status, accept, str(exc), getattr(exc, "retry_after", None))
+            return _error(start_response, status, accept, message, extra)
         except Exception:  # a bug: logged, and answered as Flask would
             log.exception("unexpected error answering %s %s", method, environ.get("PATH_INFO"))
-            return _error(start_response, 500, accept)
+            return _error(start_response, 500, accept, errors.UNEXPECTED)
         self.answered += 1
         headers = [("Content-Type", answer.format.content_type), ("Content-Length", str(len(answer.body))),
                    *sparql.result_headers(answer, endpoint)]
@@ -128,14 +127,12 @@ def _incoming(environ: dict[str, Any], method: str, max_query_bytes: int) -> spa
     return sparql.Incoming(method, query_string, mimetype.lower(), charset, length, io.BytesIO(body))
 
 
-def _error(start_response: StartResponse, status: int, accept: str | None,
-           message: str = "the server failed to answer this request; the error is logged",
-           retry_after: int | None = None) -> Iterable[bytes]:
+def _error(start_response: StartResponse, status: int, accept: str | None, message: str,
+           extra: list[tuple[str, str]] | None = None) -> Iterable[bytes]:
     """The error response :func:`conflict_graph.web.errors.error_response` would give."""
     body, content_type = errors.error_body(status, message, accept)
     data = body.encode("utf-8")
-    headers = [("Content-Type", content_type), ("Content-Length", str(len(data))), ("Cache-Control", "no-store")]
-    if retry_after is not None:
-        headers.append(("Retry-After", str(retry_after)))
+    headers = [("Content-Type", content_type), ("Content-Length", str(len(data))),
+               ("Cache-Control", "no-store"), *(extra or ())]
     start_response(f"{status} {HTTP_STATUS_CODES.get(status, 'Error').upper()}", headers)
     return [data]

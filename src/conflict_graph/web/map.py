@@ -22,7 +22,7 @@ from ..api import geojson, timeline
 from ..api.sparql_rows import SelectRunner, service_runner
 from ..errors import InputError
 from .errors import error_response
-from .sparql import engine
+from .sparql import engine, etag_matches
 from .ui import CONTENT_SECURITY_POLICY
 
 __all__ = ["GEOJSON_MEDIA_TYPE", "bp"]
@@ -62,7 +62,7 @@ def places_geojson() -> Response:
     except InputError as exc:
         return error_response(400, f"parameter date: {exc}")
     etag = _etag("places", raw or "all")
-    if request.if_none_match.contains_weak(etag.removeprefix("W/").strip('"')):
+    if etag_matches(etag):
         return _cited(Response(status=304), etag)
     body = json.dumps(geojson.places(_select(), day), ensure_ascii=False, indent=1)
     return _cited(Response(body + "\n", content_type=f"{GEOJSON_MEDIA_TYPE}; charset=utf-8"), etag)

@@ -27,10 +27,10 @@ from ..linked_data import overview as overviews
 from ..linked_data.addresses import RDF_FORMATS, Address
 from ..linked_data.reader import Reader
 from ..linked_data.source_document import read_source
-from ..linked_data.terms import Term, compact, ntriples
+from ..linked_data.terms import compact, ntriples
 from ..query import service_description
 from ..query.conneg import Format
-from .sparql import engine
+from .sparql import describe_service, engine, etag_matches
 from .ui import CONTENT_SECURITY_POLICY
 
 __all__ = ["bp"]
@@ -82,11 +82,6 @@ def evidence_link(evidence: describing.Evidence) -> str:
     return f"{page}#{evidence.anchor}" if evidence.document else page
 
 
-@bp.app_template_global()
-def term_href(term: Term) -> str | None:
-    return href(term.value) if term.is_iri else None
-
-
 bp.add_app_template_filter(compact, "compact")
 bp.add_app_template_global(href, "href")
 bp.add_app_template_global(explain_link, "explain_link")
@@ -113,7 +108,7 @@ def _etag(address: Address, chosen: Format | None) -> str:
 def _unchanged(address: Address, chosen: Format | None) -> Response | None:
     """304 when the client holds the current representation (``If-None-Match``), before any query."""
     tag = _etag(address, chosen)
-    if not request.if_none_match.contains_weak(tag.removeprefix("W/").strip('"')):
+    if not etag_matches(tag):
         return None
     return _negotiated(Response(status=304), address, chosen)
 
@@ -132,6 +127,11 @@ def _negotiated(response: Response, address: Address, chosen: Format | None) -> 
     if chosen is not None and address.format is None:
         response.headers["Content-Location"] = request.script_root + address.suffixed(chosen)
     return response
+
+
+def _rdf(body: bytes, address: Address, chosen: Format) -> Response:
+    """A negotiated RDF representation (``chosen``) of the page at ``address``."""
+    return _negotiated(Response(body, content_type=chosen.content_type), address, chosen)
 
 
 def _not_found(address: Address, chosen: Format | None) -> Response:
@@ -171,7 +171,7 @@ def resource(rest: str) -> Response:
         if not reader.ask(f"ASK {{ {{ <{address.iri}> ?p ?o }} UNION {{ ?s ?p <{address.iri}> }} }}"):
             return _not_found(address, chosen)
         answer = reader.describe(address.iri, chosen)
-        return _negotiated(Response(answer.body, content_type=chosen.content_type), address, chosen)
+        return _rdf(answer.body, address, chosen)
     anchor = addresses.quote_anchor(address.path)
     if anchor is not None:
         moved = Response(status=303)
@@ -212,7 +212,7 @@ def graph(rest: str) -> Response:
         return _not_found(address, chosen)
     if chosen is not None:
         rdf = service_description.serialize(graphs.graph_rdf(page, _absolute("/sparql")), chosen.name)
-        return _negotiated(Response(rdf, content_type=chosen.content_type), address, chosen)
+        return _rdf(rdf, address, chosen)
     sample = f"SELECT ?s ?p ?o WHERE {{ GRAPH <{page.iri}> {{ ?s ?p ?o }} }} LIMIT 100"
     if page.members:
         sample = f"SELECT ?s ?p ?o FROM <{page.iri}> WHERE {{ ?s ?p ?o }} LIMIT 100"
@@ -227,17 +227,12 @@ def dataset(rest: str) -> Response:
     chosen = addresses.choose_format(request.headers.get("Accept"), address)
     if (unchanged := _unchanged(address, chosen)) is not None:
         return unchanged
-    service = engine()
-    catalogue = service.catalogue
+    catalogue = engine().catalogue
     if address.iri != str(iris.dataset_version(catalogue.data_version)):
         return _not_found(address, chosen)
     if chosen is not None:
-        description = service_description.describe(
-            _absolute("/sparql"), catalogue, service.statistics(), max_rows=service.max_rows,
-            query_timeout=service.query_timeout, max_query_bytes=service.max_query_bytes,
-            service_allowlist=service.service_allowlist, max_response_bytes=service.max_response_bytes)
-        rdf = service_description.serialize(description, chosen.name)
-        return _negotiated(Response(rdf, content_type=chosen.content_type), address, chosen)
+        rdf = service_description.serialize(describe_service(_absolute("/sparql")), chosen.name)
+        return _rdf(rdf, address, chosen)
     body = render_template("pages/dataset.html", catalogue=catalogue,
                            pages=[graphs.graph_page(catalogue, i) for i in catalogue.iris()])
     return _negotiated(_html(body), address, None)

@@ -31,6 +31,7 @@ from typing import IO
 from urllib.parse import parse_qsl
 
 from flask import Blueprint, Response, current_app, request
+from rdflib import Graph
 from werkzeug.datastructures import MultiDict
 
 from .. import iris
@@ -40,8 +41,8 @@ from ..query.engine import PreparedQuery, QueryService
 from ..query.query_types import Provenance, QueryRequest, QueryResponse, entailment_of
 from .errors import PreconditionFailed, ProtocolError, UnsupportedMediaType
 
-__all__ = ["Incoming", "bp", "engine", "etag_matches", "max_body_bytes", "not_modified_response", "query_request",
-           "read_query", "result_headers", "result_response"]
+__all__ = ["Incoming", "bp", "describe_service", "engine", "etag_matches", "max_body_bytes",
+           "not_modified_response", "query_request", "read_query", "result_headers", "result_response"]
 
 bp = Blueprint("sparql", __name__)
 
@@ -308,6 +309,15 @@ def _wants_html(accept: str | None) -> bool:
     return conneg.best_match(accept, offers) == "text/html"
 
 
+def describe_service(endpoint: str) -> Graph:
+    """The application's service description at ``endpoint``, with its dataset, statistics and caps."""
+    service = engine()
+    return service_description.describe(
+        endpoint, service.catalogue, service.statistics(), max_rows=service.max_rows,
+        query_timeout=service.query_timeout, max_query_bytes=service.max_query_bytes,
+        service_allowlist=service.service_allowlist, max_response_bytes=service.max_response_bytes)
+
+
 def _description(params: MultiDict[str, str]) -> Response:
     """The service description, as Turtle, JSON-LD, RDF/XML... by ``Accept``.
 
@@ -324,16 +334,12 @@ def _description(params: MultiDict[str, str]) -> Response:
     # byte replacement, never a new description (check_headers has checked the Host).
     cache: dict[str, bytes] = current_app.extensions.setdefault("conflict_graph.description", {})
     if key not in cache:
-        graph = service_description.describe(
-            _ENDPOINT_PLACEHOLDER, service.catalogue, service.statistics(), max_rows=service.max_rows,
-            query_timeout=service.query_timeout, max_query_bytes=service.max_query_bytes,
-            service_allowlist=service.service_allowlist, max_response_bytes=service.max_response_bytes)
-        cache[key] = service_description.serialize(graph, chosen.name)
+        cache[key] = service_description.serialize(describe_service(_ENDPOINT_PLACEHOLDER), chosen.name)
     body = cache[key].replace(_ENDPOINT_PLACEHOLDER.encode(), endpoint.encode())
     digest = hashlib.sha256(f"{endpoint}\0{key}\0{service.catalogue.data_version}".encode()).hexdigest()
     etag = f'W/"sd-{digest[:24]}"'
     provenance = service.provenance("owl-rl")
-    if request.if_none_match.contains_weak(etag.removeprefix("W/").strip('"')):
+    if etag_matches(etag):
         response = Response(status=304)
     else:
         content_type = "text/plain; charset=utf-8" if browser else chosen.content_type
