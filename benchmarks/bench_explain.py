@@ -141,16 +141,13 @@ def _timed_get(connection: http.client.HTTPConnection, path: str, accept: str) -
 
 def measure_http(size: int, sample: int, repeats: int, work: Path, *, force: bool = False) -> dict[str, Any]:
     """Build (or reuse) ``size`` generated triples, serve them, and time ``/explain`` over HTTP."""
-    from bench_systems import BIN, free_port, rss_bytes, spawn, stop  # this folder, run as a script
+    from bench_systems import rss_bytes, spawn_ours, stop  # this folder, run as a script
 
     data, built, seconds = prepare(size, work, force=force)
     _serve_from_cache(built.artifact)
     chosen = _sample(built.artifact, sample)
-    port = free_port()
-    server = spawn("conflict-graph", [str(BIN / "conflict-graph"), "serve", "--host", "127.0.0.1",
-                                      "--port", str(port), "--workers", "1", "--cache-dir",
-                                      str(work / "cache"), "--data", str(data)],
-                   f"http://127.0.0.1:{port}/sparql", work / f"serve-{size}.log", timeout=3600)
+    server = spawn_ours(["--workers", "1", "--cache-dir", str(work / "cache"), "--data", str(data)],
+                        work / f"serve-{size}.log", timeout=3600)
     try:
         parts = urlsplit(server.url)
         connection = http.client.HTTPConnection(parts.hostname or "127.0.0.1", parts.port, timeout=120)

@@ -29,7 +29,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import pyoxigraph as ox  # noqa: E402
-from bench_systems import BIN, Client, Server, disk_bytes, free_port, rss_bytes, spawn, stop  # noqa: E402
+from bench_systems import (  # noqa: E402
+    BIN, Client, Server, disk_bytes, free_port, rss_bytes, spawn, spawn_ours, stop)
 
 from conflict_graph.query import store  # noqa: E402
 
@@ -82,10 +83,7 @@ def start_oxigraph(name: str, data: Path, work: Path) -> Server:
 
 
 def start_ours(cache_dir: Path, artifact: Path, work: Path, serve_args: list[str]) -> Server:
-    port = free_port()
-    server = spawn("conflict-graph", [str(BIN / "conflict-graph"), "serve", "--host", "127.0.0.1", "--port",
-                                      str(port), "--cache-dir", str(cache_dir), *serve_args],
-                   f"http://127.0.0.1:{port}/sparql", work / "ours.log")
+    server = spawn_ours(["--cache-dir", str(cache_dir), *serve_args], work / "ours.log")
     server.disk = artifact / store.STORE_DIR
     return server
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import http.client
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -106,6 +107,29 @@ def spawn(name: str, cmd: list[str], url: str, log: Path, timeout: float = 900) 
     return _wait(Server(name, process, url), started + timeout, started)
 
 
+SERVING = re.compile(r"serving SPARQL on (http://\S+/sparql)")
+
+
+def spawn_ours(args: list[str], log: Path, timeout: float = 900) -> Server:
+    """Start ``conflict-graph serve --port 0 ARGS`` and wait for its first answer.
+
+    The server binds a free port itself and prints its address, so no other process can take the
+    port between choosing and binding it (as it can with :func:`free_port`).
+    """
+    started = time.monotonic()
+    cmd = [str(BIN / "conflict-graph"), "serve", "--host", "127.0.0.1", "--port", "0", *args]
+    with log.open("wb") as out:
+        process = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
+    server = Server("conflict-graph", process, "")
+    while (found := SERVING.search(log.read_text(encoding="utf-8", errors="replace"))) is None:
+        if process.poll() is not None or time.monotonic() > started + timeout:
+            stop(server)
+            raise RuntimeError(f"conflict-graph did not print its address (exit code {process.returncode})")
+        time.sleep(0.05)
+    server.url = found.group(1)
+    return _wait(server, started + timeout, started)
+
+
 def stop(server: Server) -> None:
     if server.process.poll() is None:
         server.process.terminate()
@@ -119,21 +143,8 @@ def stop(server: Server) -> None:
 
 
 def start_ours(dataset: Dataset, cache_dir: Path, work: Path) -> Server:
-    port = free_port()
-    cmd = [
-        str(BIN / "conflict-graph"),
-        "serve",
-        "--host",
-        "127.0.0.1",
-        "--port",
-        str(port),
-        "--cache-dir",
-        str(cache_dir),
-        *dataset.serve_args,
-    ]
-    server = spawn(
-        "conflict-graph", cmd, f"http://127.0.0.1:{port}/sparql", work / f"ours-{dataset.name}.log"
-    )
+    log = work / f"ours-{dataset.name}.log"
+    server = spawn_ours(["--cache-dir", str(cache_dir), *dataset.serve_args], log)
     server.disk = dataset.artifact / store.STORE_DIR
     return server
 
