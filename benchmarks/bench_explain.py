@@ -37,6 +37,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import pyoxigraph as ox
+from bench_systems import percentile, rss_bytes, spawn_ours, stop  # this folder, run as a script
 
 from conflict_graph.pipeline import build, inputs
 from conflict_graph.query.store import META_FILE
@@ -76,14 +77,9 @@ def prepare(size: int, work: Path, *, force: bool = True) -> tuple[Path, build.B
     return data, built, time.perf_counter() - started
 
 
-def _percentile(values: list[float], fraction: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(len(ordered) * fraction))]
-
-
 def _summary(prefix: str, times: list[float]) -> dict[str, float]:
     return {f"{prefix}_median": round(statistics.median(times), 2),
-            f"{prefix}_p95": round(_percentile(times, 0.95), 2), f"{prefix}_max": round(max(times), 2)}
+            f"{prefix}_p95": round(percentile(times, 0.95), 2), f"{prefix}_max": round(max(times), 2)}
 
 
 def _sample(artifact: Path, sample: int) -> list[Triple]:
@@ -141,8 +137,6 @@ def _timed_get(connection: http.client.HTTPConnection, path: str, accept: str) -
 
 def measure_http(size: int, sample: int, repeats: int, work: Path, *, force: bool = False) -> dict[str, Any]:
     """Build (or reuse) ``size`` generated triples, serve them, and time ``/explain`` over HTTP."""
-    from bench_systems import rss_bytes, spawn_ours, stop  # this folder, run as a script
-
     data, built, seconds = prepare(size, work, force=force)
     _serve_from_cache(built.artifact)
     chosen = _sample(built.artifact, sample)

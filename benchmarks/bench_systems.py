@@ -275,6 +275,12 @@ def rss_bytes(pid: int) -> int:
     return total
 
 
+def percentile(values: list[float], fraction: float) -> float:
+    """The value at rank ``int(fraction * n)`` of the sorted ``values`` (NaN if there are none)."""
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(fraction * len(ordered)))] if ordered else float("nan")
+
+
 def disk_bytes(path: Path | None) -> int:
     if path is None or not path.exists():
         return 0
