@@ -44,7 +44,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pyoxigraph as ox
-from bench_systems import free_port, spawn_ours  # this folder, run as a script
+from bench_systems import end, free_port, spawn_ours  # this folder, run as a script
 
 from conflict_graph.pipeline import build as cg_build
 from conflict_graph.pipeline import inputs; from conflict_graph.query import store, workers
@@ -161,13 +161,7 @@ def spawn(name: str, cmd: list[str], url: str, log_dir: Path, deadline_s: float 
 
 def stop(server: Server) -> None:
     """Terminate a server process (kill it if it does not exit within 10 s)."""
-    if server.proc.poll() is None:
-        server.proc.terminate()
-        try:
-            server.proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            server.proc.kill()
-            server.proc.wait(timeout=10)
+    end(server.proc, grace=10)
 
 
 def build_dataset(cache_dir: Path, work: Path) -> tuple[Path, Path, float, bool]:

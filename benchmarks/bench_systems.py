@@ -130,14 +130,19 @@ def spawn_ours(args: list[str], log: Path, timeout: float = 900) -> Server:
     return _wait(server, started + timeout, started)
 
 
-def stop(server: Server) -> None:
-    if server.process.poll() is None:
-        server.process.terminate()
+def end(process: subprocess.Popen[bytes], grace: float = 20) -> None:
+    """Terminate ``process``, and kill it if it has not exited after ``grace`` seconds."""
+    if process.poll() is None:
+        process.terminate()
         try:
-            server.process.wait(timeout=20)
+            process.wait(timeout=grace)
         except subprocess.TimeoutExpired:
-            server.process.kill()
-            server.process.wait(timeout=10)
+            process.kill()
+            process.wait(timeout=10)
+
+
+def stop(server: Server) -> None:
+    end(server.process)
     for step in server.cleanup:
         step()
 
