@@ -30,7 +30,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import pyoxigraph as ox  # noqa: E402
 from bench_systems import (  # noqa: E402
-    BIN, Client, Server, disk_bytes, free_port, rss_bytes, spawn, spawn_ours, stop)
+    BIN, Client, Server, disk_bytes, rss_bytes, spawn_on_free_port, spawn_ours, stop)
 
 from conflict_graph.query import store  # noqa: E402
 
@@ -75,9 +75,10 @@ def start_oxigraph(name: str, data: Path, work: Path) -> Server:
     shutil.rmtree(location, ignore_errors=True)
     subprocess.run([exe, "load", "--location", str(location), "--file", str(data)],
                    check=True, capture_output=True, timeout=7200)
-    port = free_port()
-    server = spawn(name, [exe, "serve-read-only", "--location", str(location), "--bind", f"127.0.0.1:{port}"],
-                   f"http://127.0.0.1:{port}/query", work / f"{location.name}.log")
+    server = spawn_on_free_port(
+        name,
+        lambda port: [exe, "serve-read-only", "--location", str(location), "--bind", f"127.0.0.1:{port}"],
+        "/query", work / f"{location.name}.log")
     server.disk = location
     return server
 

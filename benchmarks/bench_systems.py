@@ -15,6 +15,7 @@ import subprocess
 import sys
 import time
 import urllib.parse
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -107,6 +108,21 @@ def spawn(name: str, cmd: list[str], url: str, log: Path, timeout: float = 900) 
     return _wait(Server(name, process, url), started + timeout, started)
 
 
+def spawn_on_free_port(name: str, command: Callable[[int], list[str]], path: str, log: Path,
+                       timeout: float = 900, tries: int = 3) -> Server:
+    """:func:`spawn` ``command(port)`` on a :func:`free_port`, again on another port if the server
+    found it taken (another process can bind it after the probe closes and before the server does).
+    """
+    for attempt in range(1, tries + 1):
+        port = free_port()
+        try:
+            return spawn(name, command(port), f"http://127.0.0.1:{port}{path}", log, timeout)
+        except RuntimeError:
+            if attempt == tries or "already in use" not in log.read_text(errors="replace").lower():
+                raise
+    raise AssertionError("unreachable")
+
+
 SERVING = re.compile(r"serving SPARQL on (http://\S+/sparql)")
 
 
@@ -167,11 +183,10 @@ def start_oxigraph(dataset: Dataset, work: Path) -> Server | None:
         capture_output=True,
         timeout=1800,
     )
-    port = free_port()
-    server = spawn(
+    server = spawn_on_free_port(
         "oxigraph",
-        [exe, "serve-read-only", "--location", str(location), "--bind", f"127.0.0.1:{port}"],
-        f"http://127.0.0.1:{port}/query",
+        lambda port: [exe, "serve-read-only", "--location", str(location), "--bind", f"127.0.0.1:{port}"],
+        "/query",
         work / f"oxigraph-{dataset.name}.log",
     )
     server.disk = location
@@ -232,11 +247,10 @@ def start_rdflib_endpoint(dataset: Dataset, work: Path, exe: str | None) -> Serv
     if exe is None:
         print("rdflib-endpoint: not installed (pass --rdflib-endpoint PATH); skipped")
         return None
-    port = free_port()
-    return spawn(
+    return spawn_on_free_port(
         "rdflib-endpoint",
-        [exe, "serve", str(dataset.triples_file), "--host", "127.0.0.1", "--port", str(port)],
-        f"http://127.0.0.1:{port}/",
+        lambda port: [exe, "serve", str(dataset.triples_file), "--host", "127.0.0.1", "--port", str(port)],
+        "/",
         work / f"rdflib-endpoint-{dataset.name}.log",
         timeout=3600,
     )
