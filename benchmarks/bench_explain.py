@@ -37,7 +37,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import pyoxigraph as ox
-from bench_systems import percentile, rss_bytes, spawn_ours, stop  # this folder, run as a script
+from bench_systems import percentile, process_rss, rss_bytes, spawn_ours, stop  # this folder, run as a script
 
 from conflict_graph.pipeline import build, inputs
 from conflict_graph.query.store import META_FILE
@@ -146,7 +146,7 @@ def measure_http(size: int, sample: int, repeats: int, work: Path, *, force: boo
         parts = urlsplit(server.url)
         connection = http.client.HTTPConnection(parts.hostname or "127.0.0.1", parts.port, timeout=120)
         pid = server.process.pid
-        rss = {"before_mb": rss_bytes(pid) / 2**20, "web_before_mb": _own_rss(pid)}
+        rss = {"before_mb": rss_bytes(pid) / 2**20, "web_before_mb": process_rss(pid) / 2**20}
         times: dict[str, list[float]] = {"json": [], "html": []}
         first: dict[str, float] = {}
         accept = {"json": "application/json", "html": "text/html"}
@@ -159,7 +159,7 @@ def measure_http(size: int, sample: int, repeats: int, work: Path, *, force: boo
                         first[name] = elapsed  # the first /explain opens the derivation store
                     times[name].append(elapsed)
         connection.close()
-        rss.update({"after_mb": rss_bytes(pid) / 2**20, "web_after_mb": _own_rss(pid)})
+        rss.update({"after_mb": rss_bytes(pid) / 2**20, "web_after_mb": process_rss(pid) / 2**20})
     finally:
         stop(server)
     warm = {name: found[WARM_UP:] if len(found) > 2 * WARM_UP else found for name, found in times.items()}
@@ -167,14 +167,6 @@ def measure_http(size: int, sample: int, repeats: int, work: Path, *, force: boo
             "explained": len(chosen), "first_json_ms": round(first.get("json", 0.0), 2),
             **_summary("json_ms", warm["json"]), **_summary("html_ms", warm["html"]),
             **{f"rss_{k}": round(v, 1) for k, v in rss.items()}}
-
-
-def _own_rss(pid: int) -> float:
-    """Resident memory of one process, in MiB (Linux /proc)."""
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1]) / 1024
-    return 0.0
 
 
 def _print_row(row: dict[str, Any], http_mode: bool) -> None:

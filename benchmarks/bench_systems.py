@@ -286,12 +286,18 @@ def rss_bytes(pid: int) -> int:
         current = todo.pop()
         todo += children.get(current, [])
         try:
-            for line in Path(f"/proc/{current}/status").read_text().splitlines():
-                if line.startswith("VmRSS:"):
-                    total += int(line.split()[1]) * 1024
+            total += process_rss(current)
         except OSError:
             pass
     return total
+
+
+def process_rss(pid: int) -> int:
+    """Resident memory of one process, in bytes (Linux /proc; OSError if it has gone)."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) * 1024
+    return 0
 
 
 def percentile(values: list[float], fraction: float) -> float:
