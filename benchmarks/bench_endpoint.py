@@ -31,7 +31,6 @@ import json
 import math
 import os
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
@@ -45,6 +44,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pyoxigraph as ox
+from bench_systems import end, free_port, spawn_ours  # this folder, run as a script
 
 from conflict_graph.pipeline import build as cg_build
 from conflict_graph.pipeline import inputs; from conflict_graph.query import store, workers
@@ -101,13 +101,6 @@ class Timings:
     def median(self) -> float:
         """Median latency in seconds."""
         return statistics.median(self.times)
-
-
-def free_port() -> int:
-    """A TCP port on 127.0.0.1 that is free right now."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def load_queries() -> dict[str, str]:
@@ -168,13 +161,7 @@ def spawn(name: str, cmd: list[str], url: str, log_dir: Path, deadline_s: float 
 
 def stop(server: Server) -> None:
     """Terminate a server process (kill it if it does not exit within 10 s)."""
-    if server.proc.poll() is None:
-        server.proc.terminate()
-        try:
-            server.proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            server.proc.kill()
-            server.proc.wait(timeout=10)
+    end(server.proc, grace=10)
 
 
 def build_dataset(cache_dir: Path, work: Path) -> tuple[Path, Path, float, bool]:
@@ -218,11 +205,9 @@ def start_conflict_graph(cache_dir: Path, artifact: Path, log_dir: Path) -> Serv
     Raises:
         RuntimeError: it serves another build than ``artifact`` (an input changed meanwhile).
     """
-    port = free_port()
-    cmd = [str(BIN / "conflict-graph"), "serve", "--host", "127.0.0.1", "--port", str(port),
-           "--cache-dir", str(cache_dir)]
-    server = spawn("conflict-graph", cmd, f"http://127.0.0.1:{port}/sparql", log_dir)
-    server.startup = {"warm start from the cache, to first answer": server.startup["first answer"]}
+    started = spawn_ours(["--cache-dir", str(cache_dir)], log_dir / "conflict-graph.log")
+    server = Server("conflict-graph", started.url, started.process,
+                    {"warm start from the cache, to first answer": started.startup})
     with urllib.request.urlopen(server.url + "?query=ASK%7B%7D", timeout=10) as response:
         served = response.headers.get("Conflict-Graph-Data-Version")
     if served != artifact.name:

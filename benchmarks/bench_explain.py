@@ -37,6 +37,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import pyoxigraph as ox
+from bench_systems import percentile, process_rss, rss_bytes, spawn_ours, stop  # this folder, run as a script
 
 from conflict_graph.pipeline import build, inputs
 from conflict_graph.query.store import META_FILE
@@ -76,14 +77,9 @@ def prepare(size: int, work: Path, *, force: bool = True) -> tuple[Path, build.B
     return data, built, time.perf_counter() - started
 
 
-def _percentile(values: list[float], fraction: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(len(ordered) * fraction))]
-
-
 def _summary(prefix: str, times: list[float]) -> dict[str, float]:
     return {f"{prefix}_median": round(statistics.median(times), 2),
-            f"{prefix}_p95": round(_percentile(times, 0.95), 2), f"{prefix}_max": round(max(times), 2)}
+            f"{prefix}_p95": round(percentile(times, 0.95), 2), f"{prefix}_max": round(max(times), 2)}
 
 
 def _sample(artifact: Path, sample: int) -> list[Triple]:
@@ -141,21 +137,16 @@ def _timed_get(connection: http.client.HTTPConnection, path: str, accept: str) -
 
 def measure_http(size: int, sample: int, repeats: int, work: Path, *, force: bool = False) -> dict[str, Any]:
     """Build (or reuse) ``size`` generated triples, serve them, and time ``/explain`` over HTTP."""
-    from bench_systems import BIN, free_port, rss_bytes, spawn, stop  # this folder, run as a script
-
     data, built, seconds = prepare(size, work, force=force)
     _serve_from_cache(built.artifact)
     chosen = _sample(built.artifact, sample)
-    port = free_port()
-    server = spawn("conflict-graph", [str(BIN / "conflict-graph"), "serve", "--host", "127.0.0.1",
-                                      "--port", str(port), "--workers", "1", "--cache-dir",
-                                      str(work / "cache"), "--data", str(data)],
-                   f"http://127.0.0.1:{port}/sparql", work / f"serve-{size}.log", timeout=3600)
+    server = spawn_ours(["--workers", "1", "--cache-dir", str(work / "cache"), "--data", str(data)],
+                        work / f"serve-{size}.log", timeout=3600)
     try:
         parts = urlsplit(server.url)
         connection = http.client.HTTPConnection(parts.hostname or "127.0.0.1", parts.port, timeout=120)
         pid = server.process.pid
-        rss = {"before_mb": rss_bytes(pid) / 2**20, "web_before_mb": _own_rss(pid)}
+        rss = {"before_mb": rss_bytes(pid) / 2**20, "web_before_mb": process_rss(pid) / 2**20}
         times: dict[str, list[float]] = {"json": [], "html": []}
         first: dict[str, float] = {}
         accept = {"json": "application/json", "html": "text/html"}
@@ -168,7 +159,7 @@ def measure_http(size: int, sample: int, repeats: int, work: Path, *, force: boo
                         first[name] = elapsed  # the first /explain opens the derivation store
                     times[name].append(elapsed)
         connection.close()
-        rss.update({"after_mb": rss_bytes(pid) / 2**20, "web_after_mb": _own_rss(pid)})
+        rss.update({"after_mb": rss_bytes(pid) / 2**20, "web_after_mb": process_rss(pid) / 2**20})
     finally:
         stop(server)
     warm = {name: found[WARM_UP:] if len(found) > 2 * WARM_UP else found for name, found in times.items()}
@@ -176,14 +167,6 @@ def measure_http(size: int, sample: int, repeats: int, work: Path, *, force: boo
             "explained": len(chosen), "first_json_ms": round(first.get("json", 0.0), 2),
             **_summary("json_ms", warm["json"]), **_summary("html_ms", warm["html"]),
             **{f"rss_{k}": round(v, 1) for k, v in rss.items()}}
-
-
-def _own_rss(pid: int) -> float:
-    """Resident memory of one process, in MiB (Linux /proc)."""
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1]) / 1024
-    return 0.0
 
 
 def _print_row(row: dict[str, Any], http_mode: bool) -> None:

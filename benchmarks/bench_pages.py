@@ -1,9 +1,10 @@
 """Time the linked-data pages of ``conflict-graph serve`` over HTTP, on the embedded data.
 
-Starts ``conflict-graph serve --port 0`` (its build cached in ``--cache-dir``, done before any
-timing), asks each path a few times for warm-up, then N times in sequence (a new connection per
-request, like a browser following a link), and prints median and p95 latency and the body size.
-Loopback only; the server is stopped at the end (also on error or Ctrl-C).
+Starts ``conflict-graph serve --port 0`` (``bench_systems.spawn_ours``; its build cached in
+``--cache-dir``, done before any timing), asks each path a few times for warm-up, then N times in
+sequence (a new connection per request, like a browser following a link), and prints median and p95
+latency and the body size. Loopback only; the server is stopped at the end (also on error or
+Ctrl-C).
 
     .venv/bin/python benchmarks/bench_pages.py [--reps 20] [--cache-dir DIR]
 """
@@ -12,13 +13,15 @@ from __future__ import annotations
 
 import argparse
 import http.client
-import re
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
+from pathlib import Path
 from urllib.parse import quote, urlsplit
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from bench_systems import spawn_ours, stop  # noqa: E402
 
 #: (label, path, Accept)
 REQUESTS = (
@@ -34,17 +37,6 @@ REQUESTS = (
      "/sparql?query=" + quote("DESCRIBE <https://w3id.org/conflict-graph/id/place/town/lashio>"),
      "text/turtle"),
 )
-
-
-def start(cache_dir: str) -> tuple[subprocess.Popen[str], str]:
-    command = [sys.executable, "-m", "conflict_graph", "--cache-dir", cache_dir, "serve", "--port", "0"]
-    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    assert process.stdout is not None
-    for line in process.stdout:
-        match = re.search(r"serving SPARQL on (http://[^/\s]+)/sparql", line)
-        if match:
-            return process, match.group(1)
-    raise SystemExit("conflict-graph serve did not start")
 
 
 def fetch(base: str, path: str, accept: str) -> tuple[int, int, float]:
@@ -66,8 +58,10 @@ def main() -> None:
     parser.add_argument("--cache-dir", default=None)
     args = parser.parse_args()
     cache_dir = args.cache_dir or tempfile.mkdtemp(prefix="cg-bench-pages-")
-    process, base = start(cache_dir)
+    log = Path(tempfile.mkdtemp(prefix="cg-bench-pages-")) / "serve.log"
+    server = spawn_ours(["--cache-dir", cache_dir], log)
     try:
+        base = server.url.removesuffix("/sparql")
         print(f"{'request':32} {'status':>6} {'bytes':>8} {'median ms':>10} {'p95 ms':>8}")
         for label, path, accept in REQUESTS:
             for _ in range(3):
@@ -80,8 +74,7 @@ def main() -> None:
             p95 = times[min(len(times) - 1, int(round(0.95 * (len(times) - 1))))]
             print(f"{label:32} {status:>6} {size:>8,} {statistics.median(times):>10.1f} {p95:>8.1f}")
     finally:
-        process.terminate()
-        process.wait(timeout=30)
+        stop(server)
 
 
 if __name__ == "__main__":

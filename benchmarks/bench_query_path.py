@@ -52,7 +52,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from bench_datasets import article, generated, lubm  # noqa: E402
-from bench_systems import Client, Server, disk_bytes, rss_bytes, start, stop  # noqa: E402
+from bench_systems import Client, Server, disk_bytes, percentile, rss_bytes, start, stop  # noqa: E402
 
 CONCURRENCY = 8
 
@@ -78,11 +78,6 @@ def disagreements(systems: dict[str, dict[str, Any]]) -> int:
     return sum(1 for query, figures in ours.items()
                if query in reference and not str(reference[query]["rows"]).startswith(">")
                and str(figures["rows"]) != str(reference[query]["rows"]))
-
-
-def percentile(values: list[float], fraction: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(fraction * len(ordered)))] if ordered else float("nan")
 
 
 @dataclass

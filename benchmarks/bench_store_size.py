@@ -29,7 +29,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import pyoxigraph as ox  # noqa: E402
-from bench_systems import BIN, Client, Server, disk_bytes, free_port, rss_bytes, spawn, stop  # noqa: E402
+from bench_systems import (  # noqa: E402
+    BIN, Client, Server, disk_bytes, rss_bytes, spawn_on_free_port, spawn_ours, stop)
 
 from conflict_graph.query import store  # noqa: E402
 
@@ -74,18 +75,16 @@ def start_oxigraph(name: str, data: Path, work: Path) -> Server:
     shutil.rmtree(location, ignore_errors=True)
     subprocess.run([exe, "load", "--location", str(location), "--file", str(data)],
                    check=True, capture_output=True, timeout=7200)
-    port = free_port()
-    server = spawn(name, [exe, "serve-read-only", "--location", str(location), "--bind", f"127.0.0.1:{port}"],
-                   f"http://127.0.0.1:{port}/query", work / f"{location.name}.log")
+    server = spawn_on_free_port(
+        name,
+        lambda port: [exe, "serve-read-only", "--location", str(location), "--bind", f"127.0.0.1:{port}"],
+        "/query", work / f"{location.name}.log")
     server.disk = location
     return server
 
 
 def start_ours(cache_dir: Path, artifact: Path, work: Path, serve_args: list[str]) -> Server:
-    port = free_port()
-    server = spawn("conflict-graph", [str(BIN / "conflict-graph"), "serve", "--host", "127.0.0.1", "--port",
-                                      str(port), "--cache-dir", str(cache_dir), *serve_args],
-                   f"http://127.0.0.1:{port}/sparql", work / "ours.log")
+    server = spawn_ours(["--cache-dir", str(cache_dir), *serve_args], work / "ours.log")
     server.disk = artifact / store.STORE_DIR
     return server
 

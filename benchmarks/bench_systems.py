@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import http.client
 import os
+import re
 import shutil
 import socket
 import subprocess
 import sys
 import time
 import urllib.parse
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -106,34 +108,64 @@ def spawn(name: str, cmd: list[str], url: str, log: Path, timeout: float = 900) 
     return _wait(Server(name, process, url), started + timeout, started)
 
 
-def stop(server: Server) -> None:
-    if server.process.poll() is None:
-        server.process.terminate()
+def spawn_on_free_port(name: str, command: Callable[[int], list[str]], path: str, log: Path,
+                       timeout: float = 900, tries: int = 3) -> Server:
+    """:func:`spawn` ``command(port)`` on a :func:`free_port`, again on another port if the server
+    found it taken (another process can bind it after the probe closes and before the server does).
+    """
+    for attempt in range(1, tries + 1):
+        port = free_port()
         try:
-            server.process.wait(timeout=20)
+            return spawn(name, command(port), f"http://127.0.0.1:{port}{path}", log, timeout)
+        except RuntimeError:
+            if attempt == tries or "already in use" not in log.read_text(errors="replace").lower():
+                raise
+    raise AssertionError("unreachable")
+
+
+SERVING = re.compile(r"serving SPARQL on (http://\S+/sparql)")
+
+
+def spawn_ours(args: list[str], log: Path, timeout: float = 900) -> Server:
+    """Start ``conflict-graph serve --port 0 ARGS`` and wait for its first answer.
+
+    The server binds a free port itself and prints its address, so no other process can take the
+    port between choosing and binding it (as it can with :func:`free_port`).
+    """
+    started = time.monotonic()
+    cmd = [str(BIN / "conflict-graph"), "serve", "--host", "127.0.0.1", "--port", "0", *args]
+    with log.open("wb") as out:
+        process = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
+    server = Server("conflict-graph", process, "")
+    while (found := SERVING.search(log.read_text(encoding="utf-8", errors="replace"))) is None:
+        if process.poll() is not None or time.monotonic() > started + timeout:
+            stop(server)
+            raise RuntimeError(f"conflict-graph did not print its address (exit code {process.returncode})")
+        time.sleep(0.05)
+    server.url = found.group(1)
+    return _wait(server, started + timeout, started)
+
+
+def end(process: subprocess.Popen[bytes], grace: float = 20) -> None:
+    """Terminate ``process``, and kill it if it has not exited after ``grace`` seconds."""
+    if process.poll() is None:
+        process.terminate()
+        try:
+            process.wait(timeout=grace)
         except subprocess.TimeoutExpired:
-            server.process.kill()
-            server.process.wait(timeout=10)
+            process.kill()
+            process.wait(timeout=10)
+
+
+def stop(server: Server) -> None:
+    end(server.process)
     for step in server.cleanup:
         step()
 
 
 def start_ours(dataset: Dataset, cache_dir: Path, work: Path) -> Server:
-    port = free_port()
-    cmd = [
-        str(BIN / "conflict-graph"),
-        "serve",
-        "--host",
-        "127.0.0.1",
-        "--port",
-        str(port),
-        "--cache-dir",
-        str(cache_dir),
-        *dataset.serve_args,
-    ]
-    server = spawn(
-        "conflict-graph", cmd, f"http://127.0.0.1:{port}/sparql", work / f"ours-{dataset.name}.log"
-    )
+    log = work / f"ours-{dataset.name}.log"
+    server = spawn_ours(["--cache-dir", str(cache_dir), *dataset.serve_args], log)
     server.disk = dataset.artifact / store.STORE_DIR
     return server
 
@@ -151,11 +183,10 @@ def start_oxigraph(dataset: Dataset, work: Path) -> Server | None:
         capture_output=True,
         timeout=1800,
     )
-    port = free_port()
-    server = spawn(
+    server = spawn_on_free_port(
         "oxigraph",
-        [exe, "serve-read-only", "--location", str(location), "--bind", f"127.0.0.1:{port}"],
-        f"http://127.0.0.1:{port}/query",
+        lambda port: [exe, "serve-read-only", "--location", str(location), "--bind", f"127.0.0.1:{port}"],
+        "/query",
         work / f"oxigraph-{dataset.name}.log",
     )
     server.disk = location
@@ -216,11 +247,10 @@ def start_rdflib_endpoint(dataset: Dataset, work: Path, exe: str | None) -> Serv
     if exe is None:
         print("rdflib-endpoint: not installed (pass --rdflib-endpoint PATH); skipped")
         return None
-    port = free_port()
-    return spawn(
+    return spawn_on_free_port(
         "rdflib-endpoint",
-        [exe, "serve", str(dataset.triples_file), "--host", "127.0.0.1", "--port", str(port)],
-        f"http://127.0.0.1:{port}/",
+        lambda port: [exe, "serve", str(dataset.triples_file), "--host", "127.0.0.1", "--port", str(port)],
+        "/",
         work / f"rdflib-endpoint-{dataset.name}.log",
         timeout=3600,
     )
@@ -256,12 +286,24 @@ def rss_bytes(pid: int) -> int:
         current = todo.pop()
         todo += children.get(current, [])
         try:
-            for line in Path(f"/proc/{current}/status").read_text().splitlines():
-                if line.startswith("VmRSS:"):
-                    total += int(line.split()[1]) * 1024
+            total += process_rss(current)
         except OSError:
             pass
     return total
+
+
+def process_rss(pid: int) -> int:
+    """Resident memory of one process, in bytes (Linux /proc; OSError if it has gone)."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) * 1024
+    return 0
+
+
+def percentile(values: list[float], fraction: float) -> float:
+    """The value at rank ``int(fraction * n)`` of the sorted ``values`` (NaN if there are none)."""
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(fraction * len(ordered)))] if ordered else float("nan")
 
 
 def disk_bytes(path: Path | None) -> int:

@@ -13,7 +13,13 @@
 set -euo pipefail
 
 CHROMIUM="${CONFLICT_GRAPH_CHROMIUM:-/usr/bin/chromium}"
-REQUIRED="${CONFLICT_GRAPH_REQUIRE_BROWSER:-0}"
+# The same values as tests/browser_gate.py's _required(): 1, true, yes or on, in any case.
+required="${CONFLICT_GRAPH_REQUIRE_BROWSER:-}"
+required="${required,,}"
+case "${required//[[:space:]]/}" in
+    1|true|yes|on) REQUIRED=1 ;;
+    *) REQUIRED=0 ;;
+esac
 
 if [ -x "$CHROMIUM" ]; then
     echo "ensure-browser: $("$CHROMIUM" --version 2>/dev/null || echo "$CHROMIUM") already installed"

@@ -25,14 +25,9 @@ here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(cd "$here/.." && pwd)"
 dest="$root/src/conflict_graph/web/static/map/vendor"
 
-command -v npm >/dev/null || { echo "vendor-map: npm is required to vendor the map assets" >&2; exit 1; }
-
-work="$(mktemp -d)"
-trap 'rm -rf "$work"' EXIT
-
-cp "$here/vendor-map/package.json" "$here/vendor-map/package-lock.json" "$work/"
-# --ignore-scripts: none of these packages needs an install script to ship its built files.
-(cd "$work" && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error)
+# shellcheck source=vendor-common.sh
+. "$here/vendor-common.sh"
+vendor_install vendor-map "the map assets" "$here/vendor-map"
 
 modules="$work/node_modules"
 version() { node -p "require('$modules/$1/package.json').version"; }
@@ -91,11 +86,7 @@ NODE
 printf 'leaflet %s\nworld-atlas %s\ntopojson-client %s\n' \
     "$(version leaflet)" "$(version world-atlas)" "$(version topojson-client)" > "$dest/VERSION"
 
-cdn='(cdn\.|cdnjs|jsdelivr|unpkg\.com|googleapis\.com|gstatic\.com|fonts\.|bootstrapcdn|cloudflare|tile\.openstreetmap)'
-if grep -roE "https?://[^\"'\` )]*$cdn[^\"'\` )]*" "$dest/leaflet/leaflet.js" "$dest/leaflet/leaflet.css"; then
-    echo "vendor-map: the files above name CDN, font or tile hosts; check they load nothing remote" >&2
-    exit 1
-fi
+vendor_no_remote_hosts vendor-map 'tile\.openstreetmap' "$dest/leaflet/leaflet.js" "$dest/leaflet/leaflet.css"
 
 echo "vendor-map: copied $(tr '\n' ' ' < "$dest/VERSION")into ${dest#"$root"/}"
 ls -lR "$dest"

@@ -21,23 +21,16 @@ root="$(cd "$here/.." && pwd)"
 dest="$root/src/conflict_graph/web/static/vendor/swagger-ui"
 package="swagger-ui-dist"
 
-command -v npm >/dev/null || { echo "vendor-swagger-ui: npm is required to vendor Swagger UI" >&2; exit 1; }
-
-work="$(mktemp -d)"
-trap 'rm -rf "$work"' EXIT
-
-cp "$here/vendor/swagger-ui/package.json" "$here/vendor/swagger-ui/package-lock.json" "$work/"
-(cd "$work" && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error)
+# shellcheck source=vendor-common.sh
+. "$here/vendor-common.sh"
+vendor_install vendor-swagger-ui "Swagger UI" "$here/vendor/swagger-ui"
 
 dist="$work/node_modules/$package"
 version="$(node -p "require('$dist/package.json').version")"
 for file in swagger-ui-bundle.js swagger-ui.css LICENSE; do
     [ -f "$dist/$file" ] || { echo "vendor-swagger-ui: $package $version has no $file" >&2; exit 1; }
 done
-if grep -oE 'url\([^)]*\)' "$dist/swagger-ui.css" | grep -vE "url\((['\"]?)data:" ; then
-    echo "vendor-swagger-ui: swagger-ui.css references the files above; copy them too" >&2
-    exit 1
-fi
+vendor_css_self_contained vendor-swagger-ui "$dist/swagger-ui.css"
 
 rm -rf "$dest"
 mkdir -p "$dest"

@@ -23,14 +23,9 @@ root="$(cd "$here/.." && pwd)"
 dest="$root/src/conflict_graph/web/static/vendor/yasgui"
 package="@zazuko/yasgui"
 
-command -v npm >/dev/null || { echo "vendor-yasgui: npm is required to vendor YASGUI" >&2; exit 1; }
-
-work="$(mktemp -d)"
-trap 'rm -rf "$work"' EXIT
-
-cp "$here/vendor/package.json" "$here/vendor/package-lock.json" "$work/"
-# --ignore-scripts: nothing in the tree needs an install script to ship its built files.
-(cd "$work" && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error)
+# shellcheck source=vendor-common.sh
+. "$here/vendor-common.sh"
+vendor_install vendor-yasgui YASGUI "$here/vendor"
 
 build="$work/node_modules/$package/build"
 version="$(node -p "require('$work/node_modules/$package/package.json').version")"
@@ -39,15 +34,8 @@ for file in yasgui.min.js yasgui.min.css; do
     [ -f "$build/$file" ] || { echo "vendor-yasgui: $package $version has no build/$file" >&2; exit 1; }
 done
 
-if grep -oE 'url\([^)]*\)' "$build/yasgui.min.css" | grep -vE "url\((['\"]?)data:" ; then
-    echo "vendor-yasgui: yasgui.min.css references the files above; copy them too" >&2
-    exit 1
-fi
-cdn='(cdn\.|cdnjs|jsdelivr|unpkg\.com|googleapis\.com|gstatic\.com|fonts\.|bootstrapcdn|cloudflare)'
-if grep -oE "https?://[^\"'\` )]*$cdn[^\"'\` )]*" "$build/yasgui.min.js" "$build/yasgui.min.css"; then
-    echo "vendor-yasgui: the bundle names the CDN or font hosts above; check it loads nothing remote" >&2
-    exit 1
-fi
+vendor_css_self_contained vendor-yasgui "$build/yasgui.min.css"
+vendor_no_remote_hosts vendor-yasgui "" "$build/yasgui.min.js" "$build/yasgui.min.css"
 
 rm -rf "$dest"
 mkdir -p "$dest"

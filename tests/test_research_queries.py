@@ -53,20 +53,24 @@ def control(result: Result) -> set[tuple[object, ...]]:
     return {(r["place"], r["controller"], r["level"], r["status"], r["holds"]) for r in result}
 
 
+#: Who controlled what on 2024-07-21 (q40 rows as :func:`control` tuples).
+CONTROL_ON_2024_07_21 = {
+    ("Nawnghkio town", TNLA, "effective control", "stated", "certainly"),
+    ("Nawnghkio Township", TNLA, "complete control", "claimed", "certainly"),
+    ("Kyaukme town", TNLA, "effective control", "stated", "certainly"),
+    ("Singu Township", PDF, "complete control", "stated", "certainly"),
+    ("Singu town", PDF, "complete control", "stated", "certainly"),
+    ("Mongmit town", TNLA, "effective control", "stated", "certainly"),
+    # may have begun by then, or only later:
+    ("Monglon town", TNLA, "control, level not stated", "stated", "possibly"),
+    ("Mongmit Township", "resistance groups", "contested", "stated", "possibly"),
+    ("Lashio town", MNDAA, "almost all", "stated", "possibly"),
+}
+
+
 def test_who_controlled_what_on_2024_07_21(graph: EmbeddedGraph) -> None:
     result = graph.run("q40-control-as-of-date", day="2024-07-21")
-    assert control(result) == {
-        ("Nawnghkio town", TNLA, "effective control", "stated", "certainly"),
-        ("Nawnghkio Township", TNLA, "complete control", "claimed", "certainly"),
-        ("Kyaukme town", TNLA, "effective control", "stated", "certainly"),
-        ("Singu Township", PDF, "complete control", "stated", "certainly"),
-        ("Singu town", PDF, "complete control", "stated", "certainly"),
-        ("Mongmit town", TNLA, "effective control", "stated", "certainly"),
-        # may have begun by then, or only later:
-        ("Monglon town", TNLA, "control, level not stated", "stated", "possibly"),
-        ("Mongmit Township", "resistance groups", "contested", "stated", "possibly"),
-        ("Lashio town", MNDAA, "almost all", "stated", "possibly"),
-    }
+    assert control(result) == CONTROL_ON_2024_07_21
     assert len(result) == 9  # one row per assertion: no duplicate from co-controllers
     assert {r["day"] for r in result} == {datetime.date(2024, 7, 21)}
     lashio = next(r for r in result if r["place"] == "Lashio town")
@@ -94,18 +98,8 @@ def test_who_controlled_what_on_2024_07_01(graph: EmbeddedGraph) -> None:
 
 
 def test_who_controlled_what_on_2024_07_25(graph: EmbeddedGraph) -> None:
-    assert control(graph.run("q40-control-as-of-date", day="2024-07-25")) == {
-        ("Nawnghkio town", TNLA, "effective control", "stated", "certainly"),
-        ("Nawnghkio Township", TNLA, "complete control", "claimed", "certainly"),
-        ("Kyaukme town", TNLA, "effective control", "stated", "certainly"),
-        ("Singu Township", PDF, "complete control", "stated", "certainly"),
-        ("Singu town", PDF, "complete control", "stated", "certainly"),
-        ("Mongmit town", TNLA, "effective control", "stated", "certainly"),
-        ("Mogoke town", TNLA, "complete control", "stated", "certainly"),
-        ("Monglon town", TNLA, "control, level not stated", "stated", "possibly"),
-        ("Mongmit Township", "resistance groups", "contested", "stated", "possibly"),
-        ("Lashio town", MNDAA, "almost all", "stated", "possibly"),
-    }
+    mogoke = ("Mogoke town", TNLA, "complete control", "stated", "certainly")
+    assert control(graph.run("q40-control-as-of-date", day="2024-07-25")) == CONTROL_ON_2024_07_21 | {mogoke}
 
 
 def test_before_phase_two_only_the_kia_january_control_and_the_undated_contest(graph: EmbeddedGraph) -> None:
