@@ -197,3 +197,15 @@ def test_a_long_query_that_cannot_move_aside_frees_its_worker_by_stopping_the_he
     stuck_thread.join()
     third.join()
     assert admission.stats()["preempted"] == 1
+
+
+def test_the_clients_remembered_stay_bounded_and_the_heaviest_are_kept() -> None:
+    from conflict_graph.query.admission import MAX_REMEMBERED_CLIENTS
+
+    clock = Clock()
+    admission = Admission(1, fair_share=0, clock=clock)
+    admission.charge("heavy", 100.0)
+    for number in range(3 * MAX_REMEMBERED_CLIENTS):  # addresses that each used a little
+        admission.charge(f"10.0.{number // 256}.{number % 256}", 1.0)
+    assert len(admission._used) <= MAX_REMEMBERED_CLIENTS
+    assert "heavy" in admission._used

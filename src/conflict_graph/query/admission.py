@@ -50,6 +50,10 @@ __all__ = ["HALF_LIFE", "Admission", "ServerBusy", "TooManyQueries", "Turn"]
 
 #: Seconds after which a client's recorded worker time counts half.
 HALF_LIFE = 30.0
+#: Clients whose recent use is remembered at most; beyond it the lightest are forgotten (their
+#: use counts as none, which can only favour them), so memory and the scans over the clients stay
+#: bounded however many addresses send queries.
+MAX_REMEMBERED_CLIENTS = 4096
 #: A heavy client's query counts as long after this share of ``fair_share`` (it moves aside sooner).
 HEAVY_LONG_SHARE = 0.1
 #: Seconds between two looks at the queue by a waiting query (a running query can turn heavy).
@@ -309,9 +313,16 @@ class Admission:
     def _add(self, client: str, seconds: float, now: float) -> None:
         used, when = self._used.get(client, (0.0, now))
         self._used[client] = (used * 0.5 ** ((now - when) / HALF_LIFE) + seconds, now)
-        if len(self._used) > 4096:  # forget the clients whose use has decayed to nothing
-            self._used = {c: (u, w) for c, (u, w) in self._used.items()
-                          if u * 0.5 ** ((now - w) / HALF_LIFE) > 0.01}
+        if len(self._used) > MAX_REMEMBERED_CLIENTS:
+            self._forget_light_clients(now)
+
+    def _forget_light_clients(self, now: float) -> None:
+        """Keep the heaviest half of :data:`MAX_REMEMBERED_CLIENTS` clients whose use has not
+        decayed to nothing; halving makes the rebuild happen at most once per that many queries."""
+        current = {c: u * 0.5 ** ((now - w) / HALF_LIFE) for c, (u, w) in self._used.items()}
+        kept = sorted((c for c in current if current[c] > 0.01), key=current.__getitem__,
+                      reverse=True)[:MAX_REMEMBERED_CLIENTS // 2]
+        self._used = {c: self._used[c] for c in kept}
 
     def ready(self) -> bool:
         """True when a worker is free for a query arriving now."""
