@@ -49,7 +49,6 @@ def main() -> None:
         server = start_server(["--no-default-data", "--data", str(DATA), "--data", str(filler(Path(folder))),
                                "--workers", str(args.workers), "--query-timeout", str(args.query_timeout),
                                "--worker-memory-mb", "256", "--request-read-timeout", "5",
-                               "--cleanup-interval", "1",
                                *[part for option in args.option for part in option.split("=", 1)]],
                               Path(folder) / "cache")
         try:

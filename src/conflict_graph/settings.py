@@ -155,7 +155,8 @@ SETTINGS: tuple[Setting, ...] = (
             "Query worker processes (default: the CPU cores this process may use); they share the "
             "on-disk store, and each runs one query at a time."),
     Setting("threads", 64, _positive(int),
-            "HTTP threads of the WSGI server (waitress); a query holds one while it waits and runs."),
+            "Requests answered at once (each connection has a thread of its own; a request beyond "
+            "this waits for its turn); a query holds its turn while it waits and runs."),
     Setting("query_timeout", 10.0, _positive(float),
             "Seconds a query may take, waiting for a free worker included; then it is stopped (503)."),
     Setting("max_query_bytes", 65_536, _positive(int),
@@ -192,12 +193,11 @@ SETTINGS: tuple[Setting, ...] = (
             "Open HTTP connections one client address may have; one more is answered 429 and "
             "closed."),
     Setting("channel_timeout", 30, _positive(int),
-            "Seconds an idle connection (no request in progress) stays open."),
+            "Seconds an idle connection (no request in progress), or a client not reading its "
+            "answer, stays open."),
     Setting("request_read_timeout", 30, _positive(int),
             "Seconds a client may take to send one request's headers and body (slow clients are "
             "disconnected)."),
-    Setting("cleanup_interval", 2, _positive(int),
-            "Seconds between two checks for idle and slow connections."),
     Setting("drain_timeout", 10.0, _seconds,
             "On SIGTERM: seconds to finish the requests in progress (new connections are refused) "
             "before the server exits."),

@@ -27,7 +27,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
     folder = tmp_path_factory.mktemp("abuse")
     live = start_server(["--no-default-data", "--data", str(DATA), "--data", str(filler(folder)),
                          "--workers", "2", "--query-timeout", "5", "--worker-memory-mb", "256",
-                         "--request-read-timeout", "5", "--cleanup-interval", "1"], folder / "cache")
+                         "--request-read-timeout", "5"], folder / "cache")
     yield live
     stop_server(live.process)
 

@@ -140,6 +140,7 @@ class QueryService:
         self._statistics: dict[str, dict[str, int]] | None = None
         self._datasets: dict[str, store.QueryDataset] = {}
         self._shapes: BoundedCache[guard.QueryShape] = BoundedCache(SHAPE_CACHE_BYTES)
+        self._prepared: BoundedCache[PreparedQuery] = BoundedCache(SHAPE_CACHE_BYTES)
         self.answers: BoundedCache[QueryResponse] = BoundedCache(answer_cache_bytes)
 
     @classmethod
@@ -195,6 +196,8 @@ class QueryService:
     def prepare(self, request: QueryRequest) -> PreparedQuery:
         """Check a request, choose its format and compute its ETag, without running it.
 
+        A request prepared recently (the same in all but its client) is not prepared again.
+
         Raises:
             QueryTooLarge: the query text is longer than ``max_query_bytes``.
             QueryRefused: an update, or a ``SERVICE`` the allowlist does not permit.
@@ -203,6 +206,18 @@ class QueryService:
                 more than :data:`MAX_GRAPH_URIS` graph IRIs, a graph IRI that is not absolute, or
                 an unknown ``format`` parameter.
         """
+        key = dataclasses.replace(request, client=None)
+        try:
+            kept = self._prepared.get(key)
+        except TypeError:  # a binding that cannot be hashed: prepared afresh each time
+            return self._prepare(request)
+        if kept is not None:
+            return dataclasses.replace(kept, request=request)
+        prepared = self._prepare(request)
+        self._prepared.put(key, prepared, 2 * len(request.text) + len(request.accept or "") + 1024)
+        return prepared
+
+    def _prepare(self, request: QueryRequest) -> PreparedQuery:
         size = len(request.text.encode("utf-8"))
         if size > self.max_query_bytes:
             raise QueryTooLarge(

@@ -50,6 +50,7 @@ import logging
 import multiprocessing
 import os
 import queue
+import select
 import signal
 import sys
 import threading
@@ -110,6 +111,12 @@ FORK_SERVER_PRELOAD = ["conflict_graph.query.workers", "conflict_graph.query.sto
 CANCEL_POLL = 0.05
 #: Nice value of a worker while it runs a long query (POSIX ``setpriority``; 0 is the default).
 LONG_QUERY_NICENESS = 19
+#: Seconds between two looks for idle workers that have died.
+SWEEP_INTERVAL = 1.0
+#: Seconds a worker keeps its core after answering, in case the next job follows at once.
+WORKER_SPIN_SECONDS = 0.001
+#: Seconds a caller keeps its core waiting for a worker's answer before it blocks.
+CALLER_SPIN_SECONDS = 0.001
 
 
 class WorkerLost(QueryError):
@@ -185,7 +192,9 @@ def _serve(artifact: str, conn: Connection, memory_limit: int = 0) -> None:
         return
     _limit_memory(memory_limit)
     conn.send(("ready", os.getpid()))
+    arrived = _arrival_check(conn)
     while True:
+        _spin_until(arrived, WORKER_SPIN_SECONDS)
         try:
             message = conn.recv()
         except (EOFError, OSError):
@@ -220,6 +229,33 @@ def _serve(artifact: str, conn: Connection, memory_limit: int = 0) -> None:
             return
 
 
+def _arrival_check(source: Connection | int) -> Callable[[], bool]:
+    """A cheap question: has something arrived on ``source`` (or has it closed)? One ``poll``
+    system call, where ``Connection.poll`` builds a selector each time."""
+    poller = select.poll()
+    poller.register(source if isinstance(source, int) else source.fileno(), select.POLLIN)
+    return lambda: bool(poller.poll(0))
+
+
+def _spin_until(arrived: Callable[[], bool], seconds: float) -> bool:
+    """Keep the CPU for up to ``seconds`` while waiting, giving it up to anything else runnable.
+
+    A process that blocks lets its core go idle, and on a virtual machine waking an idle core
+    costs tens of microseconds and cold caches, several times the work of a small query. Spinning
+    a little while a reply or the next job is likely to come keeps the core awake; ``sched_yield``
+    hands it to any other runnable thread, so the spin costs only otherwise idle time.
+    """
+    if seconds <= 0:
+        return arrived()
+    end = time.perf_counter() + seconds
+    while True:
+        if arrived():
+            return True
+        if time.perf_counter() >= end:
+            return False
+        os.sched_yield()
+
+
 def _memory_message(limit: int) -> str:
     return (f"the query needed more memory than a query worker may use ({limit // 2**20:,} MB, "
             "CONFLICT_GRAPH_WORKER_MEMORY_MB); make it more selective, avoid cross products or add "
@@ -242,6 +278,10 @@ class _Worker:
     process: BaseProcess
     conn: Connection
     lowered: bool = False  # its CPU priority was lowered while it ran a long query
+
+    def __post_init__(self) -> None:
+        self.arrived = _arrival_check(self.conn)  # has its answer arrived?
+        self.ended = _arrival_check(self.process.sentinel)  # has the process ended?
 
 
 _ERRORS: dict[str, type[ConflictGraphError]] = {
@@ -277,9 +317,11 @@ class WorkerPool:
         self.memory_limit = memory_limit
         self.restarts = 0
         self._context = _fork_server_context()
-        self._idle: queue.Queue[_Worker] = queue.Queue()
+        self._idle: queue.LifoQueue[_Worker] = queue.LifoQueue()
         self._workers: set[_Worker] = set()
         self._lock = threading.Lock()
+        self._spinner = threading.Lock()
+        self._next_sweep = 0.0
         self._launches: queue.Queue[bool | None] = queue.Queue()
         self._started: queue.Queue[str | None] = queue.Queue()
         self._closed = False
@@ -335,6 +377,7 @@ class WorkerPool:
 
     def stats(self) -> dict[str, Any]:
         """Pool size, workers alive and idle, their process ids, and how many were replaced."""
+        self._replace_ended_idle()
         with self._lock:
             alive = [worker.process.pid for worker in self._workers if worker.process.is_alive()]
         return {"size": self.size, "spare": self.spare, "alive": len(alive), "idle": self._idle.qsize(),
@@ -371,6 +414,8 @@ class WorkerPool:
         """
         if self._closed:
             raise WorkerLost("the query workers have been stopped")
+        if time.monotonic() >= self._next_sweep:
+            self._replace_ended_idle()
         deadline = (time.monotonic() if since is None else since) + timeout
         while True:
             try:
@@ -380,17 +425,19 @@ class WorkerPool:
                     f"the server is busy: no query worker became free within the {timeout:g} s "
                     "limit; try again later"
                 ) from None
-            if worker.process.is_alive():
+            if not worker.ended():
                 break
             self._replace(worker)  # died while idle (killed from outside): take another one
         try:
             worker.conn.send((deadline, job))
-            stopped = self._await_reply(worker, deadline + EXPIRY_GRACE,
-                                        self._lowering(worker, cancel, 0.0 if low_priority else None))
+            stopped = None
+            if not self._spin_for(worker):
+                stopped = self._await_reply(worker, deadline + EXPIRY_GRACE,
+                                            self._lowering(worker, cancel, 0.0 if low_priority else None))
             if stopped is not None:
                 self._replace(worker)
                 raise QueryPreempted(stopped)
-            if not worker.conn.poll(0):
+            if not worker.arrived():
                 self._replace(worker)
                 raise QueryTimeout(
                     f"the query ran past the time limit of {timeout:g} s and was stopped; add a "
@@ -417,6 +464,19 @@ class WorkerPool:
         if status == "error":
             raise _ERRORS.get(reply[1], QueryError)(reply[2])
         raise RuntimeError(f"query worker failed:\n{reply[1]}")
+
+    def _spin_for(self, worker: _Worker) -> bool:
+        """Spin briefly for ``worker``'s answer, if no other caller is spinning (True: it came).
+
+        One spinning caller at a time: when several queries run, the others block at once, so
+        spinning never takes a core from work.
+        """
+        if not self._spinner.acquire(blocking=False):
+            return False
+        try:
+            return _spin_until(worker.arrived, CALLER_SPIN_SECONDS)
+        finally:
+            self._spinner.release()
 
     def _lowering(self, worker: _Worker, cancel: Callable[[], str | None] | None,
                   after: float | None = None) -> Callable[[], str | None] | None:
@@ -460,6 +520,22 @@ class WorkerPool:
                 return reason
             if time.monotonic() >= deadline:
                 return None
+
+    def _replace_ended_idle(self) -> None:
+        """Replace the idle workers whose process has ended (killed from outside).
+
+        The most recently used idle worker runs the next job (its caches are warm), so one at the
+        bottom of the idle stack may wait long before a job would find it dead; this looks at
+        all of them, at most once every :data:`SWEEP_INTERVAL` seconds from :meth:`run` (and
+        whenever :meth:`stats` is asked).
+        """
+        self._next_sweep = time.monotonic() + SWEEP_INTERVAL
+        with self._idle.mutex:
+            ended = [worker for worker in self._idle.queue if worker.ended()]
+            for worker in ended:
+                self._idle.queue.remove(worker)
+        for worker in ended:
+            self._replace(worker)
 
     def _replace(self, worker: _Worker) -> None:
         worker.process.kill()

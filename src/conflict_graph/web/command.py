@@ -29,7 +29,7 @@ SERVE_SETTINGS = (
     "host", "port", "data", "no_default_data", "cache_dir", "reasoner", "workers", "threads", "query_timeout",
     "max_query_bytes", "max_rows", "max_response_bytes", "max_waiting", "max_client_queries",
     "max_client_workers", "fair_share_seconds", "worker_memory_mb", "answer_cache_mb", "connection_limit",
-    "max_client_connections", "channel_timeout", "request_read_timeout", "cleanup_interval",
+    "max_client_connections", "channel_timeout", "request_read_timeout",
     "drain_timeout", "service_allowlist", "cors_origins", "public_base_url", "page_max_triples",
     "explain_max_nodes", "explain_max_alternatives", "explain_max_evidence", "allow_inconsistent",
 )
@@ -105,10 +105,10 @@ def run_server(values: dict[str, Any]) -> None:
         ConflictGraphError: the data cannot be built or served (names the file and line).
     """
     from ..query.engine import QueryService
-    from . import create_app, serving
+    from . import create_app, http_server
     from .sparql import max_body_bytes
 
-    listener = serving.bind(values["host"], int(values["port"]))
+    listener = http_server.bind(values["host"], int(values["port"]))
     try:
         engine = QueryService.from_settings(values)
     except BaseException:
@@ -117,8 +117,13 @@ def run_server(values: dict[str, Any]) -> None:
     try:
         app = create_app(values, engine=engine)
         largest = max_body_bytes(int(values["max_query_bytes"]))  # a query in the body or in the URL
-        server = serving.create(app, listener, values, max_body=largest,
-                                max_header=max(65_536, largest))
+        server = http_server.HttpServer(app, listener, http_server.Limits(
+            connection_limit=int(values["connection_limit"]),
+            max_client_connections=int(values["max_client_connections"]),
+            idle_timeout=float(values["channel_timeout"]),
+            request_read_timeout=float(values["request_read_timeout"]),
+            max_header_bytes=max(65_536, largest), max_body_bytes=largest,
+            max_active=int(values["threads"])))
         host, port = server.effective_host, server.effective_port
         catalogue = engine.catalogue
         triples = sum(g.triples for g in catalogue.graphs)
@@ -127,7 +132,7 @@ def run_server(values: dict[str, Any]) -> None:
         click.echo(f"conflict-graph: serving SPARQL on http://{host}:{port}/sparql "
                    f"(home page http://{host}:{port}/, query page http://{host}:{port}/query)")
         sys.stdout.flush()
-        outcome = serving.serve_until_stopped(server, float(values["drain_timeout"]))
+        outcome = server.serve_until_stopped(float(values["drain_timeout"]))
         click.echo(f"conflict-graph: stopped ({outcome})")
     finally:
         listener.close()
@@ -142,7 +147,6 @@ def serve(**given: Any) -> None:
     With no option it serves the project's own data on http://127.0.0.1:8000/sparql.
     """
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    logging.getLogger("waitress.queue").setLevel(logging.ERROR)
     try:
         values = resolve(_group_options(_from_flags(given)))
         run_server(values)

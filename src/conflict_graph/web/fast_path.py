@@ -35,6 +35,8 @@ __all__ = ["SparqlFastPath"]
 log = logging.getLogger(__name__)
 
 _PATHS = frozenset({"/sparql", "/sparql/"})
+#: Endpoint URLs remembered (one per ``Host`` value and path); forgotten all at once when full.
+MAX_REMEMBERED_ENDPOINTS = 256
 _DELEGATE_HEADERS = ("HTTP_ORIGIN", "HTTP_IF_NONE_MATCH", "HTTP_TRANSFER_ENCODING")
 
 StartResponse = Callable[..., Any]
@@ -57,6 +59,20 @@ class SparqlFastPath:
         self.app = app
         self.engine = engine
         self.answered = 0
+        self._endpoints: dict[tuple[str, str, str, str], str] = {}
+
+    def _endpoint(self, environ: dict[str, Any]) -> str:
+        """The URL the request was sent to, without its query string (remembered per host and
+        path: werkzeug's reading of it costs as much as a small query's evaluation)."""
+        key = (environ.get("wsgi.url_scheme", ""), environ.get("HTTP_HOST") or environ.get("SERVER_NAME", ""),
+               environ.get("SCRIPT_NAME", ""), environ.get("PATH_INFO", ""))
+        url = self._endpoints.get(key)
+        if url is None:
+            url = get_current_url(environ, strip_querystring=True)
+            if len(self._endpoints) >= MAX_REMEMBERED_ENDPOINTS:
+                self._endpoints.clear()
+            self._endpoints[key] = url
+        return url
 
     def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
         method = environ.get("REQUEST_METHOD")
@@ -72,7 +88,7 @@ class SparqlFastPath:
             text, params = sparql.read_query(incoming, self.engine.max_query_bytes)
             if text is None:
                 raise _Delegate
-            endpoint = get_current_url(environ, strip_querystring=True)
+            endpoint = self._endpoint(environ)
             request = sparql.query_request(text, params, accept, endpoint, environ.get("REMOTE_ADDR"))
             answer = self.engine.execute(self.engine.prepare(request))
         except _Delegate:

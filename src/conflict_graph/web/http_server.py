@@ -1,0 +1,705 @@
+"""The HTTP server: HTTP/1.1 (RFC 9112) for a WSGI application (PEP 3333), a thread per connection.
+
+Each connection has its own thread, which reads a request, calls the application and writes the
+answer itself: a request costs one wake-up of one thread, with no handoff between an event loop
+and a pool of task threads (which took about 0.3 ms a request, as much as a small query). The
+costs a client can cause are bounded before they are paid:
+
+* **connections**: at most ``connection_limit`` open in all (beyond it, new ones wait in the
+  listen backlog) and ``max_client_connections`` per client address (one more is answered
+  ``429`` and closed);
+* **time**: a connection with no request in progress is closed after ``idle_timeout`` seconds; a
+  request's head and body must arrive within ``request_read_timeout`` seconds of its first byte
+  (a client sending a header line every few seconds is disconnected); a client that does not read
+  its answer for ``idle_timeout`` seconds is disconnected;
+* **size**: a request head over ``max_header_bytes`` is a ``431``, a body over ``max_body_bytes``
+  a ``413`` answered from ``Content-Length`` before the body is read (a chunked body is counted as
+  it arrives);
+* **work**: at most ``max_active`` requests are inside the application at once; the others wait
+  for their turn, holding only their thread.
+
+Requests are read strictly: a malformed request line or header field, or a body framed both by
+``Content-Length`` and ``Transfer-Encoding`` (request smuggling, RFC 9112 §6.3), is a ``400``;
+a transfer coding other than ``chunked`` a ``501``; a version other than HTTP/1.0 and 1.1 a
+``505``. The body is read in full (it is bounded) before the application is called, after a
+``100 Continue`` if the client asked for one (RFC 9110 §10.1.1).
+
+:meth:`HttpServer.serve_until_stopped` serves until ``SIGTERM`` (a graceful drain: stop
+accepting, finish the requests in progress, at most ``drain_timeout`` seconds) or ``SIGINT``.
+
+Only :mod:`conflict_graph.web` imports this module.
+"""
+
+from __future__ import annotations
+
+import errno
+import io
+import logging
+import re
+import select
+import signal
+import socket
+import sys
+import threading
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from email.utils import formatdate
+from typing import Any
+from urllib.parse import unquote_to_bytes
+
+from ..errors import SettingError
+
+__all__ = ["HttpServer", "Limits", "bind"]
+
+log = logging.getLogger(__name__)
+
+SERVER_SOFTWARE = "conflict-graph"
+#: Bytes asked of the socket at once.
+RECEIVE_SIZE = 65_536
+#: Seconds between two looks at the stop flag while nothing else happens.
+POLL_INTERVAL = 0.2
+
+_TOKEN = re.compile(rb"[!#$%&'*+\-.^_`|~0-9A-Za-z]+")
+_VERSION = re.compile(rb"HTTP/(\d)\.(\d)")
+_FIELD_VALUE_FORBIDDEN = re.compile(rb"[\x00-\x08\x0a-\x1f\x7f]")
+_REASONS = {100: "Continue", 400: "Bad Request", 408: "Request Timeout", 413: "Content Too Large",
+            429: "Too Many Requests", 431: "Request Header Fields Too Large", 500: "Internal Server Error",
+            501: "Not Implemented", 505: "HTTP Version Not Supported"}
+_NO_BODY_STATUSES = frozenset({204, 304})
+
+StartResponse = Callable[..., Any]
+Application = Callable[[dict[str, Any], StartResponse], Iterable[bytes]]
+
+
+def bind(host: str, port: int) -> socket.socket:
+    """A listening TCP socket on ``host``:``port`` (0 picks a free port).
+
+    Raises:
+        SettingError: the address cannot be used (port in use, unknown host, no permission).
+    """
+    try:
+        family, kind, proto, _, address = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0]
+    except (OSError, UnicodeError) as exc:
+        raise SettingError(f"--host {host}: cannot listen on this address ({exc})") from None
+    listener = socket.socket(family, kind, proto)
+    try:
+        listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        listener.bind(address)
+        listener.listen(1024)
+    except OSError as exc:
+        listener.close()
+        reason = "the port is in use" if exc.errno == errno.EADDRINUSE else exc.strerror or str(exc)
+        raise SettingError(f"cannot listen on {host}:{port}: {reason} (choose another with --port, "
+                           "or --port 0 for a free one)") from None
+    return listener
+
+
+@dataclass(frozen=True)
+class Limits:
+    """What one server lets its clients cost (see the module's docstring)."""
+
+    connection_limit: int = 1000
+    max_client_connections: int = 64
+    idle_timeout: float = 30.0
+    request_read_timeout: float = 30.0
+    max_header_bytes: int = 65_536
+    max_body_bytes: int = 1024 * 1024
+    max_active: int = 64
+
+
+class _Refusal(Exception):
+    """The request cannot be read: answer ``status`` with ``message`` and close the connection."""
+
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+class _Gone(Exception):
+    """The client went away, stayed silent too long, or sent too slowly: close without answering."""
+
+
+@dataclass
+class _Request:
+    method: str
+    target: bytes
+    version: tuple[int, int]
+    headers: dict[str, str]
+    body: bytes
+
+    @property
+    def keep_alive(self) -> bool:
+        tokens = {token.strip().lower() for token in self.headers.get("CONNECTION", "").split(",")}
+        if self.version >= (1, 1):
+            return "close" not in tokens
+        return "keep-alive" in tokens
+
+
+class HttpServer:
+    """Serve ``app`` on ``listener`` (already bound and listening) within ``limits``."""
+
+    def __init__(self, app: Application, listener: socket.socket, limits: Limits) -> None:
+        self.app = app
+        self.listener = listener
+        self.limits = limits
+        self.refused_connections = 0
+        host, port = listener.getsockname()[:2]
+        self.effective_host, self.effective_port = host, port
+        self._base_environ = {
+            "SERVER_NAME": str(host), "SERVER_PORT": str(port), "SCRIPT_NAME": "",
+            "SERVER_SOFTWARE": SERVER_SOFTWARE, "wsgi.version": (1, 0), "wsgi.url_scheme": "http",
+            "wsgi.errors": sys.stderr, "wsgi.multithread": True, "wsgi.multiprocess": False,
+            "wsgi.run_once": False, "wsgi.input_terminated": True,
+        }
+        self._lock = threading.Lock()
+        self._slot_freed = threading.Condition(self._lock)
+        self._connections: dict[socket.socket, _Connection] = {}
+        self._per_address: dict[str, int] = {}
+        self._active = threading.BoundedSemaphore(limits.max_active)
+        self._stopping = threading.Event()
+        self._date = (0, "")
+
+    # --- the accepting side ---------------------------------------------------------------------
+
+    def serve_until_stopped(self, drain_timeout: float) -> str:
+        """Serve until ``SIGTERM`` (drain, then return) or ``SIGINT``.
+
+        Returns ``"drained"``, ``"drain timed out"`` or ``"interrupted"``.
+        """
+        previous = signal.signal(signal.SIGTERM, lambda signum, frame: self.stop())
+        try:
+            self.serve()
+        except KeyboardInterrupt:
+            self._close_all()
+            return "interrupted"
+        finally:
+            signal.signal(signal.SIGTERM, previous)
+        log.info("SIGTERM: refusing new connections, finishing the requests in progress")
+        return self.drain(drain_timeout)
+
+    def stop(self) -> None:
+        """Stop accepting connections (from any thread): :meth:`serve` returns, and a client
+        trying to connect is refused at once rather than left in the listen backlog."""
+        self._stopping.set()
+        try:
+            self.listener.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass
+
+    def serve(self) -> None:
+        """Accept connections, each served by a thread of its own, until :meth:`stop`; then close
+        the listening socket (the connections already open are served on: see :meth:`drain`)."""
+        self.listener.settimeout(POLL_INTERVAL)
+        while not self._stopping.is_set():
+            with self._lock:
+                while len(self._connections) >= self.limits.connection_limit and not self._stopping.is_set():
+                    self._slot_freed.wait(POLL_INTERVAL)
+            if self._stopping.is_set():
+                break
+            try:
+                sock, address = self.listener.accept()
+            except (TimeoutError, InterruptedError):
+                continue
+            except OSError as exc:  # out of file descriptors, a connection reset before accept
+                if self._stopping.is_set():
+                    break
+                if exc.errno in (errno.EMFILE, errno.ENFILE, errno.ENOBUFS, errno.ENOMEM):
+                    log.warning("cannot accept a connection: %s", exc.strerror)
+                    time.sleep(POLL_INTERVAL)
+                continue
+            self._admit(sock, address)
+        self.listener.close()
+
+    def _admit(self, sock: socket.socket, address: Any) -> None:
+        host = address[0] if isinstance(address, tuple) else str(address)
+        with self._lock:
+            crowded = self._per_address.get(host, 0) >= self.limits.max_client_connections
+            if not crowded:
+                self._per_address[host] = self._per_address.get(host, 0) + 1
+                connection = _Connection(self, sock, address)
+                self._connections[sock] = connection
+        if crowded:
+            self.refused_connections += 1
+            _refuse_crowded(sock)
+            return
+        try:
+            threading.Thread(target=connection.run, name="http-connection", daemon=True).start()
+        except RuntimeError:  # no more threads: this connection cannot be served
+            log.warning("cannot start a thread for a new connection")
+            self._forget(connection)
+            sock.close()
+
+    def _forget(self, connection: _Connection) -> None:
+        with self._lock:
+            self._connections.pop(connection.sock, None)
+            left = self._per_address.get(connection.host, 1) - 1
+            if left > 0:
+                self._per_address[connection.host] = left
+            else:
+                self._per_address.pop(connection.host, None)
+            self._slot_freed.notify()
+
+    # --- stopping -------------------------------------------------------------------------------
+
+    def drain(self, timeout: float) -> str:
+        """Stop accepting, close idle connections, wait for requests in progress to be answered."""
+        self.stop()
+        deadline = time.monotonic() + timeout
+        while True:
+            with self._lock:
+                connections = list(self._connections.values())
+            for connection in connections:
+                connection.close_if_idle()
+            if not any(connection.busy for connection in connections):
+                return "drained"
+            if time.monotonic() >= deadline:
+                return "drain timed out"
+            time.sleep(0.05)
+
+    def _close_all(self) -> None:
+        self._stopping.set()
+        with self._lock:
+            connections = list(self._connections.values())
+        for connection in connections:
+            connection.shut()
+
+    @property
+    def open_connections(self) -> int:
+        with self._lock:
+            return len(self._connections)
+
+    # --- helpers for connections ----------------------------------------------------------------
+
+    @property
+    def stopping(self) -> bool:
+        return self._stopping.is_set()
+
+    def http_date(self) -> str:
+        """The ``Date`` header's value (RFC 9110 §6.6.1), formatted once a second."""
+        now = int(time.time())
+        if self._date[0] != now:
+            self._date = (now, formatdate(now, usegmt=True))
+        return self._date[1]
+
+    def environ(self, request: _Request, connection: _Connection) -> dict[str, Any]:
+        """The WSGI environment of ``request`` (PEP 3333, "environ Variables")."""
+        target = request.target
+        if not target.startswith(b"/"):  # absolute-form (RFC 9112 §3.2.2) or asterisk-form
+            match = re.match(rb"[A-Za-z][A-Za-z0-9+.\-]*://[^/?#]*", target)
+            target = target[match.end():] if match else target
+            if not target.startswith(b"/"):
+                target = b"/" + target if target != b"*" else b"*"
+        path, _, query = target.partition(b"?")
+        path = path.partition(b"#")[0]
+        environ = dict(self._base_environ)
+        environ.update({
+            "REQUEST_METHOD": request.method,
+            "PATH_INFO": unquote_to_bytes(path).decode("latin-1"),
+            "QUERY_STRING": query.partition(b"#")[0].decode("latin-1"),
+            "REQUEST_URI": request.target.decode("latin-1"),
+            "RAW_URI": request.target.decode("latin-1"),
+            "SERVER_PROTOCOL": f"HTTP/{request.version[0]}.{request.version[1]}",
+            "REMOTE_ADDR": connection.host,
+            "REMOTE_PORT": str(connection.port),
+            "wsgi.input": io.BytesIO(request.body),
+        })
+        for name, value in request.headers.items():
+            if name == "CONTENT_TYPE" or name == "CONTENT_LENGTH":
+                environ[name] = value
+            elif name != "TRANSFER_ENCODING":  # the body is already decoded
+                environ["HTTP_" + name] = value
+        if "TRANSFER_ENCODING" in request.headers:
+            environ["CONTENT_LENGTH"] = str(len(request.body))
+        return environ
+
+
+class _Connection:
+    """One client connection, served by its own thread until either side closes it."""
+
+    def __init__(self, server: HttpServer, sock: socket.socket, address: Any) -> None:
+        self.server = server
+        self.sock = sock
+        self.host = address[0] if isinstance(address, tuple) else str(address)
+        self.port = address[1] if isinstance(address, tuple) and len(address) > 1 else 0
+        self.busy = False  # a request has begun to arrive and is not answered yet
+        self._buffer = b""
+        self._state_lock = threading.Lock()
+        self._closed = False
+        self._head_sent = False
+
+    def run(self) -> None:
+        limits = self.server.limits
+        try:
+            self.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        except OSError:
+            pass
+        try:
+            while not self.server.stopping or self._request_waiting():
+                try:
+                    request = self._read_request(limits)
+                except _Refusal as refusal:
+                    self._send_plain(refusal.status, str(refusal))
+                    return
+                if request is None:
+                    return
+                keep_alive = self._answer(request)
+                with self._state_lock:
+                    self.busy = False
+                if not keep_alive:
+                    return
+        except (_Gone, OSError):
+            return
+        finally:
+            self.shut()
+            self.server._forget(self)
+
+    # --- reading ------------------------------------------------------------------------------
+
+    def _receive(self, deadline: float | None, idle: float) -> bytes:
+        """Bytes from the client, waiting at most until ``deadline`` (and ``idle`` seconds)."""
+        wait = idle if deadline is None else min(idle, deadline - time.monotonic())
+        if wait <= 0:
+            raise _Gone
+        self.sock.settimeout(wait)
+        try:
+            data = self.sock.recv(RECEIVE_SIZE)
+        except TimeoutError:
+            raise _Gone from None
+        if not data:
+            raise _Gone
+        return data
+
+    def _read_request(self, limits: Limits) -> _Request | None:
+        """The next request, or None when the connection ended cleanly between requests."""
+        deadline: float | None = None
+        buffer = self._buffer
+        if buffer:  # the start of a pipelined request arrived with the previous one
+            deadline = self._begin(limits)
+        while True:
+            end = buffer.find(b"\r\n\r\n")
+            if end >= 0:
+                break
+            if len(buffer) > limits.max_header_bytes:
+                raise _Refusal(431, "the request's header fields are larger than the server reads "
+                                    f"({limits.max_header_bytes:,} bytes)")
+            try:
+                data = self._receive(deadline, limits.idle_timeout)
+            except _Gone:
+                if not buffer:
+                    return None
+                raise
+            if deadline is None:
+                buffer = data.lstrip(b"\r\n")  # RFC 9112 §2.2: empty lines before a request
+                if buffer:
+                    deadline = self._begin(limits)
+            else:
+                buffer += data
+        if end > limits.max_header_bytes:
+            raise _Refusal(431, "the request's header fields are larger than the server reads "
+                                f"({limits.max_header_bytes:,} bytes)")
+        assert deadline is not None
+        head, rest = buffer[:end], buffer[end + 4:]
+        method, target, version, headers = _parse_head(head)
+        body, rest = self._read_body(headers, rest, deadline, limits, version)
+        self._buffer = rest
+        return _Request(method, target, version, headers, body)
+
+    def _begin(self, limits: Limits) -> float:
+        """A request has begun to arrive: the connection is busy; the deadline to receive it."""
+        with self._state_lock:
+            if self._closed:
+                raise _Gone
+            self.busy = True
+        return time.monotonic() + limits.request_read_timeout
+
+    def _read_body(self, headers: dict[str, str], rest: bytes, deadline: float, limits: Limits,
+                   version: tuple[int, int]) -> tuple[bytes, bytes]:
+        coding = headers.get("TRANSFER_ENCODING")
+        length_text = headers.get("CONTENT_LENGTH")
+        if coding is not None:
+            if length_text is not None:
+                raise _Refusal(400, "the request has both Content-Length and Transfer-Encoding "
+                                    "(RFC 9112 §6.3); send one")
+            if coding.strip().lower() != "chunked":
+                raise _Refusal(501, f"the transfer coding {coding.strip()[:40]!r} is not supported; "
+                                    "send the body with Content-Length or chunked")
+            self._continue(headers, version)
+            return self._read_chunked(rest, deadline, limits)
+        if length_text is None:
+            return b"", rest
+        if not length_text.isdigit() or not length_text.isascii():
+            raise _Refusal(400, f"Content-Length {length_text[:40]!r} is not a number of bytes")
+        length = int(length_text)
+        if length > limits.max_body_bytes:
+            raise _Refusal(413, f"the request body ({length:,} bytes) is larger than the server "
+                                f"accepts ({limits.max_body_bytes:,} bytes)")
+        if length > len(rest):
+            self._continue(headers, version)
+        while len(rest) < length:
+            rest += self._receive(deadline, limits.idle_timeout)
+        return rest[:length], rest[length:]
+
+    def _continue(self, headers: dict[str, str], version: tuple[int, int]) -> None:
+        if version >= (1, 1) and headers.get("EXPECT", "").strip().lower() == "100-continue":
+            self.sock.settimeout(self.server.limits.idle_timeout)
+            self.sock.sendall(b"HTTP/1.1 100 Continue\r\n\r\n")
+
+    def _read_chunked(self, rest: bytes, deadline: float, limits: Limits) -> tuple[bytes, bytes]:
+        """A chunked body (RFC 9112 §7.1), trailers read and dropped."""
+        body = bytearray()
+        while True:
+            while b"\r\n" not in rest:
+                if len(rest) > 1024:
+                    raise _Refusal(400, "a chunk size line is longer than 1,024 bytes")
+                rest += self._receive(deadline, limits.idle_timeout)
+            line, rest = rest.split(b"\r\n", 1)
+            size_text = line.split(b";", 1)[0].strip()
+            if not size_text or len(size_text) > 16 or not re.fullmatch(rb"[0-9A-Fa-f]+", size_text):
+                raise _Refusal(400, "a chunk size is not a hexadecimal number (RFC 9112 §7.1)")
+            size = int(size_text, 16)
+            if size == 0:
+                break
+            if len(body) + size > limits.max_body_bytes:
+                raise _Refusal(413, "the request body is larger than the server accepts "
+                                    f"({limits.max_body_bytes:,} bytes)")
+            while len(rest) < size + 2:
+                rest += self._receive(deadline, limits.idle_timeout)
+            if rest[size:size + 2] != b"\r\n":
+                raise _Refusal(400, "a chunk does not end with CRLF (RFC 9112 §7.1)")
+            body += rest[:size]
+            rest = rest[size + 2:]
+        while True:  # trailer section, then the empty line
+            while b"\r\n" not in rest:
+                if len(rest) > limits.max_header_bytes:
+                    raise _Refusal(431, "the request's trailer fields are too large")
+                rest += self._receive(deadline, limits.idle_timeout)
+            line, rest = rest.split(b"\r\n", 1)
+            if not line:
+                return bytes(body), rest
+
+    # --- answering ----------------------------------------------------------------------------
+
+    def _answer(self, request: _Request) -> bool:
+        """Call the application and send its answer; True if the connection stays open."""
+        server = self.server
+        environ = server.environ(request, self)
+        started: list[Any] = []
+
+        def start_response(status: str, headers: list[tuple[str, str]],
+                           exc_info: Any = None) -> Callable[[bytes], None]:
+            if exc_info is not None and started and started[0] is True:
+                raise exc_info[1].with_traceback(exc_info[2])
+            started[:] = [status, headers]
+            return written.append
+
+        written: list[bytes] = []
+        with server._active:
+            try:
+                result = server.app(environ, start_response)
+                if isinstance(result, list):
+                    chunks: Iterable[bytes] = written + result
+                else:
+                    chunks = _chain(written, result)
+            except Exception:  # a bug in the application: logged, answered 500
+                log.exception("unexpected error answering %s %s", request.method, environ["PATH_INFO"])
+                self._send_plain(500, "the server could not answer this request; the error is logged")
+                return False
+        keep_alive = request.keep_alive and not server.stopping
+        try:
+            return self._send(request, started, chunks, keep_alive)
+        except (_Gone, OSError):
+            raise
+        except Exception:  # a bug while the answer was produced: logged, the connection closed
+            log.exception("unexpected error answering %s %s", request.method, environ["PATH_INFO"])
+            if not self._head_sent:
+                self._send_plain(500, "the server could not answer this request; the error is logged")
+            return False
+        finally:
+            close = getattr(result, "close", None)
+            if close is not None:
+                close()
+
+    def _send(self, request: _Request, started: list[Any], chunks: Iterable[bytes], keep_alive: bool) -> bool:
+        self._head_sent = False
+        iterator = iter(chunks)
+        first = b""
+        for first in iterator:  # the application may call start_response only when iterated
+            if first:
+                break
+        if not started:
+            log.error("the application returned without starting a response")
+            self._send_plain(500, "the server could not answer this request; the error is logged")
+            return False
+        status, headers = started
+        code = int(status[:3])
+        names = {name.lower() for name, _ in headers}
+        for name, value in headers:
+            if name.lower() == "connection" and "close" in value.lower():
+                keep_alive = False
+        no_body = request.method == "HEAD" or code in _NO_BODY_STATUSES or code < 200
+        chunked = False
+        rest: list[bytes] | None = None
+        if "content-length" not in names and not no_body:
+            if isinstance(chunks, list):
+                rest = [chunk for chunk in iterator if chunk]
+                headers = [*headers, ("Content-Length", str(len(first) + sum(map(len, rest))))]
+            elif request.version >= (1, 1):
+                chunked = True
+                headers = [*headers, ("Transfer-Encoding", "chunked")]
+            else:
+                keep_alive = False
+        lines = [f"HTTP/1.1 {status}\r\n"]
+        lines.extend(f"{name}: {value}\r\n" for name, value in headers)
+        if "date" not in names:
+            lines.append(f"Date: {self.server.http_date()}\r\n")
+        if "server" not in names:
+            lines.append(f"Server: {SERVER_SOFTWARE}\r\n")
+        if not keep_alive:
+            lines.append("Connection: close\r\n")
+        elif request.version < (1, 1):
+            lines.append("Connection: keep-alive\r\n")
+        lines.append("\r\n")
+        head = "".join(lines).encode("latin-1")
+        self._head_sent = True
+        self.sock.settimeout(self.server.limits.idle_timeout)
+        try:
+            if no_body:
+                self.sock.sendall(head)
+                for _ in iterator:  # drain what the application produces, sending none of it
+                    pass
+            elif chunked:
+                self.sock.sendall(head + (_chunk(first) if first else b""))
+                for data in iterator:
+                    if data:
+                        self.sock.sendall(_chunk(data))
+                self.sock.sendall(b"0\r\n\r\n")
+            else:
+                self.sock.sendall(head + first)
+                for data in (rest if rest is not None else iterator):
+                    if data:
+                        self.sock.sendall(data)
+        except TimeoutError:
+            raise _Gone from None
+        return keep_alive
+
+    def _send_plain(self, status: int, message: str) -> None:
+        """A short plain-text answer, after which the connection is closed."""
+        reason = _REASONS.get(status, "Error")
+        body = f"{status} {reason}: {message}\n".encode()
+        head = (f"HTTP/1.1 {status} {reason}\r\nContent-Type: text/plain; charset=utf-8\r\n"
+                f"Content-Length: {len(body)}\r\nDate: {self.server.http_date()}\r\n"
+                f"Server: {SERVER_SOFTWARE}\r\nConnection: close\r\n\r\n").encode("latin-1")
+        try:
+            self.sock.settimeout(5)
+            self.sock.sendall(head + body)
+        except OSError:
+            pass
+
+    # --- closing ------------------------------------------------------------------------------
+
+    def _request_waiting(self) -> bool:
+        """Has a request begun to arrive that this thread has not read yet?"""
+        if self._buffer:
+            return True
+        try:
+            poller = select.poll()
+            poller.register(self.sock, select.POLLIN)
+            if not poller.poll(0):
+                return False
+            return bool(self.sock.recv(1, socket.MSG_PEEK))  # readable: b"" if the client closed
+        except OSError:
+            return False
+
+    def close_if_idle(self) -> None:
+        """Close the connection if no request is in progress on it, nor waiting to be read
+        (used by the drain)."""
+        with self._state_lock:
+            if self.busy or self._closed or self._request_waiting():
+                return
+            self._closed = True
+        self._shutdown()
+
+    def shut(self) -> None:
+        with self._state_lock:
+            self._closed = True
+        self._shutdown()
+
+    def _shutdown(self) -> None:
+        try:
+            self.sock.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass
+        try:
+            self.sock.close()
+        except OSError:
+            pass
+
+
+def _parse_head(head: bytes) -> tuple[str, bytes, tuple[int, int], dict[str, str]]:
+    """The request line and header fields (RFC 9112 §3, §5), field names as WSGI spells them.
+
+    Raises:
+        _Refusal: the head is malformed (400) or of an unsupported version (505).
+    """
+    lines = head.split(b"\r\n")
+    parts = lines[0].split(b" ")
+    if len(parts) != 3 or not _TOKEN.fullmatch(parts[0]) or not parts[1]:
+        raise _Refusal(400, "the request line is not 'METHOD target HTTP/1.1' (RFC 9112 §3)")
+    version_match = _VERSION.fullmatch(parts[2])
+    if version_match is None:
+        raise _Refusal(400, "the request line does not end with an HTTP version (RFC 9112 §2.3)")
+    version = (int(version_match[1]), int(version_match[2]))
+    if version not in ((1, 0), (1, 1)):
+        raise _Refusal(505, f"HTTP/{version[0]}.{version[1]} is not supported; use HTTP/1.1")
+    if any(byte < 0x21 or byte == 0x7f for byte in parts[1]):
+        raise _Refusal(400, "the request target has a control character or a space")
+    headers: dict[str, str] = {}
+    for line in lines[1:]:
+        name, colon, value = line.partition(b":")
+        if not colon or not _TOKEN.fullmatch(name):
+            if line[:1] in (b" ", b"\t"):
+                raise _Refusal(400, "a header field is folded over two lines (obsolete, RFC 9112 §5.2)")
+            raise _Refusal(400, f"a header line is not 'Name: value' (RFC 9112 §5): {line[:60]!r}")
+        value = value.strip(b" \t")
+        if _FIELD_VALUE_FORBIDDEN.search(value):
+            raise _Refusal(400, f"the header field {name.decode('ascii')!r} has a control character")
+        if b"_" in name:  # would read as another field once spelled the WSGI way (as waitress does)
+            continue
+        key = name.decode("ascii").upper().replace("-", "_")
+        text = value.decode("latin-1")
+        if key in headers:
+            if key == "CONTENT_LENGTH" and headers[key] != text:
+                raise _Refusal(400, "the request has two different Content-Length fields")
+            if key in ("CONTENT_LENGTH", "HOST"):
+                if key == "HOST" and headers[key] != text:
+                    raise _Refusal(400, "the request has two Host fields (RFC 9112 §3.2)")
+                continue
+            headers[key] = f"{headers[key]}, {text}"
+        else:
+            headers[key] = text
+    return parts[0].decode("ascii"), parts[1], version, headers
+
+
+def _chain(first: list[bytes], rest: Iterable[bytes]) -> Iterable[bytes]:
+    yield from first
+    yield from rest
+
+
+def _chunk(data: bytes) -> bytes:
+    return b"%x\r\n%s\r\n" % (len(data), data)
+
+
+_TOO_MANY = (b"HTTP/1.1 429 Too Many Requests\r\nContent-Type: text/plain; charset=utf-8\r\n"
+             b"Connection: close\r\nRetry-After: 5\r\nContent-Length: %d\r\n\r\n%s")
+_TOO_MANY_BODY = (b"429 Too Many Requests: this client address has the most open connections one "
+                  b"address may have (CONFLICT_GRAPH_MAX_CLIENT_CONNECTIONS); reuse a connection\n")
+
+
+def _refuse_crowded(sock: socket.socket) -> None:
+    try:
+        sock.setblocking(False)
+        sock.send(_TOO_MANY % (len(_TOO_MANY_BODY), _TOO_MANY_BODY))
+    except OSError:
+        pass
+    sock.close()
