@@ -151,7 +151,8 @@ def test_the_environ_follows_pep_3333() -> None:
 def test_a_chunked_body_is_decoded_and_its_length_given() -> None:
     with running() as server:
         status, _, body = exchange(server, b"POST /x HTTP/1.1\r\nHost: h\r\n"
-                                           b"Transfer-Encoding: chunked\r\n\r\n4;ext=1\r\nASK \r\n2\r\n{}\r\n0\r\nTrailer: t\r\n\r\n")
+                                           b"Transfer-Encoding: chunked\r\n\r\n"
+                                           b"4;ext=1\r\nASK \r\n2\r\n{}\r\n0\r\nTrailer: t\r\n\r\n")
     seen = json.loads(body)
     assert status == 200 and seen["body"] == "ASK {}" and seen["CONTENT_LENGTH"] == "6"
     assert "HTTP_TRANSFER_ENCODING" not in seen

@@ -13,7 +13,12 @@ new interpreter's start-up (about a second of CPU, which a two-core machine unde
 spare), and the workers share the fork server's pages for the modules.
 
 The calling thread takes an idle worker, sends the job with its deadline and waits; the wait for
-an idle worker counts against the same deadline. One message goes each way: the job, then its
+an idle worker counts against the same deadline. The idle worker taken is the one that finished
+last (its caches are warm). Waking a process whose core went idle costs tens of microseconds on
+a virtual machine, and runs its code on cold caches, several times the work of a small query;
+so a worker keeps its core for :data:`WORKER_SPIN_SECONDS` after answering, in case the next job
+follows at once, and one caller at a time keeps its core for :data:`CALLER_SPIN_SECONDS` waiting
+for the answer, both yielding the core to anything else runnable (``sched_yield``). One message goes each way: the job, then its
 answer, which is ``expired`` if the deadline had already passed when the worker read the job (a
 job that never started is withdrawn and its worker stays in the pool). When the deadline passes
 while a job runs, the worker is killed

@@ -488,7 +488,7 @@ class _Connection:
 
         def start_response(status: str, headers: list[tuple[str, str]],
                            exc_info: Any = None) -> Callable[[bytes], None]:
-            if exc_info is not None and started and started[0] is True:
+            if exc_info is not None and self._head_sent:  # too late to change (PEP 3333)
                 raise exc_info[1].with_traceback(exc_info[2])
             started[:] = [status, headers]
             return written.append
