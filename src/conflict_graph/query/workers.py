@@ -16,9 +16,11 @@ The calling thread takes an idle worker, sends the job with its deadline and wai
 an idle worker counts against the same deadline. The idle worker taken is the one that finished
 last (its caches are warm). Waking a process whose core went idle costs tens of microseconds on
 a virtual machine, and runs its code on cold caches, several times the work of a small query;
-so a worker keeps its core for :data:`WORKER_SPIN_SECONDS` after answering, in case the next job
-follows at once, and one caller at a time keeps its core for :data:`CALLER_SPIN_SECONDS` waiting
-for the answer, both yielding the core to anything else runnable (``sched_yield``). One message goes each way: the job, then its
+so while a job runs alone (no other job is running), its caller keeps its core for
+:data:`CALLER_SPIN_SECONDS` waiting for the answer, and the worker keeps its core for
+:data:`WORKER_SPIN_SECONDS` after answering, in case the next job follows at once; both yield
+the core to anything else runnable (``sched_yield``). Under load nobody spins: the cores are
+then better used by the queries. One message goes each way: the job, then its
 answer, which is ``expired`` if the deadline had already passed when the worker read the job (a
 job that never started is withdrawn and its worker stays in the pool). When the deadline passes
 while a job runs, the worker is killed
@@ -198,15 +200,16 @@ def _serve(artifact: str, conn: Connection, memory_limit: int = 0) -> None:
     _limit_memory(memory_limit)
     conn.send(("ready", os.getpid()))
     arrived = _arrival_check(conn)
+    spin = 0.0
     while True:
-        _spin_until(arrived, WORKER_SPIN_SECONDS)
+        _spin_until(arrived, spin)
         try:
             message = conn.recv()
         except (EOFError, OSError):
             return
         if message is None:
             return
-        deadline, job = message
+        deadline, job, spin = message
         if time.monotonic() >= deadline:
             try:
                 conn.send(("expired",))
@@ -325,7 +328,7 @@ class WorkerPool:
         self._idle: queue.LifoQueue[_Worker] = queue.LifoQueue()
         self._workers: set[_Worker] = set()
         self._lock = threading.Lock()
-        self._spinner = threading.Lock()
+        self._running = 0  # jobs sent and not yet answered
         self._next_sweep = 0.0
         self._launches: queue.Queue[bool | None] = queue.Queue()
         self._started: queue.Queue[str | None] = queue.Queue()
@@ -433,10 +436,13 @@ class WorkerPool:
             if not worker.ended():
                 break
             self._replace(worker)  # died while idle (killed from outside): take another one
+        with self._lock:
+            self._running += 1
+            alone = self._running == 1
         try:
-            worker.conn.send((deadline, job))
+            worker.conn.send((deadline, job, WORKER_SPIN_SECONDS if alone else 0.0))
             stopped = None
-            if not self._spin_for(worker):
+            if not (alone and _spin_until(worker.arrived, CALLER_SPIN_SECONDS)):
                 stopped = self._await_reply(worker, deadline + EXPIRY_GRACE,
                                             self._lowering(worker, cancel, 0.0 if low_priority else None))
             if stopped is not None:
@@ -461,6 +467,9 @@ class WorkerPool:
                 "(CONFLICT_GRAPH_WORKER_MEMORY_MB) or crashed, and it is being replaced; make the query "
                 "more selective, avoid cross products or add a LIMIT"
             ) from None
+        finally:
+            with self._lock:
+                self._running -= 1
         if not (worker.lowered and self._restore_priority(worker)):
             self._idle.put(worker)
         status = reply[0]
@@ -469,19 +478,6 @@ class WorkerPool:
         if status == "error":
             raise _ERRORS.get(reply[1], QueryError)(reply[2])
         raise RuntimeError(f"query worker failed:\n{reply[1]}")
-
-    def _spin_for(self, worker: _Worker) -> bool:
-        """Spin briefly for ``worker``'s answer, if no other caller is spinning (True: it came).
-
-        One spinning caller at a time: when several queries run, the others block at once, so
-        spinning never takes a core from work.
-        """
-        if not self._spinner.acquire(blocking=False):
-            return False
-        try:
-            return _spin_until(worker.arrived, CALLER_SPIN_SECONDS)
-        finally:
-            self._spinner.release()
 
     def _lowering(self, worker: _Worker, cancel: Callable[[], str | None] | None,
                   after: float | None = None) -> Callable[[], str | None] | None:
