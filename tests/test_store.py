@@ -10,7 +10,7 @@ import pytest
 from conflict_graph import iris; from conflict_graph.query import store
 from conflict_graph.pipeline.build import BuildResult
 from conflict_graph.errors import DataLoadError, InputError, QuerySyntaxError
-from conflict_graph.query.sparql_dataset import dataset_clause, declared_prefixes
+from conflict_graph.query.sparql_dataset import DatasetClause, dataset_clause, declared_prefixes
 
 PREFIXES = f"PREFIX cg: <{iris.CG}>\nPREFIX id: <{iris.ID}>\n"
 ORGS = PREFIXES + "SELECT ?x WHERE { ?x a cg:Organization } ORDER BY ?x"
@@ -100,6 +100,19 @@ def test_query_from_clauses_are_honoured_and_expanded(opened) -> None:
     assert _run(opened, only_named) == []  # FROM NAMED without FROM: an empty default graph
     graphs = f"SELECT DISTINCT ?x FROM NAMED <{SOURCE}> WHERE {{ GRAPH ?x {{ ?s ?p ?o }} }}"
     assert _run(opened, graphs) == [SOURCE]
+
+
+def test_a_dataset_clause_read_by_the_checker_is_used_as_given(opened) -> None:
+    """The engine hands the worker the FROM clauses the checker read; the worker does not read
+    the text again (a clause that disagrees with the text shows which one was used)."""
+    catalogue, oxstore = opened
+    query = PREFIXES + f"SELECT ?x FROM <{BACKGROUND}> WHERE {{ ?x a cg:Organization }}"
+    dataset = store.query_dataset(catalogue)
+    read_here = store.execute(oxstore, query, dataset)
+    given = store.execute(oxstore, query, dataset, clause=DatasetClause((SOURCE,), ()))
+    as_checked = store.execute(oxstore, query, dataset, clause=dataset_clause(query))
+    assert _values(read_here) == [] == _values(as_checked)  # the gazetteer has no organization
+    assert _values(given) == [str(iris.ID["org-alliance"])]
 
 
 def test_syntax_error_keeps_line_and_column(opened) -> None:

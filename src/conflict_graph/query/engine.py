@@ -42,6 +42,7 @@ from ..errors import (
     SettingError,
 )
 from .jobs import InspectJob, Outcome, QueryJob, StatsJob
+from .sparql_dataset import DatasetClause
 from .query_types import (
     MAX_GRAPH_URIS,
     MIN_TIMEOUT,
@@ -246,7 +247,9 @@ class QueryService:
                  or bool(shape.from_graphs or shape.from_named_graphs))
         job = QueryJob(request.text, dataset, chosen.name, self.max_rows, request.base_iri,
                        dict(shape.prefixes), self.max_response_bytes, self.service_allowlist,
-                       shape.services, bindings=request.bindings)
+                       shape.services, bindings=request.bindings,
+                       dataset_clause=(DatasetClause(shape.from_graphs, shape.from_named_graphs)
+                                       if shape.from_graphs or shape.from_named_graphs else None))
         return PreparedQuery(request, shape, chosen, self._etag(request, chosen),
                              self.provenance(NAMED_GRAPHS if named else request.entailment), job, timeout)
 

@@ -42,6 +42,9 @@ class QueryJob:
             ``CONSTRUCT`` or ``DESCRIBE`` is not evaluated at all; an ``ASK`` is); the answer is
             None.
         bindings: variable name → pyoxigraph term, bound by SPARQL substitution.
+        dataset_clause: the query's ``FROM``/``FROM NAMED`` clauses as the checker read them
+            (a :class:`~conflict_graph.query.sparql_dataset.DatasetClause`, or None: none), so
+            the worker does not tokenize the query again; ``"read"``: read them in the worker.
     """
 
     text: str
@@ -55,6 +58,7 @@ class QueryJob:
     services: tuple[str | None, ...] = ()
     check_only: bool = False
     bindings: tuple[tuple[str, Any], ...] = ()
+    dataset_clause: Any = "read"
 
 
 @dataclass(frozen=True)
@@ -169,7 +173,8 @@ def perform(store: Any, job: QueryJob) -> Outcome | None:
 
     service_check.check(job.text, job.base_iri, job.service_allowlist)
     try:
-        result = execute(store, job.text, job.dataset, base_iri=job.base_iri, bindings=job.bindings)
+        result = execute(store, job.text, job.dataset, base_iri=job.base_iri, bindings=job.bindings,
+                         clause=job.dataset_clause)
         if job.check_only:
             return None
         return _write(result, job)
