@@ -52,7 +52,7 @@ from .query_types import (
     QueryResponse,
 )
 from .store import Catalogue
-from .workers import WorkerPool
+from .workers import WorkerPool, pickled
 
 __all__ = ["PreparedQuery", "QueryService"]
 
@@ -80,6 +80,7 @@ class PreparedQuery:
     provenance: Provenance
     job: QueryJob
     timeout: float
+    job_blob: bytes = b""  # the job pickled once, as the worker pool sends it
 
 
 _LOCATION = re.compile(r"\berror at (\d+):(\d+):")
@@ -251,7 +252,8 @@ class QueryService:
                        dataset_clause=(DatasetClause(shape.from_graphs, shape.from_named_graphs)
                                        if shape.from_graphs or shape.from_named_graphs else None))
         return PreparedQuery(request, shape, chosen, self._etag(request, chosen),
-                             self.provenance(NAMED_GRAPHS if named else request.entailment), job, timeout)
+                             self.provenance(NAMED_GRAPHS if named else request.entailment), job, timeout,
+                             pickled(job))
 
     def _inspect(self, request: QueryRequest) -> guard.QueryShape:
         """The checker's reading of the query (a text seen recently is not read again).
@@ -304,7 +306,7 @@ class QueryService:
         reusable = self.answers.max_bytes > 0 and not _VOLATILE.search(prepared.request.text)
         if reusable and (kept := self.answers.get(prepared.etag)) is not None:
             return kept
-        outcome: Outcome = self._run(prepared, prepared.job)
+        outcome: Outcome = self._run(prepared, prepared.job_blob or prepared.job)
         chosen = prepared.format
         if outcome.format_name != chosen.name:
             chosen = conneg.format_named(outcome.format_name)
@@ -324,7 +326,7 @@ class QueryService:
         """
         self._run(prepared, dataclasses.replace(prepared.job, check_only=True))
 
-    def _run(self, prepared: PreparedQuery, job: QueryJob) -> Any:
+    def _run(self, prepared: PreparedQuery, job: QueryJob | bytes) -> Any:
         with self.admission.admit(prepared.request.client, prepared.timeout) as turn:
             try:
                 return self.pool.run(job, prepared.timeout, turn.stop_requested, since=turn.arrived,

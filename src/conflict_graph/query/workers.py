@@ -56,9 +56,11 @@ from __future__ import annotations
 import logging
 import multiprocessing
 import os
+import pickle
 import queue
 import select
 import signal
+import struct
 import sys
 import threading
 import time
@@ -118,6 +120,10 @@ FORK_SERVER_PRELOAD = ["conflict_graph.query.workers", "conflict_graph.query.sto
 CANCEL_POLL = 0.05
 #: Nice value of a worker while it runs a long query (POSIX ``setpriority``; 0 is the default).
 LONG_QUERY_NICENESS = 19
+#: A job's message: its deadline and the seconds its worker may spin after it, then the pickled job.
+_HEADER = struct.Struct("<dd")
+#: Bytes of pickled jobs a worker remembers unpickled (forgotten all at once beyond it).
+REMEMBERED_JOB_BYTES = 4 * 1024 * 1024
 #: Seconds between two looks for idle workers that have died.
 SWEEP_INTERVAL = 1.0
 #: Seconds a worker keeps its core after answering, in case the next job follows at once.
@@ -201,15 +207,26 @@ def _serve(artifact: str, conn: Connection, memory_limit: int = 0) -> None:
     conn.send(("ready", os.getpid()))
     arrived = _arrival_check(conn)
     spin = 0.0
+    jobs: dict[bytes, Any] = {}  # jobs seen recently, by their pickled bytes
+    remembered = 0  # bytes of their keys
     while True:
         _spin_until(arrived, spin)
         try:
-            message = conn.recv()
+            message = conn.recv_bytes()
         except (EOFError, OSError):
             return
-        if message is None:
+        if not message:
             return
-        deadline, job, spin = message
+        deadline, spin = _HEADER.unpack_from(message)
+        blob = message[_HEADER.size:]
+        job = jobs.get(blob)
+        if job is None:
+            job = pickle.loads(blob)
+            remembered += len(blob)
+            if remembered > REMEMBERED_JOB_BYTES:
+                jobs.clear()
+                remembered = len(blob)
+            jobs[blob] = job
         if time.monotonic() >= deadline:
             try:
                 conn.send(("expired",))
@@ -262,6 +279,11 @@ def _spin_until(arrived: Callable[[], bool], seconds: float) -> bool:
         if time.perf_counter() >= end:
             return False
         os.sched_yield()
+
+
+def pickled(job: QueryJob | StatsJob | InspectJob | ModulesJob) -> bytes:
+    """A job as :meth:`WorkerPool.run` sends it."""
+    return pickle.dumps(job, protocol=pickle.HIGHEST_PROTOCOL)
 
 
 def _memory_message(limit: int) -> str:
@@ -367,7 +389,7 @@ class WorkerPool:
             self._workers.clear()
         for worker in workers:
             try:
-                worker.conn.send(None)
+                worker.conn.send_bytes(b"")
             except (OSError, ValueError):
                 pass
         for worker in workers:
@@ -393,7 +415,7 @@ class WorkerPool:
 
     # jobs
 
-    def run(self, job: QueryJob | StatsJob | InspectJob | ModulesJob, timeout: float,
+    def run(self, job: QueryJob | StatsJob | InspectJob | ModulesJob | bytes, timeout: float,
             cancel: Callable[[], str | None] | None = None, since: float | None = None,
             low_priority: bool = False) -> Any:
         """Run a job on an idle worker and return its answer.
@@ -401,7 +423,9 @@ class WorkerPool:
         Args:
             job: a :class:`QueryJob` (answer: :class:`Outcome`), :class:`StatsJob` (a dict) or
                 :class:`InspectJob` (a :class:`~conflict_graph.query.guard.QueryShape`) or
-                :class:`ModulesJob` (a list).
+                :class:`ModulesJob` (a list), or one of them already :func:`pickled` (a prepared
+                query's job is pickled once, and a worker unpickles a job it saw recently
+                only once).
             timeout: seconds, counting both the wait for an idle worker and the work.
             cancel: asked while the job runs; a reason it returns stops the job.
             since: when the ``timeout`` began (``time.monotonic()``; default: now), if the caller
@@ -440,7 +464,8 @@ class WorkerPool:
             self._running += 1
             alone = self._running == 1
         try:
-            worker.conn.send((deadline, job, WORKER_SPIN_SECONDS if alone else 0.0))
+            blob = job if isinstance(job, bytes) else pickled(job)
+            worker.conn.send_bytes(_HEADER.pack(deadline, WORKER_SPIN_SECONDS if alone else 0.0) + blob)
             stopped = None
             if not (alone and _spin_until(worker.arrived, CALLER_SPIN_SECONDS)):
                 stopped = self._await_reply(worker, deadline + EXPIRY_GRACE,
@@ -586,7 +611,7 @@ class WorkerPool:
             return
         with self._lock:
             if self._closed:
-                worker.conn.send(None)
+                worker.conn.send_bytes(b"")
                 return
             self._workers.add(worker)
         self._idle.put(worker)

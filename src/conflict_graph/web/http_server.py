@@ -35,6 +35,7 @@ from __future__ import annotations
 import errno
 import io
 import logging
+import os
 import re
 import select
 import signal
@@ -59,6 +60,9 @@ SERVER_SOFTWARE = "conflict-graph"
 RECEIVE_SIZE = 65_536
 #: Seconds between two looks at the stop flag while nothing else happens.
 POLL_INTERVAL = 0.2
+#: Seconds a connection may keep its core waiting for its next request (see
+#: :meth:`HttpServer.spin_for_next_request`).
+SPIN_SECONDS = 0.001
 
 _TOKEN = re.compile(rb"[!#$%&'*+\-.^_`|~0-9A-Za-z]+")
 _VERSION = re.compile(rb"HTTP/(\d)\.(\d)")
@@ -159,6 +163,8 @@ class HttpServer:
         self._active = threading.BoundedSemaphore(limits.max_active)
         self._stopping = threading.Event()
         self._date = (0, "")
+        self._in_flight = 0  # requests inside the application
+        self._spinner = threading.Lock()
 
     # --- the accepting side ---------------------------------------------------------------------
 
@@ -275,6 +281,27 @@ class HttpServer:
     def stopping(self) -> bool:
         return self._stopping.is_set()
 
+    def spin_for_next_request(self, sock: socket.socket) -> None:
+        """While no request is being answered, keep the core for up to :data:`SPIN_SECONDS`
+        waiting for the next request on ``sock`` before its thread sleeps.
+
+        A thread that sleeps in ``recv`` lets its core go idle, and waking it costs tens of
+        microseconds on a virtual machine, plus cold caches: a client sending its requests one
+        after the other (a script, a benchmark) would pay that on every request. Only one
+        connection spins at a time, only when nothing else is answered, and ``sched_yield``
+        gives the core to anything else runnable.
+        """
+        if self._in_flight or not self._spinner.acquire(blocking=False):
+            return
+        try:
+            poller = select.poll()
+            poller.register(sock, select.POLLIN)
+            end = time.perf_counter() + SPIN_SECONDS
+            while not poller.poll(0) and not self._in_flight and time.perf_counter() < end:
+                os.sched_yield()
+        finally:
+            self._spinner.release()
+
     def http_date(self) -> str:
         """The ``Date`` header's value (RFC 9110 §6.6.1), formatted once a second."""
         now = int(time.time())
@@ -361,6 +388,8 @@ class _Connection:
         wait = idle if deadline is None else min(idle, deadline - time.monotonic())
         if wait <= 0:
             raise _Gone
+        if deadline is None and not self._buffer:
+            self.server.spin_for_next_request(self.sock)
         self.sock.settimeout(wait)
         try:
             data = self.sock.recv(RECEIVE_SIZE)
@@ -495,6 +524,8 @@ class _Connection:
 
         written: list[bytes] = []
         with server._active:
+            with server._lock:
+                server._in_flight += 1
             try:
                 result = server.app(environ, start_response)
                 if isinstance(result, list):
@@ -505,6 +536,9 @@ class _Connection:
                 log.exception("unexpected error answering %s %s", request.method, environ["PATH_INFO"])
                 self._send_plain(500, "the server could not answer this request; the error is logged")
                 return False
+            finally:
+                with server._lock:
+                    server._in_flight -= 1
         keep_alive = request.keep_alive and not server.stopping
         try:
             return self._send(request, started, chunks, keep_alive)
