@@ -99,3 +99,20 @@ def test_only_plain_queries_take_the_lean_path(engine: QueryService) -> None:
                     content_type="application/sparql-query; x=" + "a" * 9000) == 0
     # a form body read by the lean path, then handed on: Flask reads the same body
     assert answered(400, path="/sparql", method="POST", data={"format": "json"}) == 0
+
+
+def test_a_request_sent_again_is_answered_as_the_first(fixture_server: LiveServer) -> None:
+    """The lean path remembers requests it has read and queries it has prepared: the same bytes
+    from another client, or with another ``Accept``, still get their own answer, and a request
+    that failed fails again."""
+    body = urlencode({"query": MEMBERS})
+    answers = [fixture_server.request("POST", "/sparql", body, {**FORM, "Accept": accept}, source=source)
+               for accept, source in [("text/csv", "127.0.0.80"), ("text/csv", "127.0.0.81"),
+                                      ("application/sparql-results+json", "127.0.0.81")]]
+    assert [a.status for a in answers] == [200, 200, 200]
+    assert answers[0].body == answers[1].body and answers[0].body.startswith(b"member\r\n")
+    assert answers[2].body.startswith(b"{") and answers[2].headers["Content-Type"].startswith(
+        "application/sparql-results+json")
+    for _ in range(2):
+        failed = fixture_server.request("POST", "/sparql", "SELECT ?x WHERE { ?x", BODY)
+        assert failed.status == 400 and b"syntax" in failed.body.lower()
