@@ -78,7 +78,8 @@ class SparqlFastPath:
                 :func:`~conflict_graph.web.sparql.query_request`.
         """
         body = incoming.stream.getvalue()  # type: ignore[attr-defined]
-        key = (incoming.method, incoming.query_string, incoming.mimetype, incoming.charset, body, accept, endpoint)
+        key = (incoming.method, incoming.query_string, incoming.mimetype, incoming.charset, body, accept,
+               endpoint)
         request = self._requests.get(key)
         if request is None:
             text, params = sparql.read_query(incoming, self.engine.max_query_bytes)

@@ -24,6 +24,7 @@ The view functions only translate HTTP to a :class:`~conflict_graph.query_types.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 from dataclasses import dataclass
@@ -226,6 +227,11 @@ def query_request(text: str, params: MultiDict[str, str], accept: str | None, en
 def _provenance_pairs(provenance: Provenance, endpoint: str, service_desc: str | None = None) -> list[tuple[str, str]]:
     """Versions, entailment and ``Link`` (ontology, dataset, and ``service_desc``: the URL of the
     service's description, by default the Turtle service description at ``endpoint``)."""
+    return list(_provenance_pairs_of(provenance, endpoint, service_desc))
+
+
+@functools.lru_cache(maxsize=256)  # one per provenance and endpoint URL (the Host is in it)
+def _provenance_pairs_of(provenance: Provenance, endpoint: str, service_desc: str | None) -> tuple[tuple[str, str], ...]:
     pairs = [("Conflict-Graph-Data-Version", provenance.data_version),
              ("Conflict-Graph-Entailment", provenance.entailment)]
     links = [f'<{iris.dataset_version(provenance.data_version)}>; '
@@ -236,7 +242,7 @@ def _provenance_pairs(provenance: Provenance, endpoint: str, service_desc: str |
     links.append(f'<{service_desc}>; rel="service-desc"; type="application/openapi+json"' if service_desc
                  else f'<{endpoint}>; rel="service-desc"; type="text/turtle"')
     pairs.append(("Link", ", ".join(links)))
-    return pairs
+    return tuple(pairs)
 
 
 def _provenance_headers(response: Response, provenance: Provenance, service_desc: str | None = None) -> None:
