@@ -115,7 +115,11 @@ EXPIRY_GRACE = 0.25
 #: Modules the fork server imports once, before it forks any worker. Not ``__main__``: for
 #: ``conflict-graph serve`` that is the console script, which would bring the command line and
 #: rdflib into every worker (see :mod:`conflict_graph.query.spawning`).
-FORK_SERVER_PRELOAD = ["conflict_graph.query.workers", "conflict_graph.query.store", "pyoxigraph"]
+#: The result writers are among them, so a worker's first answer does not import them (about
+#: 20 ms) and every worker shares their pages.
+FORK_SERVER_PRELOAD = ["conflict_graph.query.workers", "conflict_graph.query.store", "pyoxigraph",
+                       "conflict_graph.query.results", "conflict_graph.query.solution_writer",
+                       "conflict_graph.query.rdf_writer"]
 #: Seconds between two questions to a running query's ``cancel`` callback.
 CANCEL_POLL = 0.05
 #: Nice value of a worker while it runs a long query (POSIX ``setpriority``; 0 is the default).
