@@ -56,11 +56,12 @@ def measure(server: Server) -> dict[str, float]:
 
 def export(artifact: Path, work: Path) -> tuple[Path, Path]:
     """Our default graph as N-Triples, and every quad of our query store as N-Quads."""
-    _, opened = store.open_query_store(artifact)
+    catalogue, opened = store.open_query_store(artifact)
     default, everything = work / "default-graph.nt", work / "all-quads.nq"
     if not default.exists():
+        graph = store.graph_name(catalogue.all_union_graph)
         ox.serialize((ox.Triple(q.subject, q.predicate, q.object)
-                      for q in opened.quads_for_pattern(None, None, None, ox.DefaultGraph())),
+                      for q in opened.quads_for_pattern(None, None, None, graph)),
                      str(default), ox.RdfFormat.N_TRIPLES)
     if not everything.exists():
         ox.serialize(opened.quads_for_pattern(None, None, None, None), str(everything), ox.RdfFormat.N_QUADS)
