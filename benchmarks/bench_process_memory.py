@@ -46,7 +46,8 @@ def role(pid: int, server: int) -> str:
 
 
 def report(server: Server, moment: str) -> None:
-    print(f"\n{moment}\n\n| pid | process | RSS MB | PSS MB | PSS anon MB | PSS file MB |\n|---|---|---|---|---|---|")
+    print(f"\n{moment}\n")
+    print("| pid | process | RSS MB | PSS MB | PSS anon MB | PSS file MB |\n|---|---|---|---|---|---|")
     totals = dict.fromkeys(FIELDS, 0)
     for pid in process_tree(server.process.pid):
         try:

@@ -124,8 +124,9 @@ def main(argv: list[str] | None = None) -> int:
     ours = rows["conflict-graph"]
     for name, row in rows.items():
         rss_total = row["rss_mb"] + row["disk_mb"]
-        print(f"| {name} | {row['processes']:.0f} | {row['rss_mb']:.0f} | {row['pss_mb']:.0f} | {row['disk_mb']:.0f} "
-              f"| {rss_total:.0f} | {row['pss_disk_mb']:.0f} | {(ours['rss_mb'] + ours['disk_mb']) / rss_total:.2f}x "
+        print(f"| {name} | {row['processes']:.0f} | {row['rss_mb']:.0f} | {row['pss_mb']:.0f} "
+              f"| {row['disk_mb']:.0f} | {rss_total:.0f} | {row['pss_disk_mb']:.0f} "
+              f"| {(ours['rss_mb'] + ours['disk_mb']) / rss_total:.2f}x "
               f"| {ours['pss_disk_mb'] / row['pss_disk_mb']:.2f}x |")
     return 0
 

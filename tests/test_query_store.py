@@ -222,3 +222,20 @@ def test_the_stored_layout_answers_as_the_graphs_themselves(tmp_path: Path, file
                "default:simple": store.default_graph_iris(catalogue, "simple"),
                "default:owl-rl": store.default_graph_iris(catalogue, "owl-rl")}
     assert store.read_statistics(built.artifact) == graph_statistics(reference, StatsJob(members))
+
+
+def test_catalogue_counts_that_do_not_match_the_file_are_a_clear_error(tmp_path: Path) -> None:
+    """The layout is chosen from the catalogue's counts: counts that hide a graph's triples would
+    leave them out of the default graph, so the store is refused instead."""
+    from dataclasses import replace
+
+    built = _build(tmp_path, [ONE_FILE, SECOND_FILE])
+    catalogue = store.read_catalogue(built.artifact)
+    first = catalogue.asserted_iris()[0]
+    wrong = replace(catalogue, graphs=tuple(replace(g, triples=0) if g.iri == first else g
+                                            for g in catalogue.graphs))
+    copy = tmp_path / "copy"
+    copy.mkdir()
+    (copy / store.DATASET_FILE).write_bytes((built.artifact / store.DATASET_FILE).read_bytes())
+    with pytest.raises(DataLoadError, match="triple counts do not match"):
+        store.write_query_store(copy, wrong)

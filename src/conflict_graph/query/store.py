@@ -21,13 +21,14 @@ default graph: Oxigraph keeps default-graph triples in three indexes of three te
 quads in six of four, so the largest union costs the least there. The ``owl-rl`` default graph
 (the default) is that one graph. When only one of its members holds triples (one data file and
 an empty closure), that member already is the union: nothing is copied, and the ``owl-rl``
-default graph is that named graph (:attr:`Catalogue.all_union_graph`). The ``simple`` default graph is the list of the asserted graphs
-when they share no triple (then their concatenation is already a set, and no triple is stored a
-third time); only when they do share triples does the build also store their set union
-``…/graph/asserted`` as a named graph (:attr:`Catalogue.asserted_union_stored`; see
-:func:`graph_name`, :func:`default_graph_iris`). Every query worker opens the same files
-read-only (:func:`open_query_store`) and nothing is copied per worker. The unions are never
-offered to ``GRAPH ?g``; wherever a client names them, they are virtual graphs.
+default graph is that named graph (:attr:`Catalogue.all_union_graph`). The ``simple`` default
+graph is the list of the asserted graphs when they share no triple (then their concatenation is
+already a set, and no triple is stored a third time); only when they do share triples does the
+build also store their set union ``…/graph/asserted`` as a named graph
+(:attr:`Catalogue.asserted_union_stored`; see :func:`graph_name`, :func:`default_graph_iris`).
+Every query worker opens the same files read-only (:func:`open_query_store`) and nothing is
+copied per worker. The unions are never offered to ``GRAPH ?g``; wherever a client names them,
+they are virtual graphs.
 """
 
 from __future__ import annotations
@@ -285,7 +286,10 @@ def write_query_store(artifact: Path, catalogue: Catalogue) -> Catalogue:
     try:
         _bulk_load(folder, quads())  # the bulk loader keeps one copy of a repeated quad
         opened = ox.Store.read_only(str(folder))
-        shared = sum(_size(opened, iri) for iri in members) != _size(opened, all_union)
+        sizes = {iri: _size(opened, iri) for iri in members}
+        if all_union != ALL_UNION_GRAPH and sum(sizes.values()) != sizes[all_union]:
+            raise DataLoadError(f"{source}: the catalogue's triple counts do not match the file")
+        shared = sum(sizes.values()) != _size(opened, all_union)
         if shared:
             del opened
             _bulk_load(folder, asserted_union())
@@ -389,9 +393,9 @@ def default_graph_iris(catalogue: Catalogue, entailment: str, *, unions: bool = 
         return (catalogue.all_union_graph,)
     if unions and catalogue.asserted_union_stored:
         return (UNION_GRAPH,)
-    if unions:
-        return tuple(g.iri for g in catalogue.graphs if g.triples and g.iri in catalogue.asserted_iris())
     members = catalogue.asserted_iris()
+    if unions:
+        return tuple(g.iri for g in catalogue.graphs if g.triples and g.iri in members)
     inferred = catalogue.inferred_iri()
     if entailment == "owl-rl" and inferred:
         members += (inferred,)
