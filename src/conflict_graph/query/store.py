@@ -253,7 +253,7 @@ def write_query_store(artifact: Path, catalogue: Catalogue) -> Catalogue:
     The store is not compacted after the bulk load (neither ``Store.optimize()`` nor RocksDB's
     own background compaction, which :func:`_bulk_load` leaves no time to start): compaction
     rewrites the bulk loader's LZ4-compressed files uncompressed, doubling the store, for scans
-    1.13-1.33x faster at 10^6 triples (``docs/benchmarks.md``, "Memory and disk").
+    1.1-1.5x faster at 10^6 triples (``docs/benchmarks.md``, "Memory and disk").
 
     Returns:
         ``catalogue`` with :attr:`Catalogue.asserted_union_stored` and
