@@ -252,7 +252,8 @@ def write_query_store(artifact: Path, catalogue: Catalogue) -> Catalogue:
 
     The store is not compacted after the bulk load (neither ``Store.optimize()`` nor RocksDB's
     own background compaction, which :func:`_bulk_load` leaves no time to start): compaction
-    rewrites the bulk loader's LZ4-compressed files uncompressed, doubling the store, for scans
+    rewrites the bulk loader's files at twice their size (RocksDB leaves the level it writes
+    them to uncompressed), for scans
     1.1-1.5x faster at 10^6 triples (``docs/benchmarks.md``, "Memory and disk").
 
     Returns:
@@ -305,8 +306,8 @@ def _copied(source: Path, graphs: frozenset[str],
 
 def _bulk_load(folder: Path, quads: Iterable[ox.Quad]) -> None:
     """Add ``quads`` to the store in ``folder`` with the bulk loader, then close it at once: left
-    open, RocksDB compacts the loaded files in the background and rewrites them uncompressed,
-    doubling the store (measured at 10^6 triples: 157 against 317 MB)."""
+    open, RocksDB compacts the loaded files in the background, doubling the store (measured at
+    10^6 triples: 157 against 317 MB)."""
     written = ox.Store(str(folder))
     written.bulk_extend(quads)
     written.flush()
