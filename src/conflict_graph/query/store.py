@@ -252,8 +252,7 @@ def write_query_store(artifact: Path, catalogue: Catalogue) -> Catalogue:
 
     The store is not compacted after the bulk load (neither ``Store.optimize()`` nor RocksDB's
     own background compaction, which :func:`_bulk_load` leaves no time to start): compaction
-    rewrites the bulk loader's files at twice their size (RocksDB leaves the level it writes
-    them to uncompressed), for scans
+    rewrites the bulk loader's files at twice their size, for scans
     1.1-1.5x faster at 10^6 triples (``docs/benchmarks.md``, "Memory and disk").
 
     Returns:
