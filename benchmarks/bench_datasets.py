@@ -72,10 +72,10 @@ def _prebuilt(cache_dir: Path, files: list[inputs.InputFile], inferred: list[ox.
 
 def _export_default_graph(artifact: Path, path: Path) -> int:
     """Write our owl-rl default graph (asserted + inferred, a set) as N-Triples for the others."""
-    _, opened = store.open_query_store(artifact)
+    catalogue, opened = store.open_query_store(artifact)
     triples = [
         ox.Triple(q.subject, q.predicate, q.object)
-        for q in opened.quads_for_pattern(None, None, None, store.graph_name(store.ALL_UNION_GRAPH))
+        for q in opened.quads_for_pattern(None, None, None, store.graph_name(catalogue.all_union_graph))
     ]
     ox.serialize(triples, str(path), ox.RdfFormat.N_TRIPLES)
     return len(triples)

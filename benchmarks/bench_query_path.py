@@ -25,9 +25,10 @@ Per system and dataset: p50 and p99 latency per query at concurrency 1 (sequenti
 persistent connection) and at concurrency 8 (eight clients, each with its own persistent
 connection and its own loopback address 127.0.0.x, sending every query in turn), throughput at
 concurrency 8 (answers per second), refusals (429/503), start-up time to the first answer, the
-server's RSS (the process and its children) and its on-disk size. Row counts are compared
-between systems (the exit status is 1 when ours differ from Oxigraph's). Figures go to standard
-output as Markdown, to ``--json`` and to ``--plot`` (PNG).
+server's RSS and PSS (summed over the process and its children; PSS counts a page shared by
+several processes once in all, which is what a process tree really holds) and its on-disk size.
+Row counts are compared between systems (the exit status is 1 when ours differ from
+Oxigraph's). Figures go to standard output as Markdown, to ``--json`` and to ``--plot`` (PNG).
 
 ``--smoke`` runs everything once with tiny counts (the article only, untimed): a CI test runs it
 so the script cannot rot.
@@ -52,7 +53,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from bench_datasets import article, generated, lubm  # noqa: E402
-from bench_systems import Client, Server, disk_bytes, percentile, rss_bytes, start, stop  # noqa: E402
+from bench_systems import Client, Server, memory_figures, percentile, start, stop  # noqa: E402
 
 CONCURRENCY = 8
 
@@ -171,15 +172,21 @@ def report(results: dict[str, dict[str, Any]]) -> None:
     for dataset, systems in results.items():
         names = list(systems)
         print(f"\n### {dataset}\n")
-        print("| system | start-up s | RSS MB | on disk MB | throughput c=8 /s | refused c=8 | failed "
-              "| 4 at once refused |")
-        print("|---|---|---|---|---|---|---|---|")
+        print("| system | start-up s | processes | RSS MB | PSS MB | on disk MB | PSS + disk MB "
+              "| throughput c=8 /s | refused c=8 | failed | 4 at once refused |")
+        print("|---|---|---|---|---|---|---|---|---|---|---|")
         for name in names:
             s = systems[name]
             print(
-                f"| {name} | {s['startup_s']:.2f} | {s['rss_mb']:.0f} | {s['disk_mb']:.0f} | "
-                f"{s['throughput']:.0f} | {s['refused']} | {s['failed']} | {s['four_at_once_refused']} |"
+                f"| {name} | {s['startup_s']:.2f} | {s['processes']} | {s['rss_mb']:.0f} | "
+                f"{s['pss_mb']:.0f} | {s['disk_mb']:.0f} | {s['pss_disk_mb']:.0f} | {s['throughput']:.0f} | "
+                f"{s['refused']} | {s['failed']} | {s['four_at_once_refused']} |"
             )
+        if "conflict-graph" in systems and "oxigraph" in systems:
+            ours, theirs = systems["conflict-graph"], systems["oxigraph"]
+            rss_ratio = (ours["rss_mb"] + ours["disk_mb"]) / (theirs["rss_mb"] + theirs["disk_mb"])
+            print(f"\nMemory, ours ÷ Oxigraph: PSS + disk {ours['pss_disk_mb'] / theirs['pss_disk_mb']:.2f}x "
+                  f"(RSS + disk {rss_ratio:.2f}x)")
         queries = list(systems[names[0]]["queries"])
         print("\n| query | " + " | ".join(f"{n} p50 / p99 c=1 | {n} p50 c=8" for n in names) + " | rows |")
         print("|---|" + "---|---|" * len(names) + "---|")
@@ -253,8 +260,7 @@ def summarize(server: Server, measured: Measured) -> dict[str, Any]:
         }
     return {
         "startup_s": server.startup,
-        "rss_mb": rss_bytes(server.process.pid) / 2**20,
-        "disk_mb": disk_bytes(server.disk) / 2**20,
+        **memory_figures(server),
         "throughput": measured.throughput,
         "refused": measured.refused,
         "failed": measured.failed,

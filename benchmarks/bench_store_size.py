@@ -11,8 +11,9 @@ time, each on a free loopback port:
   the derivations graph, and the default graph): everything our endpoint can answer.
 
 Each server answers the same few queries (an ``ASK``, a count of the default graph and a count of
-the named graphs' quads) before its RSS (the process and its children, Linux ``/proc``) and its
-on-disk files are measured. Prints a Markdown table.
+the named graphs' quads) before its RSS and PSS (summed over the process and its children, Linux
+``/proc``; PSS counts a page shared by several processes once in all) and its on-disk files are
+measured. Prints a Markdown table.
 
     .venv/bin/python benchmarks/bench_store_size.py --cache-dir /tmp/c --artifact /tmp/c/<key> \\
         --work /tmp/sizes -- --data synthetic-1000000.nt
@@ -30,7 +31,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import pyoxigraph as ox  # noqa: E402
 from bench_systems import (  # noqa: E402
-    BIN, Client, Server, disk_bytes, rss_bytes, spawn_on_free_port, spawn_ours, stop)
+    BIN, Client, Server, memory_figures, spawn_on_free_port, spawn_ours, stop)
 
 from conflict_graph.query import store  # noqa: E402
 
@@ -50,17 +51,17 @@ def measure(server: Server) -> dict[str, float]:
                 raise RuntimeError(f"{server.name}: {status} {body[:200]!r}")
     finally:
         client.close()
-    return {"rss_mb": rss_bytes(server.process.pid) / 2**20, "disk_mb": disk_bytes(server.disk) / 2**20,
-            "startup_s": server.startup}
+    return {**memory_figures(server), "startup_s": server.startup}
 
 
 def export(artifact: Path, work: Path) -> tuple[Path, Path]:
     """Our default graph as N-Triples, and every quad of our query store as N-Quads."""
-    _, opened = store.open_query_store(artifact)
+    catalogue, opened = store.open_query_store(artifact)
     default, everything = work / "default-graph.nt", work / "all-quads.nq"
     if not default.exists():
+        graph = store.graph_name(catalogue.all_union_graph)
         ox.serialize((ox.Triple(q.subject, q.predicate, q.object)
-                      for q in opened.quads_for_pattern(None, None, None, ox.DefaultGraph())),
+                      for q in opened.quads_for_pattern(None, None, None, graph)),
                      str(default), ox.RdfFormat.N_TRIPLES)
     if not everything.exists():
         ox.serialize(opened.quads_for_pattern(None, None, None, None), str(everything), ox.RdfFormat.N_QUADS)
@@ -117,13 +118,16 @@ def main(argv: list[str] | None = None) -> int:
         finally:
             stop(server)
         print(f"  {name}: done", flush=True)
-    print("\n| server | RSS MB | on disk MB | RSS + disk MB | ratio to ours |")
-    print("|---|---|---|---|---|")
-    ours = rows["conflict-graph"]["rss_mb"] + rows["conflict-graph"]["disk_mb"]
+    print("\n| server | processes | RSS MB | PSS MB | on disk MB | RSS + disk MB | PSS + disk MB "
+          "| ours ÷ this (RSS + disk) | ours ÷ this (PSS + disk) |")
+    print("|---|---|---|---|---|---|---|---|---|")
+    ours = rows["conflict-graph"]
     for name, row in rows.items():
-        total = row["rss_mb"] + row["disk_mb"]
-        print(f"| {name} | {row['rss_mb']:.0f} | {row['disk_mb']:.0f} | {total:.0f} | "
-              f"{ours / total:.2f}x |")
+        rss_total = row["rss_mb"] + row["disk_mb"]
+        print(f"| {name} | {row['processes']:.0f} | {row['rss_mb']:.0f} | {row['pss_mb']:.0f} "
+              f"| {row['disk_mb']:.0f} | {rss_total:.0f} | {row['pss_disk_mb']:.0f} "
+              f"| {(ours['rss_mb'] + ours['disk_mb']) / rss_total:.2f}x "
+              f"| {ours['pss_disk_mb'] / row['pss_disk_mb']:.2f}x |")
     return 0
 
 

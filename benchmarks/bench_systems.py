@@ -271,8 +271,8 @@ def start(
     raise SystemExit(f"unknown system {system!r}")
 
 
-def rss_bytes(pid: int) -> int:
-    """Resident memory of a process and all its descendants (Linux /proc)."""
+def process_tree(pid: int) -> list[int]:
+    """A process and all its descendants (Linux /proc), the process first."""
     children: dict[int, list[int]] = {}
     for entry in Path("/proc").iterdir():
         if entry.name.isdigit():
@@ -281,23 +281,60 @@ def rss_bytes(pid: int) -> int:
             except (OSError, IndexError, ValueError):
                 continue
             children.setdefault(parent, []).append(int(entry.name))
-    total, todo = 0, [pid]
+    tree, todo = [], [pid]
     while todo:
         current = todo.pop()
+        tree.append(current)
         todo += children.get(current, [])
+    return tree
+
+
+def _tree_sum(pid: int, measure: Callable[[int], int]) -> int:
+    total = 0
+    for member in process_tree(pid):
         try:
-            total += process_rss(current)
-        except OSError:
+            total += measure(member)
+        except OSError:  # it has gone
             pass
     return total
 
 
-def process_rss(pid: int) -> int:
-    """Resident memory of one process, in bytes (Linux /proc; OSError if it has gone)."""
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
+def rss_bytes(pid: int) -> int:
+    """Resident memory of a process and all its descendants (Linux /proc). A page shared by
+    several of them (a library, the fork server's modules) counts once per process."""
+    return _tree_sum(pid, process_rss)
+
+
+def pss_bytes(pid: int) -> int:
+    """Proportional set size of a process and all its descendants (Linux ``smaps_rollup``): a
+    page shared by n processes counts 1/n in each, so the sum counts it once."""
+    return _tree_sum(pid, process_pss)
+
+
+def _status_field(path: str, name: str) -> int:
+    for line in Path(path).read_text().splitlines():
+        if line.startswith(name):
             return int(line.split()[1]) * 1024
     return 0
+
+
+def process_rss(pid: int) -> int:
+    """Resident memory of one process, in bytes (Linux /proc; OSError if it has gone)."""
+    return _status_field(f"/proc/{pid}/status", "VmRSS:")
+
+
+def process_pss(pid: int) -> int:
+    """Proportional set size of one process, in bytes (Linux /proc; OSError if it has gone)."""
+    return _status_field(f"/proc/{pid}/smaps_rollup", "Pss:")
+
+
+def memory_figures(server: Server) -> dict[str, float]:
+    """What a server holds, in MiB: RSS and PSS summed over its process tree, its files on disk,
+    and PSS + disk (the figure the memory target of issue 7 is stated against)."""
+    pid = server.process.pid
+    pss, disk = pss_bytes(pid) / 2**20, disk_bytes(server.disk) / 2**20
+    return {"rss_mb": rss_bytes(pid) / 2**20, "pss_mb": pss, "disk_mb": disk, "pss_disk_mb": pss + disk,
+            "processes": len(process_tree(pid))}
 
 
 def percentile(values: list[float], fraction: float) -> float:

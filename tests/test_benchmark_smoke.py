@@ -46,6 +46,8 @@ def test_benchmark_smoke_run(tmp_path: Path) -> None:
     assert sorted(ours["queries"]) == named
     assert all(isinstance(q["rows"], int) for q in ours["queries"].values())
     assert ours["startup_s"] > 0 and ours["rss_mb"] > 0 and ours["disk_mb"] > 0
+    assert 0 < ours["pss_mb"] < ours["rss_mb"]  # the server's processes share pages, counted once in PSS
+    assert ours["processes"] > 2 and ours["pss_disk_mb"] == ours["pss_mb"] + ours["disk_mb"]
     assert ("oxigraph" in systems) == (shutil.which("oxigraph", path=env["PATH"]) is not None)
     for name in ("virtuoso", "rdflib-endpoint"):
         assert name in systems or f"{name}: not installed" in run.stdout

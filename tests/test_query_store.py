@@ -125,3 +125,117 @@ def test_statistics_are_counted_at_build_time(project_build: BuildResult) -> Non
         "default:simple",
         "default:owl-rl",
     }
+
+
+EXAMPLE = "http://example.org/"
+ONE_FILE = f"""@prefix ex: <{EXAMPLE}> . @prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+ex:e1 a ex:Clash ; ex:participant ex:org1, ex:org2 ; ex:date "2024-07-01"^^xsd:date .
+ex:e2 a ex:Clash ; ex:participant ex:org1 ; ex:date "2024-07-09"^^xsd:date .
+ex:e3 a ex:Capture ; ex:participant ex:org2 ; ex:place ex:p1 .
+ex:p1 ex:locatedIn ex:p2 . ex:p2 ex:locatedIn ex:p3 .
+"""
+SECOND_FILE = f"""@prefix ex: <{EXAMPLE}> .
+ex:e4 a ex:Capture ; ex:participant ex:org3 ; ex:place ex:p3 .
+"""
+ALL, ASSERTED = str(iris.ALL_GRAPH), str(iris.ASSERTED_GRAPH)
+#: (query, default-graph-uri, named-graph-uri): the default graph, GRAPH ?g, FROM and the protocol's
+#: graphs, with the virtual graphs named wherever a client can name them.
+LAYOUT_QUERIES: tuple[tuple[str, list[str] | None, list[str] | None], ...] = (
+    ("SELECT ?s ?p ?o WHERE { ?s ?p ?o }", None, None),
+    (f"SELECT ?org (COUNT(?e) AS ?n) WHERE {{ ?e <{EXAMPLE}participant> ?org }} GROUP BY ?org", None, None),
+    (f"SELECT ?e ?org WHERE {{ ?e a <{EXAMPLE}Clash> ; <{EXAMPLE}participant> ?org }}", None, None),
+    (f"SELECT ?a WHERE {{ <{EXAMPLE}p1> <{EXAMPLE}locatedIn>+ ?a }}", None, None),
+    ("SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g", None, None),
+    (f"SELECT ?s ?p ?o FROM <{ALL}> WHERE {{ ?s ?p ?o }}", None, None),
+    (f"SELECT ?s ?p ?o FROM <{ASSERTED}> WHERE {{ ?s ?p ?o }}", None, None),
+    (f"SELECT ?g ?s WHERE {{ GRAPH ?g {{ ?s a ?c }} }}", [], [ALL]),
+    (f"SELECT ?g (COUNT(*) AS ?n) FROM NAMED <{ALL}> WHERE {{ GRAPH ?g {{ ?s ?p ?o }} }} GROUP BY ?g",
+     None, None),
+    ("SELECT ?s ?p ?o WHERE { ?s ?p ?o }", [ALL], None),
+    ("SELECT ?s ?p ?o WHERE { ?s ?p ?o }", [ASSERTED], None),
+    ("SELECT ?s ?p ?o WHERE { ?s ?p ?o }", [ALL, ASSERTED], [ALL]),
+    ("ASK { ?s ?p ?o }", [str(iris.INFERRED_GRAPH)], None),
+)
+
+
+def _build(tmp_path: Path, texts: list[str]) -> BuildResult:
+    from conflict_graph.pipeline import inputs
+
+    paths = []
+    for number, text in enumerate(texts):
+        paths.append(tmp_path / f"file{number}.ttl")
+        paths[-1].write_text(text, encoding="utf-8")
+    files = inputs.collect(include_embedded=False, extra_paths=paths)
+    return build.build(files, cache_dir=tmp_path / "cache", validate=False)
+
+
+def _answer(opened: ox.Store, text: str, dataset: store.QueryDataset) -> list[tuple[str, ...]] | bool:
+    result = store.execute(opened, text, dataset)
+    if isinstance(result, ox.QueryBoolean):
+        return bool(result)
+    return sorted(tuple(str(term) for term in row) for row in result)  # type: ignore[union-attr]
+
+
+def test_one_graph_holding_the_whole_default_graph_is_not_copied(tmp_path: Path) -> None:
+    built = _build(tmp_path, [ONE_FILE])
+    catalogue, opened = store.open_query_store(built.artifact)
+    (data,) = catalogue.asserted_iris()
+    assert catalogue.inferred_iri() is not None and catalogue.graph(catalogue.inferred_iri()).triples == 0
+    assert catalogue.all_union_graph == data
+    assert store.read_catalogue(built.artifact).all_union_graph == data  # kept in meta.json
+    assert not list(opened.quads_for_pattern(None, None, None, ox.DefaultGraph()))  # no copy
+    assert len(list(opened)) == catalogue.graph(data).triples == 12
+    for entailment in store.ENTAILMENTS:
+        assert store.query_dataset(catalogue, entailment, unions=True).default_graph == [ox.NamedNode(data)]
+    statistics = store.read_statistics(built.artifact)
+    assert statistics is not None
+    assert statistics["default:owl-rl"] == statistics["default:simple"] == statistics[data]
+    assert statistics[data]["triples"] == 12 and statistics[data]["classes"] == 2
+
+
+def test_two_graphs_holding_the_default_graph_are_copied_into_it(tmp_path: Path) -> None:
+    built = _build(tmp_path, [ONE_FILE, SECOND_FILE])
+    catalogue, opened = store.open_query_store(built.artifact)
+    assert catalogue.all_union_graph == store.ALL_UNION_GRAPH
+    assert len(list(opened.quads_for_pattern(None, None, None, ox.DefaultGraph()))) == 15
+    assert store.query_dataset(catalogue, "owl-rl", unions=True).default_graph == [ox.DefaultGraph()]
+
+
+@pytest.mark.parametrize("files", [[ONE_FILE], [ONE_FILE, SECOND_FILE]], ids=["one graph", "two graphs"])
+def test_the_stored_layout_answers_as_the_graphs_themselves(tmp_path: Path, files: list[str]) -> None:
+    """Every query answers the same over the query store (its unions, or the one graph standing
+    for them) as over the dataset's own graphs loaded in memory, named one by one."""
+    from conflict_graph.query.jobs import StatsJob, graph_statistics
+
+    built = _build(tmp_path, files)
+    catalogue, opened = store.open_query_store(built.artifact)
+    reference = store.open_store(built.artifact)
+    assert not list(reference.quads_for_pattern(None, None, None, ox.DefaultGraph()))
+    for text, default_uris, named_uris in LAYOUT_QUERIES:
+        for entailment in store.ENTAILMENTS:
+            stored = store.query_dataset(catalogue, entailment, default_uris, named_uris, unions=True)
+            listed = store.query_dataset(catalogue, entailment, default_uris, named_uris)
+            expected = _answer(reference, text, listed)
+            assert expected or text.startswith("ASK"), text  # every SELECT has rows to compare
+            assert _answer(opened, text, stored) == expected, (text, entailment, default_uris, named_uris)
+    members = {**{iri: (iri,) for iri in catalogue.iris()}, **catalogue.virtual_graphs(),
+               "default:simple": store.default_graph_iris(catalogue, "simple"),
+               "default:owl-rl": store.default_graph_iris(catalogue, "owl-rl")}
+    assert store.read_statistics(built.artifact) == graph_statistics(reference, StatsJob(members))
+
+
+def test_catalogue_counts_that_do_not_match_the_file_are_a_clear_error(tmp_path: Path) -> None:
+    """The layout is chosen from the catalogue's counts: counts that hide a graph's triples would
+    leave them out of the default graph, so the store is refused instead."""
+    from dataclasses import replace
+
+    built = _build(tmp_path, [ONE_FILE, SECOND_FILE])
+    catalogue = store.read_catalogue(built.artifact)
+    first = catalogue.asserted_iris()[0]
+    wrong = replace(catalogue, graphs=tuple(replace(g, triples=0) if g.iri == first else g
+                                            for g in catalogue.graphs))
+    copy = tmp_path / "copy"
+    copy.mkdir()
+    (copy / store.DATASET_FILE).write_bytes((built.artifact / store.DATASET_FILE).read_bytes())
+    with pytest.raises(DataLoadError, match="triple counts do not match"):
+        store.write_query_store(copy, wrong)

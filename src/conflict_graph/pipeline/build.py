@@ -48,7 +48,7 @@ from ..query.store import DATASET_FILE, GRAPH_KINDS, META_FILE, STORE_DIR, Catal
 __all__ = ["CACHE_FORMAT", "BuildResult", "build", "cache_key", "find_artifact", "write_nquads"]
 
 #: Bump when the artifact layout changes, so old caches are not read.
-CACHE_FORMAT = "conflict-graph-artifact/6"
+CACHE_FORMAT = "conflict-graph-artifact/7"
 _LIBRARIES = ("rdflib", "owlrl", "pyshacl", "pyshacl-turbo", "pyoxigraph")
 
 
@@ -216,8 +216,7 @@ def _write(cache_dir: Path, key: str, loaded: LoadedData, timings: dict[str, flo
         stored = write_query_store(temporary, catalogue)  # the on-disk store every query worker opens
         timings["store"] = time.perf_counter() - mark
         timings["total"] = time.perf_counter() - started
-        catalogue = replace(_catalogue(loaded, key, timings, written),
-                            asserted_union_stored=stored.asserted_union_stored)
+        catalogue = replace(stored, timings=timings)
         meta = {"format": CACHE_FORMAT, "validated": validated, "inconsistent": bool(reasoned.errors),
                 **catalogue.to_json(), **extra_meta}
         (temporary / META_FILE).write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")

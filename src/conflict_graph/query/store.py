@@ -19,13 +19,16 @@ on-disk store (:func:`write_query_store`, folder ``store/`` of the artifact) hol
 of ``dataset.nq`` plus the set union ``…/graph/all`` (asserted and inferred) as the store's own
 default graph: Oxigraph keeps default-graph triples in three indexes of three terms, named-graph
 quads in six of four, so the largest union costs the least there. The ``owl-rl`` default graph
-(the default) is that one graph. The ``simple`` default graph is the list of the asserted graphs
-when they share no triple (then their concatenation is already a set, and no triple is stored a
-third time); only when they do share triples does the build also store their set union
-``…/graph/asserted`` as a named graph (:attr:`Catalogue.asserted_union_stored`; see
-:func:`graph_name`, :func:`default_graph_iris`). Every query worker opens the same files
-read-only (:func:`open_query_store`) and nothing is copied per worker. The unions are never
-offered to ``GRAPH ?g``; wherever a client names them, they are virtual graphs.
+(the default) is that one graph. When only one of its members holds triples (one data file and
+an empty closure), that member already is the union: nothing is copied, and the ``owl-rl``
+default graph is that named graph (:attr:`Catalogue.all_union_graph`). The ``simple`` default
+graph is the list of the asserted graphs when they share no triple (then their concatenation is
+already a set, and no triple is stored a third time); only when they do share triples does the
+build also store their set union ``…/graph/asserted`` as a named graph
+(:attr:`Catalogue.asserted_union_stored`; see :func:`graph_name`, :func:`default_graph_iris`).
+Every query worker opens the same files read-only (:func:`open_query_store`) and nothing is
+copied per worker. The unions are never offered to ``GRAPH ?g``; wherever a client names them,
+they are virtual graphs.
 """
 
 from __future__ import annotations
@@ -115,6 +118,9 @@ class Catalogue:
         asserted_union_stored: whether the query store holds :data:`UNION_GRAPH` (the asserted
             graphs share triples) or not (they share none: the ``simple`` default graph is their
             list); see :func:`write_query_store`.
+        all_union_graph: the graph of the query store holding the ``owl-rl`` default graph:
+            :data:`ALL_UNION_GRAPH` (the store's default graph, a copy of its members) or, when
+            only one of its members holds triples, the IRI of that member (no copy).
     """
 
     graphs: tuple[GraphInfo, ...]
@@ -122,6 +128,7 @@ class Catalogue:
     ontology_version: str | None
     timings: Mapping[str, float] = field(default_factory=dict)
     asserted_union_stored: bool = True
+    all_union_graph: str = ALL_UNION_GRAPH
 
     def asserted_iris(self) -> tuple[str, ...]:
         """IRIs of every asserted graph: all graphs except ``inferred`` and ``shapes``."""
@@ -156,6 +163,7 @@ class Catalogue:
             "graphs": [{"iri": g.iri, "kind": g.kind, "triples": g.triples} for g in self.graphs],
             "timings": dict(self.timings),
             "asserted_union_stored": self.asserted_union_stored,
+            "all_union_graph": self.all_union_graph,
         }
 
     @classmethod
@@ -168,6 +176,7 @@ class Catalogue:
             ontology_version=data.get("ontology_version"),
             timings={str(k): float(v) for k, v in (data.get("timings") or {}).items()},
             asserted_union_stored=bool(data.get("asserted_union_stored", True)),
+            all_union_graph=str(data.get("all_union_graph", ALL_UNION_GRAPH)),
         )
 
 
@@ -231,53 +240,54 @@ def open_store(artifact: Path) -> ox.Store:
 
 
 def write_query_store(artifact: Path, catalogue: Catalogue) -> Catalogue:
-    """Write the on-disk query store of an artifact: every quad of ``dataset.nq``, the union
-    :data:`ALL_UNION_GRAPH` (the store's default graph) and, only when the asserted graphs share a
-    triple, the union :data:`UNION_GRAPH` (a named graph); each union a set. Called once per
-    build, before the artifact is published.
+    """Write the on-disk query store of an artifact: every quad of ``dataset.nq`` and, as sets,
+    the union :data:`ALL_UNION_GRAPH` (the store's default graph) unless only one of its members
+    holds triples, and the union :data:`UNION_GRAPH` (a named graph) only when the asserted graphs
+    share a triple. Called once per build, before the artifact is published.
 
-    The asserted graphs share no triple exactly when their sizes add up to the size of the default
-    graph less the inferred graph (the inferred graph holds no asserted triple; were it to, the
-    sum would exceed that size, and the union is stored, which is always correct).
+    Whether one member holds all the triples is read from the catalogue's counts. The asserted
+    graphs share no triple exactly when the sizes of the members add up to the size of the
+    ``owl-rl`` default graph (the inferred graph holds no asserted triple; were it to, the sum
+    would exceed that size, and the union is stored, which is always correct).
+
+    The store is not compacted after the bulk load (neither ``Store.optimize()`` nor RocksDB's
+    own background compaction, which :func:`_bulk_load` leaves no time to start): compaction
+    rewrites the bulk loader's files at twice their size, for scans
+    1.1-1.5x faster at 10^6 triples (``docs/benchmarks.md``, "Memory and disk").
 
     Returns:
-        ``catalogue`` with :attr:`Catalogue.asserted_union_stored` set.
+        ``catalogue`` with :attr:`Catalogue.asserted_union_stored` and
+        :attr:`Catalogue.all_union_graph` set.
 
     Raises:
         DataLoadError: ``dataset.nq`` is missing or does not parse.
     """
     folder = Path(artifact) / STORE_DIR
     source = Path(artifact) / DATASET_FILE
-    asserted = frozenset(catalogue.asserted_iris())
-    inferred = catalogue.inferred_iri()
-    everything = ox.DefaultGraph()
-
-    def quads() -> Iterable[ox.Quad]:
-        for quad in ox.parse(path=str(source), format=ox.RdfFormat.N_QUADS):
-            yield quad
-            graph = quad.graph_name.value if isinstance(quad.graph_name, ox.NamedNode) else None
-            if graph in asserted or (inferred is not None and graph == inferred):
-                yield ox.Quad(quad.subject, quad.predicate, quad.object, everything)
-
-    def asserted_union() -> Iterable[ox.Quad]:
-        union = ox.NamedNode(UNION_GRAPH)
-        for quad in ox.parse(path=str(source), format=ox.RdfFormat.N_QUADS):
-            if isinstance(quad.graph_name, ox.NamedNode) and quad.graph_name.value in asserted:
-                yield ox.Quad(quad.subject, quad.predicate, quad.object, union)
+    members = catalogue.virtual_graphs()[ALL_UNION_GRAPH]
+    holding = [graph.iri for graph in catalogue.graphs if graph.iri in members and graph.triples]
+    all_union = holding[0] if len(holding) == 1 else ALL_UNION_GRAPH
 
     try:
-        written = ox.Store(str(folder))
-        written.bulk_extend(quads())  # the bulk loader keeps one copy of a repeated quad
-        written.flush()
-        shared = sum(_size(written, iri) for iri in asserted) + (_size(written, inferred) if inferred else 0) \
-            != _size(written, None)
+        # one bulk load per graph of the store that is written, so each index holds one sorted
+        # run of keys per load: a union loaded together with its members was split across
+        # overlapping files, and scans over it were 1.3x slower at 10^6 triples
+        _bulk_load(folder, ox.parse(path=str(source), format=ox.RdfFormat.N_QUADS))
+        if all_union == ALL_UNION_GRAPH:  # the bulk loader keeps one copy of a repeated quad
+            _bulk_load(folder, _copied(source, frozenset(members), ox.DefaultGraph()))
+        opened = ox.Store.read_only(str(folder))
+        sizes = {iri: _size(opened, iri) for iri in members}
+        if all_union != ALL_UNION_GRAPH and sum(sizes.values()) != sizes[all_union]:
+            raise DataLoadError(f"{source}: the catalogue's triple counts do not match the file")
+        shared = sum(sizes.values()) != _size(opened, all_union)
         if shared:
-            written.bulk_extend(asserted_union())
-            written.flush()
-        written.optimize()
-        catalogue = replace(catalogue, asserted_union_stored=shared)
-        _write_statistics(written, catalogue, Path(artifact) / STATISTICS_FILE)
-        del written
+            del opened
+            asserted = frozenset(catalogue.asserted_iris())
+            _bulk_load(folder, _copied(source, asserted, ox.NamedNode(UNION_GRAPH)))
+            opened = ox.Store.read_only(str(folder))
+        catalogue = replace(catalogue, asserted_union_stored=shared, all_union_graph=all_union)
+        _write_statistics(opened, catalogue, Path(artifact) / STATISTICS_FILE)
+        del opened
     except OSError as exc:
         raise DataLoadError(f"{source}: cannot read ({exc.strerror or exc})") from exc
     except SyntaxError as exc:
@@ -285,10 +295,27 @@ def write_query_store(artifact: Path, catalogue: Catalogue) -> Catalogue:
     return catalogue
 
 
-def _size(opened: ox.Store, iri: str | None) -> int:
-    """Triples in one graph of a store (None: its default graph)."""
-    graph = ox.DefaultGraph() if iri is None else ox.NamedNode(iri)
-    solutions = opened.query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }", default_graph=graph)
+def _copied(source: Path, graphs: frozenset[str],
+            into: ox.NamedNode | ox.DefaultGraph) -> Iterable[ox.Quad]:
+    """The triples of ``graphs`` in the N-Quads file ``source``, as quads of ``into``."""
+    for quad in ox.parse(path=str(source), format=ox.RdfFormat.N_QUADS):
+        if isinstance(quad.graph_name, ox.NamedNode) and quad.graph_name.value in graphs:
+            yield ox.Quad(quad.subject, quad.predicate, quad.object, into)
+
+
+def _bulk_load(folder: Path, quads: Iterable[ox.Quad]) -> None:
+    """Add ``quads`` to the store in ``folder`` with the bulk loader, then close it at once: left
+    open, RocksDB compacts the loaded files in the background, doubling the store (measured at
+    10^6 triples: 157 against 317 MB)."""
+    written = ox.Store(str(folder))
+    written.bulk_extend(quads)
+    written.flush()
+    del written
+
+
+def _size(opened: ox.Store, iri: str) -> int:
+    """Triples in one graph of a store (:data:`ALL_UNION_GRAPH`: its default graph)."""
+    solutions = opened.query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }", default_graph=graph_name(iri))
     return int(next(iter(solutions))["n"].value)  # type: ignore[index, union-attr, arg-type]
 
 
@@ -350,20 +377,24 @@ def open_query_store(artifact: Path) -> tuple[Catalogue, ox.Store]:
 
 def _union_expansion(catalogue: Catalogue) -> dict[str, tuple[str, ...]]:
     """Virtual graph → the graphs of the query store that stand for it in a default graph."""
-    return {UNION_GRAPH: default_graph_iris(catalogue, "simple", unions=True), ALL_UNION_GRAPH: (ALL_UNION_GRAPH,)}
+    return {UNION_GRAPH: default_graph_iris(catalogue, "simple", unions=True),
+            ALL_UNION_GRAPH: default_graph_iris(catalogue, "owl-rl", unions=True)}
 
 
 def default_graph_iris(catalogue: Catalogue, entailment: str, *, unions: bool = False) -> tuple[str, ...]:
     """The graphs whose merge is the default graph of a request that names no graphs.
 
-    With ``unions`` (a query store of :func:`write_query_store`), that is one precomputed graph,
-    except for ``simple`` when the asserted graphs share no triple: then it is their list.
+    With ``unions`` (a query store of :func:`write_query_store`), that is one stored graph
+    (:attr:`Catalogue.all_union_graph` for ``owl-rl``), except for ``simple`` when the asserted
+    graphs share no triple: then it is the list of those that hold triples.
     """
     if unions and entailment == "owl-rl":
-        return (ALL_UNION_GRAPH,)
+        return (catalogue.all_union_graph,)
     if unions and catalogue.asserted_union_stored:
         return (UNION_GRAPH,)
     members = catalogue.asserted_iris()
+    if unions:
+        return tuple(g.iri for g in catalogue.graphs if g.triples and g.iri in members)
     inferred = catalogue.inferred_iri()
     if entailment == "owl-rl" and inferred:
         members += (inferred,)
@@ -372,7 +403,8 @@ def default_graph_iris(catalogue: Catalogue, entailment: str, *, unions: bool = 
 
 def graph_name(iri: str) -> ox.NamedNode | ox.DefaultGraph:
     """The graph of the query store that holds ``iri``: :data:`ALL_UNION_GRAPH` is the store's
-    default graph (:func:`write_query_store`), every other IRI the named graph of that name."""
+    default graph (:func:`write_query_store`; empty when :attr:`Catalogue.all_union_graph` names
+    a member instead), every other IRI the named graph of that name."""
     return ox.DefaultGraph() if iri == ALL_UNION_GRAPH else ox.NamedNode(iri)
 
 
