@@ -61,16 +61,12 @@ def triples(target: int, seed: int = 1027) -> Iterator[str]:
         yield f'{event} <{CG}sentence> "Sentence {number} of a report about event {number}." .\n'
 
 
-#: Queries over the generated graph: lookup, a selective join, a join over every event (counted per
-#: alliance), aggregate, path, date filter.
+#: Queries over the generated graph: lookup, join, aggregate, path, date filter.
 QUERIES: dict[str, str] = {
     "gen lookup": f"SELECT ?p ?o WHERE {{ <{NS}event/42> ?p ?o }}",
     "gen join": f"""PREFIX cg: <{CG}>
 SELECT ?event ?org WHERE {{ ?event cg:participant ?org ; cg:eventPlace <{NS}place/7> .
   ?org cg:memberOf <{NS}alliance/0> }}""",
-    "gen join, wide": f"""PREFIX cg: <{CG}>
-SELECT ?alliance (COUNT(*) AS ?n) WHERE {{ ?event cg:participant ?org ; cg:eventPlace ?place .
-  ?org cg:memberOf ?alliance . ?place cg:locatedIn ?area }} GROUP BY ?alliance ORDER BY ?alliance""",
     "gen aggregate": f"""PREFIX cg: <{CG}>
 SELECT ?org (COUNT(?event) AS ?n) WHERE {{ ?event cg:participant ?org }}
 GROUP BY ?org ORDER BY DESC(?n) ?org LIMIT 20""",
