@@ -175,7 +175,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("max_client_workers", None, _positive(int),
             "Query workers one client address may use at once (default: --workers minus 1, at "
             "least 1); its other queries wait their fair turn."),
-    Setting("fair_share_seconds", 1.0, _seconds,
+    Setting("fair_share_seconds", 0.5, _seconds,
             "Recent worker time above which a client is heavy: it cannot take the last worker, and "
             "when a worker runs a query longer than this that cannot move aside while a lighter "
             "client waits, the heaviest client's query is stopped (503); 0 turns this off."),

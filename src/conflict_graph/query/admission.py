@@ -48,6 +48,10 @@ from ..errors import QueryError, QueryTimeout
 
 __all__ = ["HALF_LIFE", "Admission", "ServerBusy", "TooManyQueries", "Turn"]
 
+#: Recent worker seconds above which a client is heavy, and a query long (the setting's default:
+#: with 1 s, two clients sending explosive queries cost the others half their throughput; with
+#: 0.5 s about a third, in ``benchmarks/bench_abuse.py``).
+DEFAULT_FAIR_SHARE = 0.5
 #: Seconds after which a client's recorded worker time counts half.
 HALF_LIFE = 30.0
 #: Clients whose recent use is remembered at most; beyond it the lightest are forgotten (their
@@ -118,7 +122,7 @@ class Admission:
     """
 
     def __init__(self, workers: int, *, per_client: int = 5, max_waiting: int = 32,
-                 client_workers: int | None = None, fair_share: float = 1.0, retry_after: int = 1,
+                 client_workers: int | None = None, fair_share: float = DEFAULT_FAIR_SHARE, retry_after: int = 1,
                  long_slots: int = 0, clock: Callable[[], float] = time.monotonic) -> None:
         if workers < 1 or per_client < 1:
             raise ValueError("admission needs room for at least one query")
@@ -155,7 +159,7 @@ class Admission:
         fair_share = values.get("fair_share_seconds")
         return cls(workers, per_client=int(values.get("max_client_queries") or 5), max_waiting=waiting,
                    client_workers=client_workers,
-                   fair_share=1.0 if fair_share is None else float(fair_share), long_slots=workers,
+                   fair_share=DEFAULT_FAIR_SHARE if fair_share is None else float(fair_share), long_slots=workers,
                    retry_after=max(1, math.ceil(float(values.get("query_timeout") or 10))))
 
     # accounting (callers hold the lock)
