@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import socket
+import sys
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
@@ -209,13 +210,22 @@ def test_head_sends_the_header_fields_without_the_body() -> None:
     (b"GET /a HTTP/1.1\r\nX: a\r\n folded\r\n\r\n", 400, "folded"),
     (b"GET /a HTTP/1.1\r\nBad Name: a\r\n\r\n", 400, "Name: value"),
     (b"GET /a HTTP/1.1\r\nX: a\x01b\r\n\r\n", 400, "control character"),
-    (b"POST /a HTTP/1.1\r\nContent-Length: 3\r\nTransfer-Encoding: chunked\r\n\r\n", 400, "both"),
-    (b"POST /a HTTP/1.1\r\nTransfer-Encoding: gzip\r\n\r\n", 501, "gzip"),
-    (b"POST /a HTTP/1.1\r\nContent-Length: -1\r\n\r\n", 400, "Content-Length"),
-    (b"POST /a HTTP/1.1\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\nab", 400, "two different"),
-    (b"POST /a HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n", 400, "hexadecimal"),
-    (b"POST /a HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nabc\r\n", 400, "CRLF"),
+    (b"POST /a HTTP/1.1\r\nHost: h\r\nContent-Length: 3\r\nTransfer-Encoding: chunked\r\n\r\n", 400, "both"),
+    (b"POST /a HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: gzip\r\n\r\n", 501, "gzip"),
+    (b"POST /a HTTP/1.1\r\nHost: h\r\nContent-Length: -1\r\n\r\n", 400, "Content-Length"),
+    (b"POST /a HTTP/1.1\r\nHost: h\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\nab", 400, "two different"),
+    (b"POST /a HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n", 400, "hexadecimal"),
+    (b"POST /a HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nabc\r\n", 400, "CRLF"),
     (b"GET /a HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n", 400, "two Host"),
+    (b"GET /a HTTP/1.1\r\nX: a\r\n\r\n", 400, "Host field"),
+    (b"POST /a HTTP/1.0\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n0\r\n\r\n", 400, "HTTP/1.0"),
+    (b"POST /a HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n3;\nx\r\nabc\r\n0\r\n\r\n", 400,
+     "chunk extension"),
+    (b"POST /a HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n0\r\nno colon\r\n\r\n", 400,
+     "trailer field"),
+    (b"G\xc9T /a HTTP/1.1\r\nHost: h\r\n\r\n", 400, "request line"),
+    (b"GET /a HTTP/1.1\r\nHost: h\r\nX\xff: a\r\n\r\n", 400, "Name: value"),
+    (b"GET /a HTTP/1.\xd9\xa1\r\nHost: h\r\n\r\n", 400, "HTTP version"),
 ])
 def test_a_malformed_request_is_refused_with_a_message(raw: bytes, status: int, words: str) -> None:
     with running() as server, connect(server) as sock:
@@ -346,3 +356,132 @@ def test_a_drain_answers_the_request_in_progress_and_closes_the_rest() -> None:
     assert status == 200 and headers["connection"] == "close" and outcome == ["drained"]
     busy.close()
     idle.close()
+
+
+def test_bytes_beyond_ascii_in_the_target_and_a_field_value_reach_the_application_as_latin_1() -> None:
+    with running() as server:
+        status, _, body = exchange(server, b"GET /caf\xe9?q=\xff HTTP/1.1\r\nHost: h\r\nX-Name: Zo\xeb\r\n\r\n")
+    seen = json.loads(body)
+    assert status == 200 and seen["PATH_INFO"] == "/caf\xe9" and seen["QUERY_STRING"] == "q=\xff"
+    assert seen["HTTP_X_NAME"] == "Zo\xeb"
+
+
+def test_an_absolute_form_target_names_the_host_and_the_host_field_is_ignored() -> None:
+    with running() as server:
+        _, _, body = exchange(server, b"GET http://user@target.example:8080/a HTTP/1.1\r\n"
+                                      b"Host: other.example\r\n\r\n")
+    seen = json.loads(body)
+    assert seen["HTTP_HOST"] == "target.example:8080" and seen["PATH_INFO"] == "/a"
+
+
+def test_trailer_fields_are_bounded_as_header_fields_are() -> None:
+    trailers = b"".join(b"X-T%d: %s\r\n" % (number, b"a" * 100) for number in range(40))
+    with running(max_header_bytes=2000) as server:
+        status, _, body = exchange(server, b"POST /a HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n"
+                                           b"3\r\nabc\r\n0\r\n" + trailers + b"\r\n")
+    assert status == 431 and b"trailer" in body
+
+
+def test_a_chunked_body_of_tiny_chunks_whose_framing_outweighs_the_data_is_refused() -> None:
+    with running() as server:
+        status, _, body = exchange(server, b"POST /a HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n"
+                                           + b"1;ext=padding\r\na\r\n" * 20_000 + b"0\r\n\r\n")
+    assert status == 413 and b"framing" in body
+
+
+def test_a_chunked_body_arriving_in_tiny_pieces_is_decoded_whole() -> None:
+    chunks = b"".join(b"%x\r\n%s\r\n" % (size, bytes([65 + size % 26]) * size) for size in range(1, 200))
+    expected = "".join(chr(65 + size % 26) * size for size in range(1, 200))
+    with running() as server, connect(server) as sock:
+        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        sock.sendall(b"POST /a HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n")
+        message = chunks + b"0\r\nX-Trailer: t\r\n\r\nGET /b HTTP/1.1\r\nHost: h\r\n\r\n"
+        for start in range(0, len(message), 997):
+            sock.sendall(message[start:start + 997])
+        buffer = bytearray()
+        first = read_response(sock, buffer)
+        second = read_response(sock, buffer)
+    assert first[0] == 200 and json.loads(first[2])["body"] == expected
+    assert second[0] == 200 and json.loads(second[2])["PATH_INFO"] == "/b"
+
+
+def test_exc_info_replaces_the_status_on_every_request_of_a_connection() -> None:
+    """PEP 3333: start_response with exc_info replaces a status not yet sent, on the second
+    request of a connection as on the first."""
+    def app(environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
+        start_response("200 OK", [("Content-Type", "text/plain")])
+        try:
+            raise ValueError("found late")
+        except ValueError:
+            start_response("503 Service Unavailable", [("Content-Length", "9")], sys.exc_info())
+        return [b"own error"]
+
+    with running(app) as server, connect(server) as sock:
+        buffer = bytearray()
+        for _ in range(2):
+            sock.sendall(b"GET /a HTTP/1.1\r\nHost: h\r\n\r\n")
+            assert read_response(sock, buffer)[::2] == (503, b"own error")
+
+
+class _ClosingBadly:
+    def __iter__(self) -> Iterator[bytes]:
+        yield b"done"
+
+    def close(self) -> None:
+        raise RuntimeError("a bug in close")
+
+
+def test_an_application_whose_close_raises_is_logged_and_the_connection_goes_on(
+        caplog: pytest.LogCaptureFixture) -> None:
+    def app(environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
+        start_response("200 OK", [("Content-Length", "4")])
+        return _ClosingBadly()
+
+    with running(app) as server, connect(server) as sock:
+        buffer = bytearray()
+        for _ in range(2):
+            sock.sendall(b"GET /a HTTP/1.1\r\nHost: h\r\n\r\n")
+            assert read_response(sock, buffer)[::2] == (200, b"done")
+    assert any("closing the answer" in record.getMessage() for record in caplog.records)
+
+
+def test_a_generator_raising_after_its_head_was_sent_ends_the_connection_without_a_false_end() -> None:
+    def app(environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
+        start_response("200 OK", [("Content-Type", "text/plain")])
+        yield b"part"
+        raise RuntimeError("a bug while streaming")
+
+    with running(app) as server:
+        with connect(server) as sock:
+            sock.sendall(b"GET /a HTTP/1.1\r\nHost: h\r\n\r\n")
+            data = bytearray()
+            while chunk := sock.recv(65536):
+                data += chunk
+        assert data.startswith(b"HTTP/1.1 200") and b"4\r\npart\r\n" in data
+        assert not data.endswith(b"0\r\n\r\n")  # no last chunk: the client sees the answer cut short
+
+
+def test_a_request_arriving_as_the_drain_looks_is_answered(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The drain closes idle connections; one whose request has arrived but is not read yet is
+    not idle (the window is widened here by a delay before the connection counts as busy)."""
+    from conflict_graph.web import http_server
+
+    begin = http_server._Connection._begin
+    arrived = threading.Event()
+
+    def slow_begin(self: Any, limits: Limits) -> float:
+        arrived.set()
+        time.sleep(0.5)
+        return begin(self, limits)
+
+    monkeypatch.setattr(http_server._Connection, "_begin", slow_begin)
+    server = HttpServer(echo, bind("127.0.0.1", 0), Limits())
+    thread = threading.Thread(target=server.serve, daemon=True)
+    thread.start()
+    with connect(server) as sock:
+        sock.sendall(b"GET /a HTTP/1.1\r\nHost: h\r\n\r\n")
+        assert arrived.wait(5)
+        outcome = server.drain(5)
+        status, headers, _ = read_response(sock)
+    thread.join(5)
+    assert status == 200 and headers["connection"] == "close" and outcome == "drained"

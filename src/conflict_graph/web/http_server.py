@@ -63,10 +63,14 @@ POLL_INTERVAL = 0.2
 #: Seconds a connection may keep its core waiting for its next request (see
 #: :meth:`HttpServer.spin_for_next_request`).
 SPIN_SECONDS = 0.001
+#: Bytes of chunk framing (size lines, extensions) a chunked body may add beyond its data.
+CHUNK_FRAMING_BYTES = 65_536
 
 _TOKEN = re.compile(rb"[!#$%&'*+\-.^_`|~0-9A-Za-z]+")
 _VERSION = re.compile(rb"HTTP/(\d)\.(\d)")
 _FIELD_VALUE_FORBIDDEN = re.compile(rb"[\x00-\x08\x0a-\x1f\x7f]")
+_HEX = re.compile(rb"[0-9A-Fa-f]+")
+_ABSOLUTE_FORM = re.compile(rb"[A-Za-z][A-Za-z0-9+.\-]*://([^/?#]*)")
 _REASONS = {100: "Continue", 400: "Bad Request", 408: "Request Timeout", 413: "Content Too Large",
             429: "Too Many Requests", 431: "Request Header Fields Too Large", 500: "Internal Server Error",
             501: "Not Implemented", 505: "HTTP Version Not Supported"}
@@ -312,9 +316,11 @@ class HttpServer:
     def environ(self, request: _Request, connection: _Connection) -> dict[str, Any]:
         """The WSGI environment of ``request`` (PEP 3333, "environ Variables")."""
         target = request.target
+        authority = b""
         if not target.startswith(b"/"):  # absolute-form (RFC 9112 §3.2.2) or asterisk-form
-            match = re.match(rb"[A-Za-z][A-Za-z0-9+.\-]*://[^/?#]*", target)
-            target = target[match.end():] if match else target
+            match = _ABSOLUTE_FORM.match(target)
+            if match:
+                target, authority = target[match.end():], match[1].rpartition(b"@")[2]
             if not target.startswith(b"/"):
                 target = b"/" + target if target != b"*" else b"*"
         path, _, query = target.partition(b"?")
@@ -338,6 +344,8 @@ class HttpServer:
                 environ["HTTP_" + name] = value
         if "TRANSFER_ENCODING" in request.headers:
             environ["CONTENT_LENGTH"] = str(len(request.body))
+        if authority:  # the target's host, not the Host field's (RFC 9112 §3.2.2)
+            environ["HTTP_HOST"] = authority.decode("latin-1")
         return environ
 
 
@@ -383,13 +391,11 @@ class _Connection:
 
     # --- reading ------------------------------------------------------------------------------
 
-    def _receive(self, deadline: float | None, idle: float) -> bytes:
+    def _receive(self, deadline: float, idle: float) -> bytes:
         """Bytes from the client, waiting at most until ``deadline`` (and ``idle`` seconds)."""
-        wait = idle if deadline is None else min(idle, deadline - time.monotonic())
+        wait = min(idle, deadline - time.monotonic())
         if wait <= 0:
             raise _Gone
-        if deadline is None and not self._buffer:
-            self.server.spin_for_next_request(self.sock)
         self.sock.settimeout(wait)
         try:
             data = self.sock.recv(RECEIVE_SIZE)
@@ -401,14 +407,20 @@ class _Connection:
 
     def _read_request(self, limits: Limits) -> _Request | None:
         """The next request, or None when the connection ended cleanly between requests."""
-        deadline: float | None = None
-        buffer = self._buffer
+        buffer = bytearray(self._buffer)  # appended to in place, searched only where it grew
         if buffer:  # the start of a pipelined request arrived with the previous one
             deadline = self._begin(limits)
+        else:
+            try:
+                deadline = self._await_request(limits)
+            except _Gone:
+                return None
+        searched = 0
         while True:
-            end = buffer.find(b"\r\n\r\n")
+            end = buffer.find(b"\r\n\r\n", searched)
             if end >= 0:
                 break
+            searched = max(0, len(buffer) - 3)
             if len(buffer) > limits.max_header_bytes:
                 raise _Refusal(431, "the request's header fields are larger than the server reads "
                                     f"({limits.max_header_bytes:,} bytes)")
@@ -418,21 +430,32 @@ class _Connection:
                 if not buffer:
                     return None
                 raise
-            if deadline is None:
-                buffer = data.lstrip(b"\r\n")  # RFC 9112 §2.2: empty lines before a request
-                if buffer:
-                    deadline = self._begin(limits)
-            else:
-                buffer += data
+            buffer += data.lstrip(b"\r\n") if not buffer else data  # RFC 9112 §2.2: empty lines before a request
         if end > limits.max_header_bytes:
             raise _Refusal(431, "the request's header fields are larger than the server reads "
                                 f"({limits.max_header_bytes:,} bytes)")
-        assert deadline is not None
-        head, rest = buffer[:end], buffer[end + 4:]
+        head, rest = bytes(buffer[:end]), bytes(buffer[end + 4:])
         method, target, version, headers = _parse_head(head)
         body, rest = self._read_body(headers, rest, deadline, limits, version)
         self._buffer = rest
         return _Request(method, target, version, headers, body)
+
+    def _await_request(self, limits: Limits) -> float:
+        """Wait (at most ``idle_timeout``) until the next request begins to arrive, reading none
+        of it, then :meth:`_begin` it: a drain closing idle connections meanwhile sees its bytes
+        waiting (:meth:`_request_waiting`) and leaves the connection to answer it.
+
+        Raises:
+            _Gone: the client closed the connection or sent nothing in time, or the drain closed it.
+        """
+        self.server.spin_for_next_request(self.sock)
+        self.sock.settimeout(limits.idle_timeout)
+        try:
+            if not self.sock.recv(1, socket.MSG_PEEK):
+                raise _Gone
+        except TimeoutError:
+            raise _Gone from None
+        return self._begin(limits)
 
     def _begin(self, limits: Limits) -> float:
         """A request has begun to arrive: the connection is busy; the deadline to receive it."""
@@ -450,6 +473,9 @@ class _Connection:
             if length_text is not None:
                 raise _Refusal(400, "the request has both Content-Length and Transfer-Encoding "
                                     "(RFC 9112 §6.3); send one")
+            if version < (1, 1):
+                raise _Refusal(400, "an HTTP/1.0 request has Transfer-Encoding, whose framing HTTP/1.0 "
+                                    "does not define (RFC 9112 §6.1); send Content-Length")
             if coding.strip().lower() != "chunked":
                 raise _Refusal(501, f"the transfer coding {coding.strip()[:40]!r} is not supported; "
                                     "send the body with Content-Length or chunked")
@@ -465,9 +491,10 @@ class _Connection:
                                 f"accepts ({limits.max_body_bytes:,} bytes)")
         if length > len(rest):
             self._continue(headers, version)
-        while len(rest) < length:
-            rest += self._receive(deadline, limits.idle_timeout)
-        return rest[:length], rest[length:]
+        received = bytearray(rest)  # appended to in place: a body sent in tiny pieces is not copied again
+        while len(received) < length:
+            received += self._receive(deadline, limits.idle_timeout)
+        return bytes(received[:length]), bytes(received[length:])
 
     def _continue(self, headers: dict[str, str], version: tuple[int, int]) -> None:
         if version >= (1, 1) and headers.get("EXPECT", "").strip().lower() == "100-continue":
@@ -475,37 +502,46 @@ class _Connection:
             self.sock.sendall(b"HTTP/1.1 100 Continue\r\n\r\n")
 
     def _read_chunked(self, rest: bytes, deadline: float, limits: Limits) -> tuple[bytes, bytes]:
-        """A chunked body (RFC 9112 §7.1), trailers read and dropped."""
+        """A chunked body (RFC 9112 §7.1), trailer fields read and dropped.
+
+        The bytes received are read from a moving position, never copied again (a body sent as
+        many tiny chunks costs what the bytes cost); the chunk framing may add at most
+        :data:`CHUNK_FRAMING_BYTES` or as much as the body itself, the trailer section at most
+        ``max_header_bytes``.
+        """
+        reader = _LineReader(bytearray(rest), lambda: self._receive(deadline, limits.idle_timeout))
         body = bytearray()
         while True:
-            while b"\r\n" not in rest:
-                if len(rest) > 1024:
-                    raise _Refusal(400, "a chunk size line is longer than 1,024 bytes")
-                rest += self._receive(deadline, limits.idle_timeout)
-            line, rest = rest.split(b"\r\n", 1)
-            size_text = line.split(b";", 1)[0].strip()
-            if not size_text or len(size_text) > 16 or not re.fullmatch(rb"[0-9A-Fa-f]+", size_text):
+            line = reader.line(1024, _Refusal(400, "a chunk size line is longer than 1,024 bytes"))
+            size_text, _, extension = line.partition(b";")
+            size_text = size_text.rstrip(b" \t")
+            if not size_text or len(size_text) > 16 or not _HEX.fullmatch(size_text):
                 raise _Refusal(400, "a chunk size is not a hexadecimal number (RFC 9112 §7.1)")
+            if _FIELD_VALUE_FORBIDDEN.search(extension):
+                raise _Refusal(400, "a chunk extension has a control character (RFC 9112 §7.1.1)")
             size = int(size_text, 16)
             if size == 0:
                 break
             if len(body) + size > limits.max_body_bytes:
                 raise _Refusal(413, "the request body is larger than the server accepts "
                                     f"({limits.max_body_bytes:,} bytes)")
-            while len(rest) < size + 2:
-                rest += self._receive(deadline, limits.idle_timeout)
-            if rest[size:size + 2] != b"\r\n":
+            if reader.consumed - len(body) > max(CHUNK_FRAMING_BYTES, len(body)):
+                raise _Refusal(413, "the request body's chunk framing is larger than its data; "
+                                    "send larger chunks or Content-Length")
+            data = reader.take(size + 2)
+            if data[size:] != b"\r\n":
                 raise _Refusal(400, "a chunk does not end with CRLF (RFC 9112 §7.1)")
-            body += rest[:size]
-            rest = rest[size + 2:]
-        while True:  # trailer section, then the empty line
-            while b"\r\n" not in rest:
-                if len(rest) > limits.max_header_bytes:
-                    raise _Refusal(431, "the request's trailer fields are too large")
-                rest += self._receive(deadline, limits.idle_timeout)
-            line, rest = rest.split(b"\r\n", 1)
-            if not line:
-                return bytes(body), rest
+            body += data[:size]
+        trailers = 0
+        too_large = _Refusal(431, "the request's trailer fields are too large")
+        while line := reader.line(limits.max_header_bytes - trailers, too_large):  # then the empty line
+            trailers += len(line) + 2
+            if trailers > limits.max_header_bytes:
+                raise too_large
+            name, colon, value = line.partition(b":")
+            if not colon or not _TOKEN.fullmatch(name) or _FIELD_VALUE_FORBIDDEN.search(value):
+                raise _Refusal(400, "a trailer field is not 'Name: value' (RFC 9112 §7.1.2)")
+        return bytes(body), reader.remainder()
 
     # --- answering ----------------------------------------------------------------------------
 
@@ -514,6 +550,7 @@ class _Connection:
         server = self.server
         environ = server.environ(request, self)
         started: list[Any] = []
+        self._head_sent = False  # this request's head: the previous one's says nothing of it
 
         def start_response(status: str, headers: list[tuple[str, str]],
                            exc_info: Any = None) -> Callable[[bytes], None]:
@@ -550,12 +587,9 @@ class _Connection:
                 self._send_plain(500, "the server could not answer this request; the error is logged")
             return False
         finally:
-            close = getattr(result, "close", None)
-            if close is not None:
-                close()
+            _close_result(result, request.method, environ["PATH_INFO"])
 
     def _send(self, request: _Request, started: list[Any], chunks: Iterable[bytes], keep_alive: bool) -> bool:
-        self._head_sent = False
         iterator = iter(chunks)
         first = b""
         for first in iterator:  # the application may call start_response only when iterated
@@ -670,6 +704,50 @@ class _Connection:
             pass
 
 
+class _LineReader:
+    """Lines and runs of bytes from a buffer refilled by ``receive``, read from a moving position
+    (each byte received is searched and copied a bounded number of times)."""
+
+    def __init__(self, data: bytearray, receive: Callable[[], bytes]) -> None:
+        self._data = data
+        self._position = 0
+        self._receive = receive
+        self.consumed = 0  # bytes read so far
+
+    def _fill(self) -> None:
+        if self._position > RECEIVE_SIZE:  # forget what was read
+            del self._data[:self._position]
+            self._position = 0
+        self._data += self._receive()
+
+    def line(self, limit: int, too_long: Exception) -> bytes:
+        """The next line without its CRLF; ``too_long`` raised once more than ``limit`` bytes
+        arrived without one."""
+        searched = 0  # bytes after the position already searched for the CRLF
+        while (end := self._data.find(b"\r\n", self._position + searched)) < 0:
+            searched = max(0, len(self._data) - self._position - 1)
+            if searched >= limit:
+                raise too_long
+            self._fill()
+        line = bytes(self._data[self._position:end])
+        self.consumed += end + 2 - self._position
+        self._position = end + 2
+        return line
+
+    def take(self, count: int) -> bytes:
+        """The next ``count`` bytes."""
+        while len(self._data) - self._position < count:
+            self._fill()
+        data = bytes(self._data[self._position:self._position + count])
+        self._position += count
+        self.consumed += count
+        return data
+
+    def remainder(self) -> bytes:
+        """What was received and not read (the start of a pipelined request)."""
+        return bytes(self._data[self._position:])
+
+
 def _parse_head(head: bytes) -> tuple[str, bytes, tuple[int, int], dict[str, str]]:
     """The request line and header fields (RFC 9112 §3, §5), field names as WSGI spells them.
 
@@ -712,7 +790,20 @@ def _parse_head(head: bytes) -> tuple[str, bytes, tuple[int, int], dict[str, str
             headers[key] = f"{headers[key]}, {text}"
         else:
             headers[key] = text
+    if version >= (1, 1) and "HOST" not in headers:
+        raise _Refusal(400, "an HTTP/1.1 request must have a Host field (RFC 9112 §3.2)")
     return parts[0].decode("ascii"), parts[1], version, headers
+
+
+def _close_result(result: Any, method: str, path: str) -> None:
+    """Call the application's ``close`` (PEP 3333); an error in it is logged, as a bug."""
+    close = getattr(result, "close", None)
+    if close is None:
+        return
+    try:
+        close()
+    except Exception:  # a bug in the application: the answer is already sent
+        log.exception("unexpected error closing the answer to %s %s", method, path)
 
 
 def _chain(first: list[bytes], rest: Iterable[bytes]) -> Iterable[bytes]:
