@@ -116,3 +116,23 @@ def test_a_request_sent_again_is_answered_as_the_first(fixture_server: LiveServe
     for _ in range(2):
         failed = fixture_server.request("POST", "/sparql", "SELECT ?x WHERE { ?x", BODY)
         assert failed.status == 400 and b"syntax" in failed.body.lower()
+
+
+def test_requests_and_prepared_queries_are_remembered_within_their_bounds(engine: QueryService) -> None:
+    """The ``Host`` (up to 8 KB) is in the endpoint URL and the base IRI of every request
+    remembered: it counts toward the bytes the two caches may hold."""
+    from conflict_graph.web import fast_path
+
+    app = create_app({"TESTING": True}, engine=engine)
+    client = app.test_client()
+    lean = app.wsgi_app
+    for number in range(700):
+        host = f"h{number}-" + "a" * 8000
+        response = client.get("/sparql", query_string={"query": "ASK {}"}, headers={"Host": host})
+        assert response.status_code == 200, response.get_data(as_text=True)
+        held = sum(len(key[-1]) for key in lean._requests)  # type: ignore[attr-defined]
+        assert held <= fast_path.REMEMBERED_REQUEST_BYTES
+        prepared = engine._prepared  # the entries' base IRIs, in the request and in the pickled job
+        assert sum(2 * len(entry.request.base_iri or "") for entry, _ in prepared._entries.values()) \
+            <= prepared.max_bytes
+    assert lean.answered >= 700  # type: ignore[attr-defined]

@@ -216,7 +216,7 @@ class QueryService:
         if kept is not None:
             return dataclasses.replace(kept, request=request)
         prepared = self._prepare(request)
-        self._prepared.put(key, prepared, 2 * len(request.text) + len(request.accept or "") + 1024)
+        self._prepared.put(key, prepared, _weight(prepared))
         return prepared
 
     def _prepare(self, request: QueryRequest) -> PreparedQuery:
@@ -400,6 +400,15 @@ class QueryService:
                        "max_query_bytes": self.max_query_bytes,
                        "max_response_bytes": self.max_response_bytes},
         }
+
+
+def _weight(prepared: PreparedQuery) -> int:
+    """Bytes a prepared query holds: its request's strings (the text twice: the job has it too)
+    and its pickled job (the base IRI, the endpoint's URL with the client's ``Host``, again)."""
+    request = prepared.request
+    strings = (request.text, request.text, request.accept or "", request.base_iri or "", *request.format_hints,
+               *(request.default_graph_uris or ()), *(request.named_graph_uris or ()))
+    return len(prepared.job_blob) + sum(map(len, strings)) + 1024
 
 
 def _progress(message: str) -> None:

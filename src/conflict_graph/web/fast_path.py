@@ -86,7 +86,8 @@ class SparqlFastPath:
             if text is None:
                 raise _Delegate
             request = sparql.query_request(text, params, accept, endpoint, None)
-            weight = len(body) + len(incoming.query_string) + len(text) + len(accept or "") + 512
+            weight = (len(body) + len(incoming.query_string) + len(text) + len(accept or "") + len(endpoint)
+                      + len(incoming.mimetype) + len(incoming.charset) + 512)
             if self._requests_bytes + weight > REMEMBERED_REQUEST_BYTES:
                 self._requests.clear()
                 self._requests_bytes = 0
