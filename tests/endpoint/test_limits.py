@@ -176,6 +176,34 @@ def test_a_job_that_never_started_is_withdrawn_not_killed(tmp_path: Path) -> Non
         service.close()
 
 
+def test_a_worker_lowered_while_its_job_waited_gets_its_priority_back_when_the_job_expires(tmp_path: Path) -> None:
+    """A low-priority job is lowered once it has waited :data:`CANCEL_POLL`; if the worker then
+    answers ``expired`` (it read the job too late), the worker goes back to the pool at its
+    normal priority, not at the long queries' one."""
+    from conflict_graph import settings; from conflict_graph.query import store
+    from conflict_graph.query.engine import QueryService
+    from conflict_graph.errors import QueryTimeout
+    from conflict_graph.query.jobs import QueryJob
+
+    values = settings.resolve({"data": (str(DATA),), "no_default_data": True, "workers": 1,
+                               "cache_dir": str(tmp_path / "cache")}, environ={})
+    service = QueryService.from_settings(values)
+    try:
+        pids = service.pool.stats()["pids"]
+        job = QueryJob("ASK {}", store.query_dataset(service.catalogue), "json")
+        for pid in pids:  # the workers read the job only after its deadline
+            os.kill(pid, signal.SIGSTOP)
+        resume = threading.Timer(0.3, lambda: [os.kill(pid, signal.SIGCONT) for pid in pids])
+        resume.start()
+        with pytest.raises(QueryTimeout, match="could not start"):
+            service.pool.run(job, 0.1, low_priority=True)
+        resume.join()
+        assert service.pool.stats()["pids"] == pids
+        assert [os.getpriority(os.PRIO_PROCESS, pid) for pid in pids] == [0] * len(pids)
+    finally:
+        service.close()
+
+
 def test_an_oversized_body_is_refused_before_it_is_read(tight_server: LiveServer) -> None:
     """waitress answers 413 from Content-Length alone; it does not wait for 50 MB to arrive."""
     host, port = tight_server.address

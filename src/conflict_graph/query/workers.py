@@ -484,10 +484,6 @@ class WorkerPool:
                     "LIMIT, make the patterns more selective, or avoid cross products"
                 )
             reply = worker.conn.recv()
-            if reply[0] == "expired":
-                self._idle.put(worker)
-                raise QueryTimeout(f"the server is busy: the query could not start within its {timeout:g} s "
-                                   "limit; try again later")
         except (EOFError, OSError):
             self._replace(worker)
             limit = f" of {self.memory_limit // 2**20:,} MB" if self.memory_limit else ""
@@ -499,9 +495,12 @@ class WorkerPool:
         finally:
             with self._lock:
                 self._running -= 1
-        if not (worker.lowered and self._restore_priority(worker)):
+        if not (worker.lowered and self._restore_priority(worker)):  # also after an expired job
             self._idle.put(worker)
         status = reply[0]
+        if status == "expired":
+            raise QueryTimeout(f"the server is busy: the query could not start within its {timeout:g} s "
+                               "limit; try again later")
         if status == "ok":
             return reply[1]
         if status == "error":
