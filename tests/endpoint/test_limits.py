@@ -17,7 +17,9 @@ import socket
 import threading
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlencode
 
 import pytest
@@ -154,43 +156,44 @@ def test_a_timeout_below_the_minimum_is_a_400(tight_server: LiveServer) -> None:
     assert tight_server.health()["workers"]["restarts"] == before["restarts"]  # type: ignore[index]
 
 
-def test_a_job_that_never_started_is_withdrawn_not_killed(tmp_path: Path) -> None:
-    """The deadline passed before the worker read the job: the worker stays, nothing is restarted."""
-    from conflict_graph import settings; from conflict_graph.query import store
+@contextmanager
+def one_worker_engine(tmp_path: Path) -> Iterator[tuple[Any, Any]]:
+    """An in-process query engine with one worker (and its spare), and a job asking ``ASK {}``."""
+    from conflict_graph import settings
+    from conflict_graph.query import store
     from conflict_graph.query.engine import QueryService
-    from conflict_graph.errors import QueryTimeout
     from conflict_graph.query.jobs import QueryJob
 
     values = settings.resolve({"data": (str(DATA),), "no_default_data": True, "workers": 1,
                                "cache_dir": str(tmp_path / "cache")}, environ={})
     service = QueryService.from_settings(values)
     try:
+        yield service, QueryJob("ASK {}", store.query_dataset(service.catalogue), "json")
+    finally:
+        service.close()
+
+
+def test_a_job_that_never_started_is_withdrawn_not_killed(tmp_path: Path) -> None:
+    """The deadline passed before the worker read the job: the worker stays, nothing is restarted."""
+    from conflict_graph.errors import QueryTimeout
+
+    with one_worker_engine(tmp_path) as (service, job):
         pid = service.pool.stats()["pids"]
-        job = QueryJob("ASK {}", store.query_dataset(service.catalogue), "json")
         for _ in range(5):
             with pytest.raises(QueryTimeout, match="could not start"):
                 service.pool.run(job, 0.0)
         assert service.pool.stats()["restarts"] == 0 and service.pool.stats()["pids"] == pid
         assert service.pool.run(job, 5.0).body == b'{"head": {}, "boolean": true}'
-    finally:
-        service.close()
 
 
 def test_a_worker_lowered_while_its_job_waited_gets_its_priority_back_when_the_job_expires(tmp_path: Path) -> None:
     """A low-priority job is lowered once it has waited :data:`CANCEL_POLL`; if the worker then
     answers ``expired`` (it read the job too late), the worker goes back to the pool at its
     normal priority, not at the long queries' one."""
-    from conflict_graph import settings; from conflict_graph.query import store
-    from conflict_graph.query.engine import QueryService
     from conflict_graph.errors import QueryTimeout
-    from conflict_graph.query.jobs import QueryJob
 
-    values = settings.resolve({"data": (str(DATA),), "no_default_data": True, "workers": 1,
-                               "cache_dir": str(tmp_path / "cache")}, environ={})
-    service = QueryService.from_settings(values)
-    try:
+    with one_worker_engine(tmp_path) as (service, job):
         pids = service.pool.stats()["pids"]
-        job = QueryJob("ASK {}", store.query_dataset(service.catalogue), "json")
         for pid in pids:  # the workers read the job only after its deadline
             os.kill(pid, signal.SIGSTOP)
         resume = threading.Timer(0.3, lambda: [os.kill(pid, signal.SIGCONT) for pid in pids])
@@ -200,8 +203,6 @@ def test_a_worker_lowered_while_its_job_waited_gets_its_priority_back_when_the_j
         resume.join()
         assert service.pool.stats()["pids"] == pids
         assert [os.getpriority(os.PRIO_PROCESS, pid) for pid in pids] == [0] * len(pids)
-    finally:
-        service.close()
 
 
 def test_an_oversized_body_is_refused_before_it_is_read(tight_server: LiveServer) -> None:
