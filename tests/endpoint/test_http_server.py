@@ -213,7 +213,8 @@ def test_head_sends_the_header_fields_without_the_body() -> None:
     (b"POST /a HTTP/1.1\r\nHost: h\r\nContent-Length: 3\r\nTransfer-Encoding: chunked\r\n\r\n", 400, "both"),
     (b"POST /a HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: gzip\r\n\r\n", 501, "gzip"),
     (b"POST /a HTTP/1.1\r\nHost: h\r\nContent-Length: -1\r\n\r\n", 400, "Content-Length"),
-    (b"POST /a HTTP/1.1\r\nHost: h\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\nab", 400, "two different"),
+    (b"POST /a HTTP/1.1\r\nHost: h\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\nab", 400,
+     "two different"),
     (b"POST /a HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n", 400, "hexadecimal"),
     (b"POST /a HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nabc\r\n", 400, "CRLF"),
     (b"GET /a HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n", 400, "two Host"),
@@ -221,7 +222,8 @@ def test_head_sends_the_header_fields_without_the_body() -> None:
     (b"POST /a HTTP/1.0\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n0\r\n\r\n", 400, "HTTP/1.0"),
     (b"POST /a HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n3;\nx\r\nabc\r\n0\r\n\r\n", 400,
      "chunk extension"),
-    (b"POST /a HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n0\r\nno colon\r\n\r\n", 400,
+    (b"POST /a HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n0\r\nno colon\r\n\r\n",
+     400,
      "trailer field"),
     (b"G\xc9T /a HTTP/1.1\r\nHost: h\r\n\r\n", 400, "request line"),
     (b"GET /a HTTP/1.1\r\nHost: h\r\nX\xff: a\r\n\r\n", 400, "Name: value"),
@@ -360,7 +362,8 @@ def test_a_drain_answers_the_request_in_progress_and_closes_the_rest() -> None:
 
 def test_bytes_beyond_ascii_in_the_target_and_a_field_value_reach_the_application_as_latin_1() -> None:
     with running() as server:
-        status, _, body = exchange(server, b"GET /caf\xe9?q=\xff HTTP/1.1\r\nHost: h\r\nX-Name: Zo\xeb\r\n\r\n")
+        status, _, body = exchange(server, b"GET /caf\xe9?q=\xff HTTP/1.1\r\nHost: h\r\n"
+                                           b"X-Name: Zo\xeb\r\n\r\n")
     seen = json.loads(body)
     assert status == 200 and seen["PATH_INFO"] == "/caf\xe9" and seen["QUERY_STRING"] == "q=\xff"
     assert seen["HTTP_X_NAME"] == "Zo\xeb"
@@ -374,18 +377,19 @@ def test_an_absolute_form_target_names_the_host_and_the_host_field_is_ignored() 
     assert seen["HTTP_HOST"] == "target.example:8080" and seen["PATH_INFO"] == "/a"
 
 
+CHUNKED_POST = b"POST /a HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n"
+
+
 def test_trailer_fields_are_bounded_as_header_fields_are() -> None:
     trailers = b"".join(b"X-T%d: %s\r\n" % (number, b"a" * 100) for number in range(40))
     with running(max_header_bytes=2000) as server:
-        status, _, body = exchange(server, b"POST /a HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n"
-                                           b"3\r\nabc\r\n0\r\n" + trailers + b"\r\n")
+        status, _, body = exchange(server, CHUNKED_POST + b"3\r\nabc\r\n0\r\n" + trailers + b"\r\n")
     assert status == 431 and b"trailer" in body
 
 
 def test_a_chunked_body_of_tiny_chunks_whose_framing_outweighs_the_data_is_refused() -> None:
     with running() as server:
-        status, _, body = exchange(server, b"POST /a HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n"
-                                           + b"1;ext=padding\r\na\r\n" * 20_000 + b"0\r\n\r\n")
+        status, _, body = exchange(server, CHUNKED_POST + b"1;ext=padding\r\na\r\n" * 20_000 + b"0\r\n\r\n")
     assert status == 413 and b"framing" in body
 
 
@@ -394,7 +398,7 @@ def test_a_chunked_body_arriving_in_tiny_pieces_is_decoded_whole() -> None:
     expected = "".join(chr(65 + size % 26) * size for size in range(1, 200))
     with running() as server, connect(server) as sock:
         sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-        sock.sendall(b"POST /a HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n")
+        sock.sendall(CHUNKED_POST)
         message = chunks + b"0\r\nX-Trailer: t\r\n\r\nGET /b HTTP/1.1\r\nHost: h\r\n\r\n"
         for start in range(0, len(message), 997):
             sock.sendall(message[start:start + 997])

@@ -186,7 +186,7 @@ def test_a_job_that_never_started_is_withdrawn_not_killed(tmp_path: Path) -> Non
         assert service.pool.run(job, 5.0).body == b'{"head": {}, "boolean": true}'
 
 
-def test_a_worker_lowered_while_its_job_waited_gets_its_priority_back_when_the_job_expires(tmp_path: Path) -> None:
+def test_a_worker_lowered_while_its_job_waited_gets_its_priority_back_when_it_expires(tmp_path: Path) -> None:
     """A low-priority job is lowered once it has waited :data:`CANCEL_POLL`; if the worker then
     answers ``expired`` (it read the job too late), the worker goes back to the pool at its
     normal priority, not at the long queries' one."""

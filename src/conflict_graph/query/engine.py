@@ -406,7 +406,8 @@ def _weight(prepared: PreparedQuery) -> int:
     """Bytes a prepared query holds: its request's strings (the text twice: the job has it too)
     and its pickled job (the base IRI, the endpoint's URL with the client's ``Host``, again)."""
     request = prepared.request
-    strings = (request.text, request.text, request.accept or "", request.base_iri or "", *request.format_hints,
+    strings = (request.text, request.text, request.accept or "", request.base_iri or "",
+               *request.format_hints,
                *(request.default_graph_uris or ()), *(request.named_graph_uris or ()))
     return len(prepared.job_blob) + sum(map(len, strings)) + 1024
 

@@ -430,7 +430,8 @@ class _Connection:
                 if not buffer:
                     return None
                 raise
-            buffer += data.lstrip(b"\r\n") if not buffer else data  # RFC 9112 §2.2: empty lines before a request
+            # RFC 9112 §2.2: empty lines before a request are ignored
+            buffer += data.lstrip(b"\r\n") if not buffer else data
         if end > limits.max_header_bytes:
             raise _Refusal(431, "the request's header fields are larger than the server reads "
                                 f"({limits.max_header_bytes:,} bytes)")
@@ -534,7 +535,7 @@ class _Connection:
             body += data[:size]
         trailers = 0
         too_large = _Refusal(431, "the request's trailer fields are too large")
-        while line := reader.line(limits.max_header_bytes - trailers, too_large):  # then the empty line
+        while line := reader.line(limits.max_header_bytes - trailers + 2, too_large):  # then the empty line
             trailers += len(line) + 2
             if trailers > limits.max_header_bytes:
                 raise too_large
