@@ -337,27 +337,32 @@ def test_requests_beyond_max_active_wait_for_their_turn() -> None:
             second.close()
 
 
-def test_a_drain_answers_the_request_in_progress_and_closes_the_rest() -> None:
+def test_a_drain_answers_requests_in_progress_and_sent_meanwhile_then_closes_the_rest() -> None:
     server = HttpServer(echo, bind("127.0.0.1", 0), Limits())
     GATE.clear()
     thread = threading.Thread(target=server.serve, daemon=True)
     thread.start()
-    busy, idle = connect(server, "127.0.0.70"), connect(server, "127.0.0.71")
+    busy, late, silent = (connect(server, f"127.0.0.{n}") for n in (70, 71, 72))
     busy.sendall(b"GET /wait HTTP/1.1\r\nHost: h\r\n\r\n")
     time.sleep(0.2)
     outcome: list[str] = []
     drainer = threading.Thread(target=lambda: outcome.append(server.drain(5)))
     drainer.start()
-    assert closed(idle, 2)  # an idle connection is closed at once
+    time.sleep(0.5)
     with pytest.raises(OSError):
         connect(server).sendall(b"GET /a HTTP/1.1\r\nHost: h\r\n\r\n")  # no longer accepting
+    late.sendall(b"GET /late HTTP/1.1\r\nHost: h\r\n\r\n")  # connected before the stop
+    status, headers, body = read_response(late)
+    assert status == 200 and json.loads(body)["PATH_INFO"] == "/late" and headers["connection"] == "close"
+    assert not closed(silent, 0.3)  # still open while a request is in progress
     GATE.set()
     status, headers, _ = read_response(busy)
     drainer.join(5)
     thread.join(5)
     assert status == 200 and headers["connection"] == "close" and outcome == ["drained"]
-    busy.close()
-    idle.close()
+    assert closed(silent, 2)  # closed once nothing was in progress
+    for sock in (busy, late, silent):
+        sock.close()
 
 
 def test_bytes_beyond_ascii_in_the_target_and_a_field_value_reach_the_application_as_latin_1() -> None:

@@ -189,13 +189,10 @@ class HttpServer:
         return self.drain(drain_timeout)
 
     def stop(self) -> None:
-        """Stop accepting connections (from any thread): :meth:`serve` returns, and a client
-        trying to connect is refused at once rather than left in the listen backlog."""
+        """Stop accepting connections (from any thread): within :data:`POLL_INTERVAL` seconds
+        :meth:`serve` takes the connections already waiting in the listen backlog, closes the
+        listening socket and returns."""
         self._stopping.set()
-        try:
-            self.listener.shutdown(socket.SHUT_RDWR)
-        except OSError:
-            pass
 
     def serve(self) -> None:
         """Accept connections, each served by a thread of its own, until :meth:`stop`; then close
@@ -219,7 +216,20 @@ class HttpServer:
                     time.sleep(POLL_INTERVAL)
                 continue
             self._admit(sock, address)
+        self._admit_backlog()
         self.listener.close()
+
+    def _admit_backlog(self) -> None:
+        """Take the connections a client opened before the stop (closing the listening socket
+        would reset them); those beyond the connection limit are refused as usual."""
+        self.listener.setblocking(False)
+        while True:
+            try:
+                sock, address = self.listener.accept()
+            except OSError:  # the backlog is empty (or the socket is gone)
+                return
+            sock.setblocking(True)
+            self._admit(sock, address)
 
     def _admit(self, sock: socket.socket, address: Any) -> None:
         host = address[0] if isinstance(address, tuple) else str(address)
@@ -253,19 +263,28 @@ class HttpServer:
     # --- stopping -------------------------------------------------------------------------------
 
     def drain(self, timeout: float) -> str:
-        """Stop accepting, close idle connections, wait for requests in progress to be answered."""
+        """Stop accepting; answer the requests in progress, and those sent meanwhile on open
+        connections (each answer says ``Connection: close``); once none is in progress (or after
+        ``timeout`` seconds), close the connections left idle.
+
+        Idle connections are closed last, not first: a client that connected just before the
+        stop may not have sent its request yet, and closing its connection would lose it.
+        """
         self.stop()
         deadline = time.monotonic() + timeout
         while True:
             with self._lock:
                 connections = list(self._connections.values())
-            for connection in connections:
-                connection.close_if_idle()
-            if not any(connection.busy for connection in connections):
-                return "drained"
+            if not any(connection.busy or connection.request_waiting() for connection in connections):
+                outcome = "drained"
+                break
             if time.monotonic() >= deadline:
-                return "drain timed out"
+                outcome = "drain timed out"
+                break
             time.sleep(0.05)
+        for connection in connections:
+            connection.close_if_idle()
+        return outcome
 
     def _close_all(self) -> None:
         self._stopping.set()
@@ -370,7 +389,7 @@ class _Connection:
         except OSError:
             pass
         try:
-            while not self.server.stopping or self._request_waiting():
+            while True:  # an answer given while the server stops closes the connection
                 try:
                     request = self._read_request(limits)
                 except _Refusal as refusal:
@@ -444,7 +463,7 @@ class _Connection:
     def _await_request(self, limits: Limits) -> float:
         """Wait (at most ``idle_timeout``) until the next request begins to arrive, reading none
         of it, then :meth:`_begin` it: a drain closing idle connections meanwhile sees its bytes
-        waiting (:meth:`_request_waiting`) and leaves the connection to answer it.
+        waiting (:meth:`request_waiting`) and leaves the connection to answer it.
 
         Raises:
             _Gone: the client closed the connection or sent nothing in time, or the drain closed it.
@@ -667,7 +686,7 @@ class _Connection:
 
     # --- closing ------------------------------------------------------------------------------
 
-    def _request_waiting(self) -> bool:
+    def request_waiting(self) -> bool:
         """Has a request begun to arrive that this thread has not read yet?"""
         if self._buffer:
             return True
@@ -684,7 +703,7 @@ class _Connection:
         """Close the connection if no request is in progress on it, nor waiting to be read
         (used by the drain)."""
         with self._state_lock:
-            if self.busy or self._closed or self._request_waiting():
+            if self.busy or self._closed or self.request_waiting():
                 return
             self._closed = True
         self._shutdown()
