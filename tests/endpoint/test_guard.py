@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import random
+import re
+
 import pytest
 
 from conflict_graph.errors import QueryError, QueryRefused
+from conflict_graph.query import guard
 from conflict_graph.query.guard import check, inspect, service_allowed
 
 BASE = "http://localhost/sparql"
@@ -122,3 +126,50 @@ def test_deep_nesting_is_refused_before_the_parser_overflows() -> None:
 def test_check_lets_allowlisted_service_and_plain_queries_through() -> None:
     check(inspect("SELECT * { SERVICE <http://a/sparql> { } }", BASE), ("http://a/sparql",))
     check(inspect("SELECT * FROM <http://remote.example/data.ttl> { ?s ?p ?o }", BASE), ())
+
+
+#: A string as the grammar's terminals read it (SPARQL 1.1 Query §19.8), in one expression.
+GRAMMAR_STRING = re.compile("|".join([
+    r"'''(?:[^'\\]|\\.|'(?!''))*'''",
+    r'"""(?:[^"\\]|\\.|"(?!""))*"""',
+    r"'(?:[^'\\\n\r]|\\.)*'",
+    r'"(?:[^"\\\n\r]|\\.)*"',
+]), re.DOTALL)
+#: Texts of strings that are never closed, whose every quote once made the checker read on to
+#: the end of the line or text (64 KB of them took 20 s).
+UNCLOSED_STRINGS = ['"\\', "'\\", '"""\\"', "'''\\'", '"\\\n', "''\\'", '"\\"']
+
+
+def test_strings_are_found_where_the_grammar_finds_them() -> None:
+    rng = random.Random(1027)
+    pieces = ['"', "'", "\\", "\n", "a", '"""', "'''", '\\"', "\\'"]
+    checked = 0
+    for _ in range(20_000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(1, 24)))
+        strings = guard._Strings(text)
+        for position, char in enumerate(text):
+            if char in "'\"":
+                match = GRAMMAR_STRING.match(text, position)
+                assert strings.end(position) == (match.end() if match else None), (text, position)
+                checked += 1
+    assert checked > 100_000
+
+
+@pytest.mark.parametrize("unit", UNCLOSED_STRINGS)
+def test_unclosed_strings_are_read_once(unit: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    text = "ASK { " + unit * (65_536 // len(unit)) + " }"
+    read: list[int] = []
+
+    class Counting:
+        def __init__(self, pattern: re.Pattern[str]) -> None:
+            self.pattern = pattern
+
+        def match(self, string: str, position: int) -> re.Match[str] | None:
+            match = self.pattern.match(string, position)
+            read.append(match.end() - position if match else 0)
+            return match
+
+    for form, pattern in list(guard._STRING_BODY.items()):
+        monkeypatch.setitem(guard._STRING_BODY, form, Counting(pattern))
+    inspect(text, BASE)
+    assert read and sum(read) <= 2 * len(text), (sum(read), len(text))

@@ -64,9 +64,6 @@ _PN_LOCAL = (
 _ALTERNATIVES = (
     r"(?P<space>\s+)",
     r"(?P<comment>\#[^\n\r]*)",
-    r"""(?P<string>'''(?:[^'\\]|\\.|'(?!''))*'''"""
-    r"""|\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\""""
-    r"""|'(?:[^'\\\n\r]|\\.)*'|"(?:[^"\\\n\r]|\\.)*")""",
     r'(?P<iri><(?:[^<>"{}|^`\\\x00-\x20]|\\u[0-9A-Fa-f]{4}|\\U[0-9A-Fa-f]{8})*>)',
     rf"(?P<var>[?$][{_PN_CHARS_U}0-9][{_PN_CHARS_U}0-9\u00b7\u0300-\u036f\u203f-\u2040]*)",
     r"(?P<lang>@[A-Za-z]+(?:-[A-Za-z0-9]+)*)",
@@ -76,6 +73,15 @@ _ALTERNATIVES = (
     r"(?P<word>[A-Za-z_][A-Za-z0-9_]*)",
     r"(?P<other>.)",
 )
+#: The opening quotes and the body of a string, up to where its closing quotes must be (SPARQL 1.1
+#: Query §19.8: STRING_LITERAL_LONG1/2 and STRING_LITERAL1/2; an escape is ``\`` and any
+#: character), by form and quote; matched apart from the other tokens, by :class:`_Strings`.
+_STRING_BODY = {
+    ("long", "'"): re.compile(r"""'''(?:[^'\\]|\\.|'(?!''))*""", re.DOTALL),
+    ("long", '"'): re.compile(r'''"""(?:[^"\\]|\\.|"(?!""))*''', re.DOTALL),
+    ("short", "'"): re.compile(r"""'(?:[^'\\\n\r]|\\.)*""", re.DOTALL),
+    ("short", '"'): re.compile(r'''"(?:[^"\\\n\r]|\\.)*''', re.DOTALL),
+}
 _TOKEN = re.compile("|".join(_ALTERNATIVES), re.DOTALL)
 #: The same tokens without prefixed names, for positions where none can start (see :func:`_tokens`).
 _TOKEN_NO_PNAME = re.compile("|".join(a for a in _ALTERNATIVES if not a.startswith("(?P<pname>")),
@@ -149,6 +155,42 @@ _CLAUSE_MODES = {
 _TERM_WORDS = frozenset({"A", "TRUE", "FALSE", "UNDEF"})
 
 
+class _Strings:
+    """The strings that start at the quotes of ``text``, found in time linear in the text.
+
+    A string that is never closed is read to the end of its line (a long one, to the end of the
+    text) before it fails, so a text of unclosed strings (``"\\"\\"\\"…``) would be read again
+    from each of its quotes. It need not be: within the stretch a failed string read, every quote
+    of its kind was read as escaped (or, in a long string, as fewer than three quotes), so a string
+    of the same form starting at one of them reads the same remainder and fails too. Each failure
+    is remembered as that stretch.
+    """
+
+    def __init__(self, text: str) -> None:
+        self._text = text
+        self._failed: dict[tuple[str, str], tuple[int, int]] = {}  # form, quote → (start, end)
+
+    def end(self, position: int) -> int | None:
+        """Where the string starting at ``position`` (a quote) ends, or None if none starts there."""
+        quote = self._text[position]
+        if self._text.startswith(quote * 3, position):
+            end = self._closed(("long", quote), position, quote * 3)
+            if end is not None:
+                return end
+        return self._closed(("short", quote), position, quote)
+
+    def _closed(self, form: tuple[str, str], position: int, closing: str) -> int | None:
+        start, end = self._failed.get(form, (0, 0))
+        if start <= position < end:
+            return None
+        body = _STRING_BODY[form].match(self._text, position)
+        assert body is not None  # the body pattern matches its opening quotes, which are here
+        if self._text.startswith(closing, body.end()):
+            return body.end() + len(closing)
+        self._failed[form] = (position, body.end())
+        return None
+
+
 def _opens_expression(mode: str, stack: list[tuple[str, str]], tokens: list[Token]) -> bool:
     """True when a ``(`` at this point opens an expression, False for a collection, path or row.
 
@@ -191,18 +233,24 @@ def _tokens(text: str) -> tuple[list[Token], int]:
     runs = iter([(run.start(), run.end()) for run in _NAME_RUN.finditer(text)
                  if not text.startswith(":", run.end())])
     run_start, run_end = next(runs, (len(text), len(text)))
+    strings = _Strings(text)
     while position < len(text):
         while run_end <= position:
             run_start, run_end = next(runs, (len(text), len(text)))
-        pattern = _TOKEN_NO_PNAME if run_start <= position else _TOKEN
-        match = pattern.match(text, position)
-        assert match is not None  # the last alternative matches any character
-        kind = match.lastgroup or "other"
-        value = match.group()
+        start = position
+        if text[position] in "'\"":  # nothing but a string or an "other" starts at a quote
+            end = strings.end(position)
+            kind, value = ("string", text[position:end]) if end is not None else ("other", text[position])
+        else:
+            pattern = _TOKEN_NO_PNAME if run_start <= position else _TOKEN
+            match = pattern.match(text, position)
+            assert match is not None  # the last alternative matches any character
+            kind = match.lastgroup or "other"
+            value = match.group()
         if (kind == "iri" and stack and stack[-1][0] == "(expr" and tokens
                 and _is_operand(tokens[-1])):
             kind, value = "other", "<"
-        position = match.start() + len(value)
+        position = start + len(value)
         if kind in {"space", "comment"}:
             continue
         mode = stack[-1][1] if stack else top_mode
@@ -227,7 +275,7 @@ def _tokens(text: str) -> tuple[list[Token], int]:
             else:
                 top_mode = mode
         deepest = max(deepest, len(stack))
-        tokens.append(Token(kind, value, match.start()))
+        tokens.append(Token(kind, value, start))
     return tokens, deepest
 
 
