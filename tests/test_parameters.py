@@ -95,6 +95,8 @@ def test_values_become_terms(kind: str, text: str, term: ox.NamedNode | ox.Liter
         ("iri", "relative/path", "an absolute IRI"),
         ("iri", "https://x.org/a b", "an absolute IRI"),
         ("iri", "https://x.org/> } ; DROP", "an absolute IRI"),
+        ("iri", "https://x.org/[", r"an absolute IRI .*\(Invalid IRI code point '\['"),
+        ("iri", "<https://x.org/a%zz>", r"an absolute IRI .*\(Invalid IRI percent encoding"),
     ],
 )
 def test_bad_values_are_refused_naming_the_parameter(kind: str, text: str, expected: str) -> None:

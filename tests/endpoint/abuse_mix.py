@@ -269,9 +269,48 @@ def fuzz_request(rng: random.Random) -> tuple[str, str, bytes | None, dict[str, 
     return method, path + ("&" if "?" in path else "?") + query, None, headers
 
 
+_PAGE_SEEDS = (
+    ("/id/", "org/mndaa"), ("/id/", "place/town/lashio"), ("/id/", "org/mndaa.ttl"),
+    ("/id/", "quote/irrawaddy-2024-op1027-phase2/s06"), ("/id/", "source/irrawaddy-2024-op1027-phase2"),
+    ("/graph/", "asserted"), ("/graph/", "inferred.nt"), ("/dataset/", "0.2.0"), ("/ontology/", "0.1.0"),
+    ("/ontology.", "ttl"), ("/downloads/", "dataset.nq"), ("/api/queries/", "q40-control-as-of-date"),
+    ("/api/queries/", "q42-what-a-source-supports"), ("/", ""),
+)
+_PAGE_QUERIES = (
+    ("/explain", (("subject", "<https://w3id.org/conflict-graph/id/org/mndaa>"), ("predicate", "rdf:type"),
+                  ("object", "org:Organization"), ("format", "json"))),
+    ("/consistency", (("format", "json"),)),
+    ("/api/places.geojson", (("date", "2024-07-21"),)),
+    ("/map", (("date", "2024-07-21"),)),
+    ("/api/queries/q41-events-in-date-range", (("start", "2024-06-25"), ("end", "2024-08-04"),
+                                               ("format", "records"))),
+    ("/api/queries/q42-what-a-source-supports",
+     (("source", "<https://w3id.org/conflict-graph/id/source/irrawaddy-2024-op1027-phase2>"),)),
+    ("/query", (("query", "ASK {}"),)),
+)
+
+
+def fuzz_page_request(rng: random.Random) -> tuple[str, str, bytes | None, dict[str, str]]:
+    """One generated request for a page, the query API, the map or an explanation."""
+    headers = {"Accept": rng.choice(_ACCEPTS + ("text/html", "application/ld+json", "application/geo+json"))}
+    method = rng.choice(("GET", "GET", "GET", "HEAD", "POST"))
+    if rng.random() < 0.5:
+        prefix, rest = rng.choice(_PAGE_SEEDS)
+        rest = mutate(rng, rest) if rng.random() < 0.8 else rest
+        return method, prefix + quote(rest, safe="/%", errors="surrogatepass"), None, headers
+    path, params = rng.choice(_PAGE_QUERIES)
+    pairs = [(name, mutate(rng, value) if rng.random() < 0.5 else value) for name, value in params
+             if rng.random() < 0.9]
+    query = "&".join(f"{quote(k)}={quote(v, safe='', errors='surrogatepass')}" for k, v in pairs)
+    return method, f"{path}?{query}", None, headers
+
+
 def fuzz(address: tuple[str, int], count: int, threads: int, seed: int = 7,
-         deadline: float = 90.0) -> tuple[Counter[int], list[tuple[int, str, str]]]:
-    """Send ``count`` generated requests from ``threads`` addresses; statuses, and every 5xx but 503.
+         deadline: float = 90.0,
+         generate: Callable[[random.Random], tuple[str, str, bytes | None, dict[str, str]]] = fuzz_request,
+         ) -> tuple[Counter[int], list[tuple[int, str, str]]]:
+    """Send ``count`` requests made by ``generate`` from ``threads`` addresses; statuses, and every
+    5xx but 503.
 
     Stops at ``deadline`` seconds even if not every request was sent.
     """
@@ -287,7 +326,7 @@ def fuzz(address: tuple[str, int], count: int, threads: int, seed: int = 7,
         for _ in range(share):
             if time.monotonic() > until:
                 return
-            method, path, body, headers = fuzz_request(rng)
+            method, path, body, headers = generate(rng)
             try:
                 status, answer = request(address, source, method, path, body, headers, timeout=30)
             except (OSError, http.client.HTTPException) as exc:

@@ -3,7 +3,8 @@
 One live server (two workers, the default fair sharing, a 256 MB memory allowance per worker),
 32 client addresses on loopback. First the normal clients alone (the baseline), then the same
 normal clients beside two explosive, one oversized, one slow-connection and one memory-hungry
-client. Then about 10^4 generated malformed or odd requests. Bounded: under two minutes.
+client. Then about 10^4 generated malformed or odd requests, and a few thousand for the pages,
+the query API, the map and explanations of the article's graph. Bounded: under three minutes.
 
 The assertions are generous safety nets (the machine is shared); ``benchmarks/bench_abuse.py``
 runs the same mix and prints the figures reported in ``docs/benchmarks.md``.
@@ -14,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from abuse_mix import filler, fuzz, run
+from abuse_mix import filler, fuzz, fuzz_page_request, run
 from live_server import DATA, LiveServer, start_server, stop_server
 
 NORMAL_CLIENTS = 27
@@ -65,3 +66,11 @@ def test_ten_thousand_odd_requests_give_no_500(server: LiveServer) -> None:
     assert sum(statuses.values()) >= 2_000, statuses  # a safety net: a slow machine sends fewer
     assert not bad, bad[:10]
     assert statuses[200] > 0 and statuses[400] > 0
+
+
+def test_odd_requests_for_pages_and_the_api_give_no_500(embedded_server: LiveServer) -> None:
+    statuses, bad = fuzz(embedded_server.address, count=3_000, threads=8, deadline=60.0,
+                         generate=fuzz_page_request)
+    assert sum(statuses.values()) >= 600, statuses  # a safety net: a slow machine sends fewer
+    assert not bad, bad[:10]
+    assert statuses[200] > 0 and statuses[404] > 0 and statuses[400] > 0, statuses

@@ -109,8 +109,14 @@ def test_unknown_iri_is_a_helpful_404(embedded_server: LiveServer) -> None:
     assert 'href="/"' in page.text
     machine = embedded_server.get("/id/place/town/lashi0", headers={"Accept": "text/turtle"})
     assert machine.status == 404 and machine.content_type == "text/plain"
-    odd = embedded_server.get("/id/%3Ca%3E%20b", headers={"Accept": "text/turtle"})
-    assert odd.status == 404
+    for odd in ("/id/%3Ca%3E%20b", "/id/%5B", "/id/a%5D", "/id/a%25zz", "/graph/%5B"):
+        for accept in ("text/turtle", "text/html"):
+            reply = embedded_server.get(odd, headers={"Accept": accept})
+            assert reply.status == 404 and "syntax" not in reply.text, (odd, accept, reply.text[:200])
+    for odd in ("/id/a%0Db", "/id/a%E2%80%A8b", "/graph/a%F0%9F%98%80"):  # a header may hold none of these
+        reply = embedded_server.get(odd, headers={"Accept": "text/turtle"})
+        assert reply.status == 404, (odd, reply.text[:200])
+        assert odd.removeprefix("/") in reply.headers["Link"] and reply.headers["Link"].isascii()
 
 
 def test_quote_iri_sends_a_browser_to_its_sentence(embedded_server: LiveServer) -> None:

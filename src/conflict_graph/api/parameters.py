@@ -62,9 +62,13 @@ def parse_value(parameter: Parameter, text: str) -> Term:
         value = text.strip()
         if value.startswith("<") and value.endswith(">"):
             value = value[1:-1]
+        expected = "an absolute IRI such as https://w3id.org/conflict-graph/id/place/town/lashio"
         if not _IRI.match(value) or len(value) > 4096:
-            raise refuse("an absolute IRI such as https://w3id.org/conflict-graph/id/place/town/lashio")
-        return ox.NamedNode(value)
+            raise refuse(expected)
+        try:
+            return ox.NamedNode(value)
+        except ValueError as exc:  # RFC 3987 §2.2: "[" outside a host, "%" without two hex digits
+            raise refuse(f"{expected} ({exc})") from None
     if parameter.type == "date":
         value = text.strip()
         try:

@@ -11,12 +11,15 @@ the same path on a deployment, whose address is the ``public_base_url`` setting.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from urllib.parse import quote
+
+import pyoxigraph
 
 from ..errors import NotAcceptable
 from ..iris import BASE
 from ..query.conneg import FORMATS, Format, best_match
 
-__all__ = ["RDF_FORMATS", "SUFFIXES", "Address", "iri_of_path", "is_acceptable_iri", "local_path",
+__all__ = ["RDF_FORMATS", "SUFFIXES", "Address", "as_uri", "iri_of_path", "is_acceptable_iri", "local_path",
            "parse_path",
            "choose_format", "quote_anchor"]
 
@@ -77,8 +80,25 @@ _NOT_IN_IRI = frozenset('<>"{}|^`\\ \t\r\n')
 
 def is_acceptable_iri(iri: str) -> bool:
     """True when ``iri`` can be written between ``<`` and ``>`` in SPARQL (RFC 3987 excludes these
-    characters), so a page query can name it safely."""
-    return not any(ch in _NOT_IN_IRI or ord(ch) < 0x20 for ch in iri)
+    characters), so a page query can name it safely, and is an IRI at all (RFC 3987 §2.2: no
+    ``[`` outside a host, no ``%`` without two hex digits), so no such query is a syntax error."""
+    if any(ch in _NOT_IN_IRI or ord(ch) < 0x20 for ch in iri):
+        return False
+    try:
+        pyoxigraph.NamedNode(iri)
+    except ValueError:
+        return False
+    return True
+
+
+def as_uri(iri: str) -> str:
+    """``iri`` (or an IRI reference such as a path) as a URI reference, fit for an HTTP header:
+    every character outside RFC 3986's unreserved and reserved sets percent-encoded as UTF-8
+    (RFC 3987 §3.1), so no control character, space or non-ASCII letter reaches a header."""
+    return quote(iri, safe=_URI_CHARACTERS)
+
+
+_URI_CHARACTERS = ":/?#[]@!$&'()*+,;=%-._~"
 
 
 def quote_anchor(path: str) -> str | None:
