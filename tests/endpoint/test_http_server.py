@@ -494,3 +494,20 @@ def test_a_request_arriving_as_the_drain_looks_is_answered(monkeypatch: pytest.M
         status, headers, _ = read_response(sock)
     thread.join(5)
     assert status == 200 and headers["connection"] == "close" and outcome == "drained"
+
+
+def test_the_drain_passes_over_a_connection_its_thread_just_closed() -> None:
+    """A connection's thread may close its socket while the drain looks at it (its descriptor is
+    then -1): the drain goes on, and ends."""
+    server = HttpServer(echo, bind("127.0.0.1", 0), Limits())
+    thread = threading.Thread(target=server.serve, daemon=True)
+    thread.start()
+    with connect(server):
+        deadline = time.monotonic() + 5
+        while server.open_connections == 0 and time.monotonic() < deadline:
+            time.sleep(0.01)
+        with server._lock:
+            connection = next(iter(server._connections.values()))
+        connection.sock.close()  # as its thread does, before it forgets the connection
+        assert server.drain(1) == "drained"
+    thread.join(5)

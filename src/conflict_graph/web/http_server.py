@@ -696,7 +696,7 @@ class _Connection:
             if not poller.poll(0):
                 return False
             return bool(self.sock.recv(1, socket.MSG_PEEK))  # readable: b"" if the client closed
-        except OSError:
+        except (OSError, ValueError):  # closed meanwhile by its own thread (its descriptor is -1)
             return False
 
     def close_if_idle(self) -> None:
