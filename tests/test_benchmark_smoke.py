@@ -29,6 +29,8 @@ def test_benchmark_smoke_run(tmp_path: Path) -> None:
             "10",
             "--json",
             str(out),
+            "--plot",
+            str(tmp_path / "bench.png"),
             "--work",
             str(tmp_path / "work"),
         ],
@@ -40,6 +42,7 @@ def test_benchmark_smoke_run(tmp_path: Path) -> None:
     )
     assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-3000:]
     figures = json.loads(out.read_text(encoding="utf-8"))
+    assert (tmp_path / "bench.png").read_bytes().startswith(b"\x89PNG\r\n\x1a\n")
     systems = figures["results"]["article"]
     named = sorted(p.stem for p in (ROOT / "queries").glob("*.rq"))
     ours = systems["conflict-graph"]
