@@ -63,6 +63,14 @@ def test_quote_paths_point_at_their_sentence() -> None:
     assert addresses.quote_anchor("/id/quote/doc/s06") == "/id/source/doc#s06"
     assert addresses.quote_anchor("/id/quote/doc/s06/position") is None
     assert addresses.quote_anchor("/id/org/mndaa") is None
+    assert addresses.quote_anchor("/id/quote/d?c/s#6") == "/id/source/d%3Fc#s%236"
+
+
+def test_paths_and_iris_become_uri_references_for_headers() -> None:
+    assert addresses.path_as_uri("/id/org/mndaa.ttl") == "/id/org/mndaa.ttl"
+    assert addresses.path_as_uri("/id/a%zz?b#c[d]\r\u2028") == "/id/a%25zz%3Fb%23c%5Bd%5D%0D%E2%80%A8"
+    assert addresses.as_uri("https://w3id.org/conflict-graph/id/org/mndaa") == "https://w3id.org/conflict-graph/id/org/mndaa"
+    assert addresses.as_uri("http://[::1]:8000/a?b#c\u00e9") == "http://[::1]:8000/a?b#c%C3%A9"
 
 
 @pytest.mark.parametrize("term", [

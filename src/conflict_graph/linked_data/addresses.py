@@ -19,9 +19,8 @@ from ..errors import NotAcceptable
 from ..iris import BASE
 from ..query.conneg import FORMATS, Format, best_match
 
-__all__ = ["RDF_FORMATS", "SUFFIXES", "Address", "as_uri", "iri_of_path", "is_acceptable_iri", "local_path",
-           "parse_path",
-           "choose_format", "quote_anchor"]
+__all__ = ["RDF_FORMATS", "SUFFIXES", "Address", "as_uri", "choose_format", "iri_of_path",
+           "is_acceptable_iri", "local_path", "parse_path", "path_as_uri", "quote_anchor"]
 
 #: Path suffix → the RDF format it asks for (Cool URIs §4.3: one URL per representation).
 SUFFIXES: dict[str, str] = {".ttl": "turtle", ".jsonld": "jsonld", ".nt": "ntriples", ".rdf": "rdfxml"}
@@ -92,20 +91,24 @@ def is_acceptable_iri(iri: str) -> bool:
 
 
 def as_uri(iri: str) -> str:
-    """``iri`` (or an IRI reference such as a path) as a URI reference, fit for an HTTP header:
-    every character outside RFC 3986's unreserved and reserved sets percent-encoded as UTF-8
-    (RFC 3987 §3.1), so no control character, space or non-ASCII letter reaches a header."""
-    return quote(iri, safe=_URI_CHARACTERS)
+    """``iri`` as a URI, fit for an HTTP header: every character outside RFC 3986's unreserved and
+    reserved sets percent-encoded as UTF-8 (RFC 3987 §3.1), so no control character, space or
+    non-ASCII letter reaches a header."""
+    return quote(iri, safe=":/?#[]@!$&'()*+,;=%-._~")
 
 
-_URI_CHARACTERS = ":/?#[]@!$&'()*+,;=%-._~"
+def path_as_uri(path: str) -> str:
+    """A decoded request path as the path of a URI reference (RFC 3986 §3.3): every character
+    but ``/`` and a path segment's own (unreserved, sub-delims, ``:``, ``@``) percent-encoded,
+    ``%``, ``?``, ``#``, ``[`` and ``]`` included, so it names the same path when read again."""
+    return quote(path, safe="/:@!$&'()*+,;=-._~")
 
 
 def quote_anchor(path: str) -> str | None:
     """Where a quote path points a browser: ``/id/quote/<source>/s06`` → ``/id/source/<source>#s06``."""
     parts = path.strip("/").split("/")
     if len(parts) == 4 and parts[:2] == ["id", "quote"]:
-        return f"/id/source/{parts[2]}#{parts[3]}"
+        return f"/id/source/{path_as_uri(parts[2])}#{path_as_uri(parts[3])}"
     return None
 
 

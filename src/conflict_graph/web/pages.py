@@ -119,14 +119,14 @@ def _negotiated(response: Response, address: Address, chosen: Format | None) -> 
     if response.status_code in (200, 304):
         response.headers["ETag"] = _etag(address, chosen)
     response.vary.add("Accept")
-    uri = addresses.as_uri  # a path from the request may hold any character; a header may not
-    links = [f'<{uri(_absolute(address.path))}>; rel="alternate"; type="text/html"']
-    links += [f'<{uri(_absolute(address.suffixed(f)))}>; rel="alternate"; type="{f.media_type}"'
+    path = addresses.path_as_uri  # a path from the request may hold any character; a header may not
+    links = [f'<{_absolute(path(address.path))}>; rel="alternate"; type="text/html"']
+    links += [f'<{_absolute(path(address.suffixed(f)))}>; rel="alternate"; type="{f.media_type}"'
               for f in RDF_FORMATS]
-    links.append(f'<{uri(address.iri)}>; rel="canonical"')
+    links.append(f'<{addresses.as_uri(address.iri)}>; rel="canonical"')
     response.headers["Link"] = ", ".join(links)
     if chosen is not None and address.format is None:
-        response.headers["Content-Location"] = uri(request.script_root + address.suffixed(chosen))
+        response.headers["Content-Location"] = path(request.script_root + address.suffixed(chosen))
     return response
 
 
@@ -176,7 +176,7 @@ def resource(rest: str) -> Response:
     anchor = addresses.quote_anchor(address.path)
     if anchor is not None:
         moved = Response(status=303)
-        moved.headers["Location"] = addresses.as_uri(request.script_root + anchor)
+        moved.headers["Location"] = addresses.path_as_uri(request.script_root) + anchor
         return _negotiated(moved, address, None)
     if address.path.startswith(_SOURCE_PREFIX) and address.path.count("/") == 3:
         document = read_source(reader, address.iri, 4 * _limit())
