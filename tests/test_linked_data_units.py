@@ -55,7 +55,7 @@ def test_nothing_acceptable_is_refused() -> None:
 
 def test_unsafe_iris_are_refused() -> None:
     assert addresses.is_acceptable_iri(BASE + "id/org/mndaa")
-    for bad in ("<x>", "a b", 'a"b', "a{b", "a\nb", "a\\b"):
+    for bad in ("<x>", "a b", 'a"b', "a{b", "a\nb", "a\\b", "a\x01b", "a|b", "a[b", "a%zzb"):
         assert not addresses.is_acceptable_iri(BASE + "id/" + bad)
 
 

@@ -242,7 +242,16 @@ def mutate(rng: random.Random, text: str) -> str:
     return "".join(chars)
 
 
-def fuzz_request(rng: random.Random) -> tuple[str, str, bytes | None, dict[str, str]]:
+#: A generated request: method, path (with its query string), body, headers.
+FuzzRequest = tuple[str, str, bytes | None, dict[str, str]]
+
+
+def _query_string(pairs: list[tuple[str, str]]) -> str:
+    """``pairs`` as a query string; lone surrogates in a value are sent as their UTF-8 bytes."""
+    return "&".join(f"{quote(k)}={quote(v, safe='', errors='surrogatepass')}" for k, v in pairs)
+
+
+def fuzz_request(rng: random.Random) -> FuzzRequest:
     """One generated request: method, path, body, headers."""
     text = mutate(rng, rng.choice(_SEEDS)) if rng.random() < 0.9 else rng.choice(_SEEDS)
     params = [("query", text)] if rng.random() < 0.85 else []
@@ -263,7 +272,7 @@ def fuzz_request(rng: random.Random) -> tuple[str, str, bytes | None, dict[str, 
             noise = bytes(rng.randrange(256) for _ in range(40))
             body = urlencode(params).encode() if rng.random() < 0.9 else noise
         return method, path, body, headers
-    query = "&".join(f"{quote(k)}={quote(v, safe='', errors='surrogatepass')}" for k, v in params)
+    query = _query_string(params)
     if rng.random() < 0.05:
         query += "&%ff=%fe"
     return method, path + ("&" if "?" in path else "?") + query, None, headers
@@ -290,7 +299,7 @@ _PAGE_QUERIES = (
 )
 
 
-def fuzz_page_request(rng: random.Random) -> tuple[str, str, bytes | None, dict[str, str]]:
+def fuzz_page_request(rng: random.Random) -> FuzzRequest:
     """One generated request for a page, the query API, the map or an explanation."""
     headers = {"Accept": rng.choice(_ACCEPTS + ("text/html", "application/ld+json", "application/geo+json"))}
     method = rng.choice(("GET", "GET", "GET", "HEAD", "POST"))
@@ -301,13 +310,13 @@ def fuzz_page_request(rng: random.Random) -> tuple[str, str, bytes | None, dict[
     path, params = rng.choice(_PAGE_QUERIES)
     pairs = [(name, mutate(rng, value) if rng.random() < 0.5 else value) for name, value in params
              if rng.random() < 0.9]
-    query = "&".join(f"{quote(k)}={quote(v, safe='', errors='surrogatepass')}" for k, v in pairs)
+    query = _query_string(pairs)
     return method, f"{path}?{query}", None, headers
 
 
 def fuzz(address: tuple[str, int], count: int, threads: int, seed: int = 7,
          deadline: float = 90.0,
-         generate: Callable[[random.Random], tuple[str, str, bytes | None, dict[str, str]]] = fuzz_request,
+         generate: Callable[[random.Random], FuzzRequest] = fuzz_request,
          ) -> tuple[Counter[int], list[tuple[int, str, str]]]:
     """Send ``count`` requests made by ``generate`` from ``threads`` addresses; statuses, and every
     5xx but 503.
