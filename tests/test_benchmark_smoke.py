@@ -55,3 +55,15 @@ def test_benchmark_smoke_run(tmp_path: Path) -> None:
     for name in ("virtuoso", "rdflib-endpoint"):
         assert name in systems or f"{name}: not installed" in run.stdout
     assert "| conflict-graph |" in run.stdout and "p50 ratio" in run.stdout or "oxigraph" not in systems
+
+
+def test_checker_benchmark_smoke_run() -> None:
+    run = subprocess.run(
+        [sys.executable, str(ROOT / "benchmarks" / "bench_checker.py"),
+         "--sizes", "64", "512", "--reps", "1"],
+        capture_output=True, text=True, timeout=120, cwd=ROOT,
+    )
+    assert run.returncode == 0, run.stderr[-3000:]
+    rows = [line for line in run.stdout.splitlines() if line.startswith("| `")]
+    assert [row.split("`")[1] for row in rows] == ["a-", "<a", '"\\', "'\\", '"\\"']
+    assert all(row.endswith("for 8x the length |") for row in rows)
