@@ -193,7 +193,7 @@ def resident_mb(pid: int) -> float:
 
 def test_serve_after_a_cold_build_holds_what_a_warm_start_holds(tmp_path: Path) -> None:
     """The build runs in a child process: the server keeps none of its memory (a build in the
-    server's own process left it at 134 MB against 54 MB on the article)."""
+    server's own process would leave it holding rdflib's graphs, pySHACL and the reasoner)."""
     resident = {}
     for start in ("cold", "warm"):
         live = start_server([], tmp_path / "cache")
