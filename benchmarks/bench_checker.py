@@ -14,14 +14,24 @@ ratio of the sizes when the checker is linear, its square when it is quadratic.
 
 To compare with another version of the checker, run the same command with ``PYTHONPATH`` set to
 that version's ``src`` folder (a ``git worktree`` of the commit).
+
+With ``--http URL`` it measures what the checker costs a running server instead: ``--clients``
+new texts of ``--size`` characters each (one unit repeated) are posted at once from one address,
+and ``/health`` is asked every 50 ms until every text is answered. Prints the statuses and how
+long ``/health`` took at most and at the median: the delay one client's burst causes the others.
+
+    python3 benchmarks/bench_checker.py --http http://127.0.0.1:8000 --clients 64 --size 8190
 """
 
 from __future__ import annotations
 
 import argparse
+import statistics
+import threading
 import time
-
-from conflict_graph.query import guard
+import urllib.error
+import urllib.request
+from collections import Counter
 
 UNITS = ("a-", "<a", '"\\', "'\\", '"\\"')
 
@@ -33,6 +43,8 @@ def text_of(unit: str, size: int) -> str:
 
 def best_time(text: str, reps: int) -> float:
     """The least of ``reps`` wall-clock times of one ``guard.inspect(text)``, in seconds."""
+    from conflict_graph.query import guard
+
     best = float("inf")
     for _ in range(reps):
         started = time.perf_counter()
@@ -44,12 +56,56 @@ def best_time(text: str, reps: int) -> float:
     return best
 
 
+def post(endpoint: str, text: str) -> int:
+    """The status of ``text`` posted as ``application/sparql-query`` to ``endpoint``."""
+    request = urllib.request.Request(endpoint, data=text.encode(),
+                                     headers={"Content-Type": "application/sparql-query"})
+    try:
+        with urllib.request.urlopen(request, timeout=120) as response:
+            response.read()
+            return response.status
+    except urllib.error.HTTPError as error:
+        return error.code
+
+
+def burst(base: str, unit: str, clients: int, size: int) -> None:
+    """Post ``clients`` new texts at once; print their statuses and the delay of ``/health``."""
+    stamp = time.time_ns()
+    texts = [(f"ASK {{ ?v{i}x{stamp} " + unit * size)[:size - 2] + " }" for i in range(clients)]
+    statuses: list[int] = []
+    threads = [threading.Thread(target=lambda t=text: statuses.append(post(base + "/sparql", t)))
+               for text in texts]
+    for thread in threads:
+        thread.start()
+    delays = []
+    while any(thread.is_alive() for thread in threads):
+        started = time.monotonic()
+        with urllib.request.urlopen(base + "/health", timeout=120) as response:
+            response.read()
+        delays.append(time.monotonic() - started)
+        time.sleep(0.05)
+    for thread in threads:
+        thread.join()
+    counts = ", ".join(f"{code}: {n}" for code, n in sorted(Counter(statuses).items()))
+    print(f"| `{unit}` | {clients} × {size:,} | {counts} | {max(delays):.3f} | "
+          f"{statistics.median(delays):.3f} |")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[8192, 16384, 65536],
                         help="query lengths in characters (default: 8192 16384 65536)")
     parser.add_argument("--reps", type=int, default=3, help="times per text; the best is printed")
+    parser.add_argument("--http", metavar="URL", help="a running server's root: measure a burst there")
+    parser.add_argument("--clients", type=int, default=64, help="texts posted at once (with --http)")
+    parser.add_argument("--size", type=int, default=8190, help="characters per text (with --http)")
     arguments = parser.parse_args()
+    if arguments.http:
+        print("| unit | texts × characters | statuses | /health max, s | /health median, s |")
+        print("|---|---|---|---|---|")
+        for unit in UNITS:
+            burst(arguments.http.rstrip("/"), unit, arguments.clients, arguments.size)
+        return
     sizes = sorted(arguments.sizes)
     print("| unit | " + " | ".join(f"{size:,} chars, s" for size in sizes) + " | growth |")
     print("|---|" + "---|" * len(sizes) + "---|")

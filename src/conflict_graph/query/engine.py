@@ -63,7 +63,7 @@ SHAPE_CACHE_BYTES = 8 * 2**20
 #: fair turn of the :class:`Admission`, like a query: reading 60 KB takes a quarter of a second,
 #: which in the server's interpreter a client sending such texts one after another would take
 #: from every other request.
-CHECK_TURN_CHARS = 8192
+CHECK_TURN_CHARS = 2048
 #: Functions whose value changes from one evaluation to the next: an answer using one is never
 #: reused (SPARQL 1.1 Query §17.4.5, §17.4.6; ``NOW()`` is constant within one query only).
 _VOLATILE = re.compile(r"\b(?:RAND|NOW|UUID|STRUUID|BNODE)\s*\(", re.IGNORECASE)
