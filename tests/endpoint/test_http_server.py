@@ -511,3 +511,18 @@ def test_the_drain_passes_over_a_connection_its_thread_just_closed() -> None:
         connection.sock.close()  # as its thread does, before it forgets the connection
         assert server.drain(1) == "drained"
     thread.join(5)
+
+
+def test_waiting_for_the_next_request_on_a_socket_the_server_closed_ends_quietly() -> None:
+    """The server stopping closes an idle connection's socket from another thread, which may be
+    about to wait for the connection's next request: the wait ends, with no error in the thread."""
+    server = HttpServer(echo, bind("127.0.0.1", 0), Limits())
+    client, served = socket.socketpair()
+    try:
+        served.close()  # as the server's stop does (the descriptor is then -1)
+        started = time.monotonic()
+        server.spin_for_next_request(served)
+        assert time.monotonic() - started < 1
+    finally:
+        client.close()
+        server.listener.close()

@@ -313,12 +313,17 @@ class HttpServer:
         after the other (a script, a benchmark) would pay that on every request. Only one
         connection spins at a time, only when nothing else is answered, and ``sched_yield``
         gives the core to anything else runnable.
+
+        The connection may be closed by another thread meanwhile (the server stopping): a socket
+        already closed has no descriptor and nothing is waited for; one closed while the core is
+        kept makes ``poll`` report ``POLLNVAL``, which ends the wait.
         """
-        if self._in_flight or not self._spinner.acquire(blocking=False):
+        descriptor = sock.fileno()
+        if descriptor < 0 or self._in_flight or not self._spinner.acquire(blocking=False):
             return
         try:
             poller = select.poll()
-            poller.register(sock, select.POLLIN)
+            poller.register(descriptor, select.POLLIN)
             end = time.perf_counter() + SPIN_SECONDS
             while not poller.poll(0) and not self._in_flight and time.perf_counter() < end:
                 os.sched_yield()
