@@ -113,7 +113,7 @@ def _loop(until: float, tally: Tally, send: Callable[[int], tuple[int, bytes]]) 
         started = time.monotonic()
         try:
             status, body = send(turn)
-        except OSError as exc:
+        except (OSError, http.client.HTTPException) as exc:  # an answer cut short is counted too
             tally.failed(exc)
             time.sleep(0.05)
         else:

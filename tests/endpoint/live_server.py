@@ -113,11 +113,14 @@ def start_server(arguments: Sequence[str], cache_dir: Path, *, timeout: float = 
 
     def read() -> None:
         assert process.stdout is not None
-        for line in process.stdout:
-            log.append(line.rstrip("\n"))
-            match = _URL.search(line)
-            if match and not found:
-                found.append(match.group(1))
+        try:
+            for line in process.stdout:
+                log.append(line.rstrip("\n"))
+                match = _URL.search(line)
+                if match and not found:
+                    found.append(match.group(1))
+        except ValueError:  # stop_server closed the pipe while a child process still wrote to it
+            return
 
     reader = threading.Thread(target=read, daemon=True)
     reader.start()

@@ -220,7 +220,10 @@ def test_sigterm_drains_requests_in_progress(tmp_path: Path) -> None:
         for thread in threads:
             thread.start()
         limit = time.monotonic() + 10
-        while live.health()["queries"]["running"] < 2 and time.monotonic() < limit:  # type: ignore[index]
+        while time.monotonic() < limit:  # two queries run, the third waits for a worker
+            queries = live.health()["queries"]
+            if queries["running"] == 2 and queries["waiting"] == 1:  # type: ignore[index]
+                break
             time.sleep(0.02)
         live.process.send_signal(signal.SIGTERM)
         time.sleep(0.3)

@@ -216,3 +216,38 @@ def test_an_oversized_body_is_refused_before_it_is_read(tight_server: LiveServer
         answer = connection.recv(4096)
     assert answer.startswith(b"HTTP/1.1 413 "), answer[:200]
     assert time.monotonic() - started < 5
+
+
+def test_closing_the_pool_under_a_running_job_tells_its_caller_the_server_is_stopping(tmp_path: Path) -> None:
+    """The pool closes (the server stopping) while a job runs: the busy worker is killed, and the
+    thread running the job, which alone closes that worker's pipe, gets a 503-class error saying
+    the server is stopping, not a crash report nor an error from a pipe closed under it."""
+    from conflict_graph.query.workers import WorkerLost
+
+    with one_worker_engine(tmp_path) as (service, job):
+        pids = service.pool.stats()["pids"]
+        for pid in pids:  # whichever worker takes the job keeps it until the pool closes
+            os.kill(pid, signal.SIGSTOP)
+        raised: list[BaseException] = []
+
+        def run_job() -> None:
+            try:
+                service.pool.run(job, 30.0)
+            except BaseException as error:  # noqa: BLE001 - the test inspects it
+                raised.append(error)
+
+        runner = threading.Thread(target=run_job)
+        runner.start()
+        deadline = time.monotonic() + 10
+        while service.pool._running == 0 and time.monotonic() < deadline:
+            time.sleep(0.01)
+        time.sleep(0.1)  # the job is written to the worker's pipe; its caller waits for the answer
+        started = time.monotonic()
+        service.pool.close()
+        runner.join(15)
+        assert not runner.is_alive() and time.monotonic() - started < 15
+        assert len(raised) == 1 and isinstance(raised[0], WorkerLost), raised
+        assert "the server is stopping" in str(raised[0])
+        for pid in pids:
+            with pytest.raises(ProcessLookupError):
+                os.kill(pid, 0)

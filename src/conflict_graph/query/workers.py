@@ -385,22 +385,35 @@ class WorkerPool:
                 raise DataLoadError(failure)
 
     def close(self) -> None:
-        """Stop every worker (idle ones are asked to exit, busy ones are killed)."""
+        """Stop every worker: idle ones are asked to exit, busy ones are killed.
+
+        A busy worker's pipe belongs to the thread running its job, which may be reading or
+        writing it: only that thread closes it (it reads the end of the pipe and replaces the
+        worker, and a closed pool launches none). Closing it here, under that thread, would make
+        its read fail with an error other than the end of the pipe, or read a reused descriptor.
+        """
         self._closed = True
         self._launches.put(None)
         with self._lock:
             workers = list(self._workers)
             self._workers.clear()
+        with self._idle.mutex:  # no job can take these any more
+            idle = [worker for worker in self._idle.queue if worker in workers]
+            self._idle.queue.clear()
         for worker in workers:
-            try:
-                worker.conn.send_bytes(b"")
-            except (OSError, ValueError):
-                pass
+            if worker in idle:
+                try:
+                    worker.conn.send_bytes(b"")
+                except (OSError, ValueError):
+                    pass
+            else:
+                worker.process.kill()
         for worker in workers:
             worker.process.join(timeout=1)
             if worker.process.is_alive():
                 worker.process.kill()
                 worker.process.join(timeout=5)
+        for worker in idle:
             worker.conn.close()
 
     def __enter__(self) -> WorkerPool:
@@ -486,6 +499,9 @@ class WorkerPool:
             reply = worker.conn.recv()
         except (EOFError, OSError):
             self._replace(worker)
+            if self._closed:
+                raise WorkerLost("the server is stopping and stopped the query before it ended; "
+                                 "try again in a moment") from None
             limit = f" of {self.memory_limit // 2**20:,} MB" if self.memory_limit else ""
             raise WorkerLost(
                 f"the query worker stopped while running the query: it reached the memory limit{limit} "
@@ -613,10 +629,20 @@ class WorkerPool:
                 self._launches.put(False)
             return
         with self._lock:
-            if self._closed:
+            closed = self._closed
+            if not closed:
+                self._workers.add(worker)
+        if closed:  # the pool closed while this worker started: it is nobody else's to stop
+            try:
                 worker.conn.send_bytes(b"")
-                return
-            self._workers.add(worker)
+            except (OSError, ValueError):  # it has already exited
+                pass
+            worker.process.join(timeout=1)
+            if worker.process.is_alive():
+                worker.process.kill()
+                worker.process.join(timeout=5)
+            worker.conn.close()
+            return
         self._idle.put(worker)
         if initial:
             self._started.put(None)
