@@ -34,9 +34,11 @@ from pathlib import Path
 import pytest
 
 from conflict_graph.api.client import EmbeddedGraph, Result
+from conflict_graph.api.sparql_rows import store_runner
 from conflict_graph.api.values import IRI
 from conflict_graph.errors import InputError, ParameterError
 from conflict_graph.pipeline.build import BuildResult
+from conflict_graph.query import store
 
 TNLA = "Ta’ang National Liberation Army"
 MNDAA = "Myanmar Nationalities Democratic Alliance Army"
@@ -135,6 +137,11 @@ def test_events_on_one_known_day_are_certainly_in_it(graph: EmbeddedGraph) -> No
     assert certain == {"tnla-claim-nawnghkio-township"}  # "on July 10"
 
 
+def test_a_range_that_ends_before_it_starts_holds_no_event(graph: EmbeddedGraph) -> None:
+    assert list(graph.run("q41-events-in-date-range", start="2024-07-22", end="2024-07-18")) == []
+    assert list(graph.run("q41-events-in-date-range", start="2024-08-01", end="2024-07-01")) == []
+
+
 def test_everything_a_background_source_supports(graph: EmbeddedGraph) -> None:
     result = graph.run("q42-what-a-source-supports", source=ID + "source/wikidata-q836")
     assert {(r["label"], r["status"], r["predicate"], r["object"]) for r in result} == {
@@ -175,6 +182,27 @@ def test_what_sentence_s06_of_the_article_supports(graph: EmbeddedGraph) -> None
     assert rows[0]["sentence"].startswith(
         "The TNLA and allies claimed complete control of Nawnghkio Township"
     )
+
+
+def test_evidence_against_its_fact_supports_nothing(graph: EmbeddedGraph, real_build: BuildResult) -> None:
+    """A sentence that overstates, weakens or contradicts a fact is not among what the article
+    supports (S05 contradicts "Singu is the first town seized by the Mandalay PDF")."""
+    catalogue, opened = store.open_query_store(real_build.artifact)
+    against = {
+        (row["fact"], row["sentenceId"]) for row in store_runner(catalogue, opened)("""
+        PREFIX cg: <https://w3id.org/conflict-graph/ontology#>
+        PREFIX prov: <http://www.w3.org/ns/prov#>
+        SELECT ?fact ?sentenceId WHERE {
+          ?fact cg:evidence ?evidence . ?evidence cg:stance ?stance ; prov:entity ?quote .
+          ?quote cg:sentenceId ?sentenceId .
+          FILTER (?stance != cg:Supports)
+        }""", "simple")
+    }
+    stmt = ID + "statement/irrawaddy-2024-op1027-phase2/"
+    assert (stmt + "singu-first-town-seized-by-mandalay-pdf", "S05") in against and len(against) == 6
+    supported = {(str(r["fact"]), str(r["sentenceId"])) for r in graph.run("q42-what-a-source-supports")}
+    assert not supported & against
+    assert (stmt + "singu-first-town-seized-by-mandalay-pdf", "S14") in supported  # its own sentence
 
 
 def test_plain_sparql_answers_as_the_defaults(graph: EmbeddedGraph) -> None:

@@ -151,7 +151,10 @@ def test_etag_revalidation(embedded_server: LiveServer) -> None:
         ("day=yesterday", "parameter 'day' must be a date written YYYY-MM-DD"),
         ("dya=2024-07-21", "query 'q40-control-as-of-date' has no parameter 'dya'; it takes: day"),
         ("day=2024-07-21&day=2024-07-22", "parameter 'day' is given 2 times; give it once"),
-        ("format=pdf", "unknown result format 'pdf'"),
+        ("format=pdf", "format 'pdf' is not a format of this API's answers; give one of json, xml, csv, "
+                       "tsv, records"),
+        # the endpoint's format for graphs; every named query is a SELECT or an ASK
+        ("format=turtle", "format 'turtle' is not a format of this API's answers"),
     ],
 )
 def test_bad_parameters_are_400_naming_them(embedded_server: LiveServer, query: str, message: str) -> None:
@@ -222,7 +225,13 @@ def test_openapi_description_is_valid_and_complete(embedded_server: LiveServer) 
     assert document["openapi"].startswith("3.1")
     assert document["servers"] == [{"url": embedded_server.root}]
     names = [q.name for q in load_queries()]
-    assert set(document["paths"]) == {"/api/queries"} | {f"/api/queries/{n}" for n in names}
+    assert set(document["paths"]) == ({"/api/queries", "/api/places.geojson"}
+                                      | {f"/api/queries/{n}" for n in names})
+    places = document["paths"]["/api/places.geojson"]["get"]
+    assert [p["name"] for p in places["parameters"]] == ["date"]
+    assert set(places["responses"]["200"]["content"]) == {"application/geo+json"}
+    served = requests.get(embedded_server.root + "/api/places.geojson", timeout=60)
+    assert served.headers["Content-Type"].startswith("application/geo+json")
     operation = document["paths"][Q40]["get"]
     assert operation["summary"] == "Q40 Who controlled what on a given day"
     day, fmt = operation["parameters"]

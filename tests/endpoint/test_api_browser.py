@@ -54,7 +54,7 @@ def page(browser: Browser) -> Iterator[tuple[Page, list[str], list[str]]]:
         context.close()
 
 
-def test_one_operation_per_named_query(
+def test_one_operation_per_named_query_and_one_for_the_places(
     page: tuple[Page, list[str], list[str]], embedded_server: LiveServer
 ) -> None:
     opened, remote, errors = page
@@ -63,7 +63,8 @@ def test_one_operation_per_named_query(
     paths = opened.locator(".opblock .opblock-summary-path").evaluate_all(
         "nodes => nodes.map(n => n.getAttribute('data-path'))"
     )
-    assert paths == ["/api/queries"] + [f"/api/queries/{q.name}" for q in load_queries()]
+    assert paths == (["/api/queries"] + [f"/api/queries/{q.name}" for q in load_queries()]
+                     + ["/api/places.geojson"])  # its own tag, "map", after the named queries
     assert remote == [] and errors == []
 
 

@@ -59,12 +59,26 @@ def test_geojson_for_a_date_matches_the_command_line_export(embedded_server: Liv
     ("date=2024-02-30", "parameter date: date '2024-02-30' is not a calendar day"),
     ("date=July", "parameter date: date must be YYYY-MM-DD"),
     ("day=2024-07-21", "unknown parameter 'day'"),
+    ("date=2024-07-21&date=2024-07-19", "parameter 'date' is given 2 times; give it once"),
 ])
 def test_geojson_bad_parameters_are_400(embedded_server: LiveServer, query: str, message: str) -> None:
     reply = embedded_server.get(f"/api/places.geojson?{query}", headers={"Accept": "application/json"})
     assert reply.status == 400
     body = reply.json()
     assert isinstance(body, dict) and message in body["error"]
+
+
+@pytest.mark.parametrize("accept", ["text/turtle", "text/html", "application/xml"])
+def test_geojson_asked_for_in_another_format_is_406(embedded_server: LiveServer, accept: str) -> None:
+    reply = embedded_server.get("/api/places.geojson", headers={"Accept": accept})
+    assert reply.status == 406 and "application/geo+json" in reply.text
+
+
+@pytest.mark.parametrize("accept", ["application/geo+json", "application/json", "*/*",
+                                    "text/html;q=0.9, application/*;q=0.5"])
+def test_geojson_answers_whoever_accepts_json(embedded_server: LiveServer, accept: str) -> None:
+    reply = embedded_server.get("/api/places.geojson", headers={"Accept": accept})
+    assert reply.status == 200 and reply.content_type == "application/geo+json"
 
 
 def test_geojson_revalidates_with_its_etag(embedded_server: LiveServer) -> None:

@@ -31,7 +31,13 @@ from ..errors import InputError
 from ..linked_data.addresses import local_path
 from .sparql_rows import Row, SelectRunner
 
-__all__ = ["CRS84", "Bounds", "holds_on", "parse_date", "places", "point_coordinates"]
+__all__ = ["CRS84", "MEDIA_TYPE", "MEDIA_TYPES", "Bounds", "holds_on", "parse_date", "places",
+           "point_coordinates"]
+
+#: RFC 7946 §12.
+MEDIA_TYPE = "application/geo+json"
+#: What an ``Accept`` header may ask for to get the GeoJSON (it is JSON too).
+MEDIA_TYPES = (MEDIA_TYPE, "application/json")
 
 #: OGC's CRS84 (WGS 84, longitude first): GeoSPARQL's default reference system for WKT literals.
 CRS84 = "http://www.opengis.net/def/crs/OGC/1.3/CRS84"

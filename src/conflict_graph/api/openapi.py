@@ -15,11 +15,11 @@ from typing import Any
 from .. import __version__
 from ..query.conneg import formats_for
 from ..query.named_queries import NamedQuery
-from . import records
+from . import geojson, records
 from .catalogue import Catalogue
 from .parameters import json_schema
 
-__all__ = ["API_PREFIX", "describe", "listing", "operation_id"]
+__all__ = ["API_PREFIX", "answer_formats", "describe", "listing", "operation_id"]
 
 #: Where the API lives on the server.
 API_PREFIX = "/api"
@@ -73,6 +73,12 @@ def listing(catalogue: Catalogue) -> dict[str, Any]:
     }
 
 
+def answer_formats() -> list[str]:
+    """The values of a named query's ``format`` parameter: the SPARQL results formats' short
+    names, then ``records`` (every named query is a SELECT or an ASK)."""
+    return [name for f in formats_for("results") for name in f.names[:1]] + [records.NAME]
+
+
 def _parameter(query: NamedQuery) -> list[dict[str, Any]]:
     declared = [
         {
@@ -84,7 +90,7 @@ def _parameter(query: NamedQuery) -> list[dict[str, Any]]:
         }
         for p in query.parameters
     ]
-    names = [name for f in formats_for("results") for name in f.names[:1]] + [records.NAME]
+    names = answer_formats()
     declared.append(
         {
             "name": "format",
@@ -132,6 +138,39 @@ def _operation(query: NamedQuery) -> dict[str, Any]:
     }
 
 
+def _places_operation() -> dict[str, Any]:
+    """``GET /api/places.geojson`` (served by :mod:`conflict_graph.web.map`)."""
+    return {
+        "get": {
+            "operationId": "places_geojson",
+            "summary": "The places with coordinates and their control history, as GeoJSON",
+            "description": "An RFC 7946 FeatureCollection: one Point per place with coordinates, its "
+            "kind, labels and the control assertions about it (who, level, date bounds, status, "
+            "sentences). With `date`, each place also has `control_on_date`: the assertions that "
+            "hold (`certainly` or `possibly`) on that day.",
+            "tags": ["map"],
+            "parameters": [{
+                "name": "date",
+                "in": "query",
+                "required": False,
+                "description": "The day to ask about, YYYY-MM-DD",
+                "schema": {"type": "string", "format": "date"},
+            }],
+            "responses": {
+                "200": {
+                    "description": "The places.",
+                    "content": {geojson.MEDIA_TYPE: {"schema": {"type": "object"}}},
+                    "headers": {name: {"$ref": f"#/components/headers/{name}"}
+                                for name in ("ETag", "Conflict-Graph-Data-Version")},
+                },
+                "304": {"description": "Not modified: the If-None-Match tag is still the answer."},
+                "400": {"$ref": "#/components/responses/Error400"},
+                "406": {"$ref": "#/components/responses/Error406"},
+            },
+        }
+    }
+
+
 def describe(catalogue: Catalogue, server_url: str) -> dict[str, Any]:
     """The OpenAPI 3.1 document of the API served at ``server_url`` (the server's root URL)."""
     error = {
@@ -160,6 +199,7 @@ def describe(catalogue: Catalogue, server_url: str) -> dict[str, Any]:
     }
     for query in catalogue.queries:
         paths[f"{API_PREFIX}/queries/{query.name}"] = _operation(query)
+    paths[f"{API_PREFIX}/places.geojson"] = _places_operation()
     return {
         "openapi": "3.1.0",
         "info": {

@@ -105,6 +105,9 @@ def run(name: str) -> Response:
         raise NotFound(f"there is no named query {name!r}; the list is at {url_for('api.queries')}")
     given = _single_values()
     hints = (given.pop("format"),) if "format" in given else ()
+    if hints and hints[0] not in openapi.answer_formats():
+        raise ParameterError(f"format {hints[0][:40]!r} is not a format of this API's answers; give one "
+                             f"of {', '.join(openapi.answer_formats())}, or leave it out and send Accept")
     as_records = hints == (records.NAME,)
     if as_records:  # records are written from SPARQL Results JSON
         hints = ("json",)

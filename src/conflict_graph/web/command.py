@@ -1,4 +1,4 @@
-"""``conflict-graph serve``: the SPARQL endpoint on waitress, a production WSGI server.
+"""``conflict-graph serve``: the SPARQL endpoint on the project's own HTTP/1.1 server (:mod:`.http_server`).
 
 Every option is a setting of :mod:`conflict_graph.settings`: a flag wins over its
 ``CONFLICT_GRAPH_*`` variable, which wins over the default. ``--data``, ``--no-default-data`` and
@@ -98,7 +98,7 @@ def _group_options(values: dict[str, Any]) -> dict[str, Any]:
 
 
 def run_server(values: dict[str, Any]) -> None:
-    """Bind the port, build the engine, then serve it with waitress until stopped.
+    """Bind the port, build the engine, then serve it with :mod:`.http_server` until stopped.
 
     Raises:
         SettingError: the address cannot be listened on (checked before the build).
@@ -142,7 +142,7 @@ def run_server(values: dict[str, Any]) -> None:
 @click.command("serve")
 @_settings_options
 def serve(**given: Any) -> None:
-    """Serve the SPARQL 1.1 endpoint (and the query page) on waitress.
+    """Serve the SPARQL 1.1 endpoint, the pages, the query page and the API over HTTP/1.1.
 
     With no option it serves the project's own data on http://127.0.0.1:8000/sparql.
     """

@@ -30,8 +30,7 @@ __all__ = ["GEOJSON_MEDIA_TYPE", "bp"]
 bp = Blueprint("map", __name__, template_folder="templates", static_folder="static/map",
                static_url_path="/assets/map")
 
-#: RFC 7946 §12.
-GEOJSON_MEDIA_TYPE = "application/geo+json"
+GEOJSON_MEDIA_TYPE = geojson.MEDIA_TYPE
 # The vendored outline (static/map/vendor/myanmar/myanmar.geojson) is served with this type too.
 mimetypes.add_type(GEOJSON_MEDIA_TYPE, ".geojson")
 
@@ -56,7 +55,13 @@ def places_geojson() -> Response:
     unknown = sorted(set(request.args) - {"date"})
     if unknown:
         return error_response(400, f"unknown parameter {unknown[0]!r}; the only parameter is date=YYYY-MM-DD")
-    raw = request.args.get("date")
+    dates = request.args.getlist("date")
+    if len(dates) > 1:
+        return error_response(400, f"parameter 'date' is given {len(dates)} times; give it once")
+    if "Accept" in request.headers and not request.accept_mimetypes.best_match(geojson.MEDIA_TYPES):
+        return error_response(406, "the places are GeoJSON only: accept "
+                                   f"{' or '.join(geojson.MEDIA_TYPES)} (RFC 7946 §12)")
+    raw = dates[0] if dates else None
     try:
         day = geojson.parse_date(raw) if raw is not None else None
     except InputError as exc:

@@ -75,8 +75,8 @@ def _decode_pairs(raw: bytes, where: str) -> MultiDict[str, str]:
 
 def max_body_bytes(max_query_bytes: int) -> int:
     """The largest request body accepted: a form-encoded query (every byte may take three), plus
-    room for the other parameters. ``serve`` gives it to waitress, which then answers 413 from the
-    ``Content-Length`` header alone instead of reading the whole body first."""
+    room for the other parameters. ``serve`` gives it to the HTTP server, which then answers 413
+    from the ``Content-Length`` header alone instead of reading the whole body first."""
     return 3 * max_query_bytes + 16 * 1024
 
 
