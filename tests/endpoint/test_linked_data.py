@@ -257,3 +257,36 @@ def test_parts_of_a_claimed_fact_are_marked_claimed(embedded_server: LiveServer)
     parts = {label: mark for cell, mark in rows.items()
              for label in ("controller", "control level", "controlled place") if f">{label}<" in cell}
     assert parts == {"controller": "claimed", "control level": "claimed", "controlled place": "claimed"}
+
+
+def test_sentences_against_their_facts_are_marked_on_the_source_page(embedded_server: LiveServer,
+                                                                     facts: Graph) -> None:
+    """Every fact a sentence overstates, weakens or contradicts is listed beside that sentence with
+    its stance; the facts the sentence supports carry none."""
+    page = embedded_server.get(SOURCE, headers={"Accept": "text/html"})
+    assert page.status == 200
+    against = {(str(fact), str(quote).rsplit("/", 1)[-1], str(stance).rsplit("#", 1)[-1].lower())
+               for fact, _, evidence in facts.triples((None, CG.evidence, None))
+               for stance in facts.objects(evidence, CG.stance) if stance != CG.Supports
+               for quote in facts.objects(evidence, PROV.entity)}
+    assert len(against) == 6 and {s for _, _, s in against} == {"overstates", "weakens", "contradicts"}
+    marked = set()
+    for anchor in re.findall(r'<span class="cg-sentence-text[^"]*" id="([sh]\d+)"', page.text):
+        block = page.text.split(f'id="{anchor}"', 1)[1].split("</aside>", 1)[0]
+        block = block.split('<span class="cg-sentence-text', 1)[0]  # a sentence with no facts: none
+        for item in re.findall(r"<li>(.*?)</li>", block, re.S):
+            stance = re.search(r'class="cg-stance"[^>]*>(\w+)<', item)
+            fact = re.search(r'class="cg-fact" href="([^"]+)"', item)
+            if stance and fact:
+                marked.add((BASE + fact[1].lstrip("/"), anchor, stance[1]))
+    assert marked == against
+
+
+def test_a_statement_page_marks_the_sentence_that_contradicts_it(embedded_server: LiveServer) -> None:
+    statement = "/id/statement/irrawaddy-2024-op1027-phase2/singu-first-town-seized-by-mandalay-pdf"
+    page = embedded_server.get(statement, headers={"Accept": "text/html"})
+    assert page.status == 200
+    items = {re.search(r">([SH]\d+)</a>", item)[1]: item  # type: ignore[index]
+             for item in re.findall(r'<li><a class="cg-sentence".*?</li>', page.text, re.S)}
+    assert "contradicts the fact: no support for it" in items["S05"]
+    assert "cg-stance" not in items["S14"]

@@ -109,3 +109,20 @@ def test_literal_objects_parse_in_every_syntax(article: Explainer) -> None:
     assert found == {'"Brotherhood"@en'}
     assert isinstance(article.explain_text("id:org/brotherhood-alliance", "skos:altLabel",
                                            '"Brotherhood"@en').triple[2], ox.Literal)
+
+
+def test_a_premise_whose_sentence_contradicts_its_fact_says_so(article: Explainer) -> None:
+    """cg:statedIn follows from any evidence by its property chain; where the evidence's stance is
+    that the sentence contradicts the fact (S05 against "Singu is the first town seized by the
+    Mandalay PDF"), the explanation says that sentence is no support for it."""
+    source = "irrawaddy-2024-op1027-phase2"
+    explanation = article.explain_text(f"id:statement/{source}/singu-first-town-seized-by-mandalay-pdf",
+                                       "cg:statedIn", f"id:quote/{source}/s05")
+    found, nodes = [], [explanation.root]
+    while nodes:
+        node = nodes.pop()
+        found += [(e.quote.sentence_id if e.quote else None, e.caution) for e in node.evidence]
+        nodes += node.premises
+    assert ("S05", "read literally, this sentence contradicts the fact: it is no support for it") in found
+    assert ("S14", "") in found  # the fact's own sentence, stated
+    assert all(caution.startswith("read literally") for sentence, caution in found if sentence == "S05")

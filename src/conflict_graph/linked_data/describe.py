@@ -60,6 +60,12 @@ class Evidence:
     wording: str | None
     document: str | None
     comment: str | None = None
+    stance: str | None = None  # cg:Overstates, cg:Weakens or cg:Contradicts: it does not support it
+
+    @property
+    def stance_label(self) -> str | None:
+        """``contradicts``, ``weakens``, ``overstates``: how the sentence pulls against the fact."""
+        return self.stance.rsplit("#", 1)[-1].lower() if self.stance else None
 
     @property
     def anchor(self) -> str:
@@ -162,6 +168,7 @@ _LABEL = """OPTIONAL {{ {var} skos:prefLabel ?{name}_pref FILTER(LANG(?{name}_pr
 #: The parts of one ``cg:Evidence`` node ``?e``: its quote, status (and label), wording, source.
 _EVIDENCE = """?e prov:entity ?quote ; cg:epistemicStatus ?status .
   OPTIONAL { ?e cg:wording ?wording } OPTIONAL { ?e rdfs:comment ?comment }
+  OPTIONAL { ?e cg:stance ?stance FILTER(?stance != cg:Supports) }
   OPTIONAL { ?quote cg:sentenceId ?sid } OPTIONAL { ?quote prov:wasQuotedFrom ?doc }
   OPTIONAL { ?status skos:prefLabel ?stl_pref } OPTIONAL { ?status rdfs:label ?stl_rdfs }"""
 
@@ -221,7 +228,7 @@ SELECT ?s ?p ?g ?event {_sample("pl")} {_sample("sl")} WHERE {{
   {_label("?s", "sl")}
 }} GROUP BY ?s ?p ?g ?event ORDER BY ?p ?s LIMIT {limit + 1}""")
     evidence_rows = reader.select(f"""
-SELECT ?s ?p ?o ?quote ?sid ?status ?wording ?doc ?comment
+SELECT ?s ?p ?o ?quote ?sid ?status ?wording ?doc ?comment ?stance
        {_sample("sl")} {_sample("pl")} {_sample("ol")} {_sample("stl")} WHERE {{
   {{ ?stmt rdf:subject {node} }} UNION {{ ?stmt rdf:object {node} }}
   ?stmt a cg:TripleStatement ; rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o ; cg:evidence ?e .
@@ -229,13 +236,13 @@ SELECT ?s ?p ?o ?quote ?sid ?status ?wording ?doc ?comment
   {_label("?s", "sl")}
   {_label("?p", "pl")}
   {_label("?o", "ol")}
-}} GROUP BY ?s ?p ?o ?quote ?sid ?status ?wording ?doc ?comment
+}} GROUP BY ?s ?p ?o ?quote ?sid ?status ?wording ?doc ?comment ?stance
 ORDER BY ?sid LIMIT {4 * limit}""")
     own_rows = reader.select(f"""
-SELECT ?quote ?sid ?status ?wording ?doc ?comment {_sample("stl")} WHERE {{
+SELECT ?quote ?sid ?status ?wording ?doc ?comment ?stance {_sample("stl")} WHERE {{
   {node} cg:evidence ?e .
   {_EVIDENCE}
-}} GROUP BY ?quote ?sid ?status ?wording ?doc ?comment ORDER BY ?sid LIMIT {limit}""")
+}} GROUP BY ?quote ?sid ?status ?wording ?doc ?comment ?stance ORDER BY ?sid LIMIT {limit}""")
     subject = Term("uri", iri)
     outgoing = _statements(
         (subject, row["p"], row["o"], row, {"predicate": "pl", "object": "ol"})
@@ -295,4 +302,5 @@ def _evidence(row: dict[str, Term]) -> Evidence:
 
     status = row["status"].value
     return Evidence(row["quote"].value, text("sid") or row["quote"].value.rsplit("/", 1)[-1], status,
-                    text("stl") or status.rsplit("#", 1)[-1], text("wording"), text("doc"), text("comment"))
+                    text("stl") or status.rsplit("#", 1)[-1], text("wording"), text("doc"), text("comment"),
+                    text("stance"))

@@ -27,6 +27,11 @@ class Fact:
     status: str
     status_label: str
     triple: tuple[tuple[Term, str], tuple[Term, str], tuple[Term, str]] | None = None
+    stance: str | None = None  # cg:Overstates, cg:Weakens or cg:Contradicts: the sentence does not support it
+
+    @property
+    def stance_label(self) -> str | None:
+        return self.stance.rsplit("#", 1)[-1].lower() if self.stance else None
 
 
 @dataclass
@@ -80,9 +85,10 @@ SELECT ?quote ?sid ?start ?end WHERE {{
          oa:hasSelector [ a oa:TextPositionSelector ; oa:start ?start ; oa:end ?end ] .
 }} ORDER BY ?start LIMIT {limit}""")
     facts = reader.select(f"""
-SELECT ?quote ?fact ?status ?flabel ?slabel ?s ?p ?o ?sl ?pl ?ol WHERE {{
+SELECT ?quote ?fact ?status ?stance ?flabel ?slabel ?s ?p ?o ?sl ?pl ?ol WHERE {{
   ?quote a cg:Quote ; prov:wasQuotedFrom {node} .
   ?e prov:entity ?quote ; cg:epistemicStatus ?status . ?fact cg:evidence ?e .
+  OPTIONAL {{ ?e cg:stance ?stance FILTER(?stance != cg:Supports) }}
   OPTIONAL {{ ?fact rdfs:label ?flabel }}
   OPTIONAL {{ ?status skos:prefLabel ?slabel }}
   OPTIONAL {{ ?fact rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o .
@@ -110,7 +116,8 @@ def _fact(row: dict[str, Term]) -> Fact:
     triple = (pair("s", "sl"), pair("p", "pl"), pair("o", "ol")) if "s" in row else None
     iri = row["fact"].value
     return Fact(iri, row["flabel"].value if "flabel" in row else iri, row["status"].value,
-                row["slabel"].value if "slabel" in row else row["status"].value, triple)
+                row["slabel"].value if "slabel" in row else row["status"].value, triple,
+                row["stance"].value if "stance" in row else None)
 
 
 def _passages(text: str, quotes: list[dict[str, Term]], facts: dict[str, list[Fact]]) -> list[Passage]:

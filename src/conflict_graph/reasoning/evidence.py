@@ -34,7 +34,8 @@ from .. import iris
 from .term_syntax import Term, Triple
 from .terms import to_oxigraph
 
-__all__ = ["CAUTIONS", "EVIDENCE_CLASSES", "EVIDENCE_PREDICATES", "Evidence", "Quote", "collect_evidence",
+__all__ = ["CAUTIONS", "EVIDENCE_CLASSES", "EVIDENCE_PREDICATES", "STANCE_CAUTIONS", "Evidence", "Quote",
+           "collect_evidence",
            "from_row", "sort_key", "to_row"]
 
 _CG = str(iris.CG)
@@ -48,6 +49,7 @@ _EVIDENCE = ox.NamedNode(_CG + "evidence")
 _STATUS = ox.NamedNode(_CG + "epistemicStatus")
 _WORDING = ox.NamedNode(_CG + "wording")
 _CLAIMANT = ox.NamedNode(_CG + "claimant")
+_STANCE = ox.NamedNode(_CG + "stance")
 _QUOTE = ox.NamedNode(_CG + "Quote")
 _SENTENCE_ID = ox.NamedNode(_CG + "sentenceId")
 _ENTITY = ox.NamedNode(_PROV + "entity")
@@ -64,7 +66,7 @@ _PREF_LABEL = ox.NamedNode("http://www.w3.org/2004/02/skos/core#prefLabel")
 
 #: The predicates evidence is made of, and the classes its lookups test for (``rdf:type``).
 EVIDENCE_PREDICATES = (_RDF_SUBJECT, _RDF_PREDICATE, _RDF_OBJECT, _EVIDENCE, _STATUS, _WORDING, _CLAIMANT,
-                       _SENTENCE_ID, _ENTITY, _VALUE, _QUOTED_FROM, _DERIVED_FROM, _SELECTOR, _START, _END,
+                       _STANCE, _SENTENCE_ID, _ENTITY, _VALUE, _QUOTED_FROM, _DERIVED_FROM, _SELECTOR, _START, _END,
                        _SOURCE, _LABEL, _COMMENT, _PREF_LABEL)
 EVIDENCE_CLASSES = (_TRIPLE_STATEMENT, _QUOTE, _POSITION)
 #: The one graph of the store :func:`collect_evidence` reads.
@@ -82,6 +84,13 @@ CAUTIONS: dict[str, str] = {
     _CG + "Evaluative": "the source's own evaluation",
     _CG + "Heading": "only a heading says it",
     _CG + "NameBased": "follows from place names alone",
+}
+#: What a reader must be told about evidence that does not support its fact, by ``cg:stance``
+#: (evidence with no stance, or ``cg:Supports``, supports it).
+STANCE_CAUTIONS: dict[str, str] = {
+    _CG + "Overstates": "this sentence says more than the fact as recorded (it overstates it)",
+    _CG + "Weakens": "this sentence weakens or qualifies the fact: it is no support for it as recorded",
+    _CG + "Contradicts": "read literally, this sentence contradicts the fact: it is no support for it",
 }
 
 
@@ -140,10 +149,14 @@ class Evidence:
     document_label: str | None
 
 
-def _caution(status: str | None, claimants: tuple[tuple[str, str | None], ...]) -> str:
+def _caution(status: str | None, claimants: tuple[tuple[str, str | None], ...],
+             stances: Sequence[str] = ()) -> str:
+    """The cautions of an evidence's stance (first: it outweighs the status) and of its status."""
     template = CAUTIONS.get(status or "", "")
     who = " and ".join(label or iri for iri, label in claimants)
-    return template.format(claimant=f" by {who}" if who else "")
+    parts = [STANCE_CAUTIONS[stance] for stance in stances if stance in STANCE_CAUTIONS]
+    parts.append(template.format(claimant=f" by {who}" if who else ""))
+    return "; ".join(part for part in parts if part)
 
 
 
@@ -218,7 +231,8 @@ def _evidence(lookup: _Lookup, via: str, holder: Term, node: Term) -> Evidence:
     return Evidence(
         via=via, holder=str(holder.value), iri=str(node.value), status=status,
         status_label=lookup.text(statuses[0], _PREF_LABEL, "en") if statuses else None,
-        caution=_caution(status, claimants), wording=wording, wording_start=wording_start,
+        caution=_caution(status, claimants, [str(t.value) for t in lookup.objects(node, _STANCE)]),
+        wording=wording, wording_start=wording_start,
         wording_end=wording_end, claimants=claimants, comment=lookup.text(node, _COMMENT, "en"),
         quote=quote, document=document,
         document_label=lookup.text(ox.NamedNode(document), _LABEL, "en") if document else None)
