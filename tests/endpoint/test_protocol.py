@@ -315,6 +315,20 @@ def test_an_undeclared_prefix_is_named(fixture_server: LiveServer) -> None:
     assert "prefix b: is not declared" in reply.text
 
 
+@pytest.mark.parametrize(("query", "message"), [
+    ("SELECT * WHERE { ?s ?p ?o } LIMIT 99999999999999999999999",
+     "LIMIT takes a non-negative integer that fits in 64 bits"),
+    ("SELECT * WHERE { ?s ?p ?o } OFFSET 99999999999999999999999",
+     "OFFSET takes a non-negative integer that fits in 64 bits"),
+    ("SELECT * WHERE { <http://ex/a b> ?p ?o }", "an IRI in <…> is malformed"),
+])
+def test_parser_errors_are_worded_for_a_reader(fixture_server: LiveServer, query: str, message: str) -> None:
+    reply = get(fixture_server, query=query)
+    assert reply.status == 400
+    assert message in reply.text
+    assert "expected one of The" not in reply.text and "not declared" not in reply.text
+
+
 @pytest.mark.parametrize(("method", "path", "status"), [("GET", "/nowhere", 404), ("PUT", "/sparql", 405),
                                                         ("GET", "/sparql?query=ASK%20%7B", 400)])
 def test_errors_carry_cors_headers(fixture_server: LiveServer, method: str, path: str, status: int) -> None:

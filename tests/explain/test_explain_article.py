@@ -83,6 +83,8 @@ def test_a_triple_that_is_not_entailed_is_not_found(article: Explainer) -> None:
     (("id:org/tnla", "nope:p", "id:org/tnla"), "predicate: <nope:p> occurs nowhere"),
     (("id:org/tnla", "<not an iri>", "id:org/tnla"), "predicate: '<not an iri>' is not an RDF term"),
     (("id:org/tnla", "org:memberOf", '"unterminated'), "object: '\"unterminated' is not an RDF term"),
+    (("\x00", "org:memberOf", "id:org/tnla"),  # a control character is named, never printed raw
+     "subject: '\\x00' is not an RDF term ('\\x00' "),  # then pyoxigraph's reason
 ])
 def test_bad_terms_are_input_errors(article: Explainer, terms: tuple[str, str, str], message: str) -> None:
     with pytest.raises(InputError, match=re.escape(message)):

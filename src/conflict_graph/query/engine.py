@@ -86,13 +86,26 @@ class PreparedQuery:
 _LOCATION = re.compile(r"\berror at (\d+):(\d+):")
 
 
+#: pyoxigraph's wording of some errors, and what a reader is told instead.
+_REWORDED = (
+    (re.compile(r"expected one of The query (limit|offset) should be a non negative integer\b[^;]*"),
+     lambda m: f"{m[1].upper()} takes a non-negative integer that fits in 64 bits"),
+    (re.compile(r"expected IRI parsing failed"),
+     lambda m: "an IRI in <…> is malformed (RFC 3987: no spaces, no <>\"{}|^`\\, %-escapes of two hex "
+               "digits, a well-formed host)"),
+)
+
+
 def _shorten(message: str) -> str:
     """Keep a parser message readable.
 
     pyoxigraph's ``error at 3:14: expected one of ...`` lists every token and Unicode character
-    class it would have accepted; the position is spelled out and the character classes dropped.
+    class it would have accepted; the position is spelled out and the character classes dropped,
+    and a few of its phrasings are reworded (:data:`_REWORDED`).
     """
     message = _LOCATION.sub(r"error at line \1, column \2:", " ".join(message.split()))
+    for pattern, wording in _REWORDED:
+        message = pattern.sub(wording, message)
     classes = message.find(", [")
     if classes != -1:
         message = message[:classes] + ", …"
@@ -334,7 +347,9 @@ class QueryService:
             except QueryPreempted as exc:
                 raise QueryPreempted(str(exc), self.admission.retry_after) from exc
             except QuerySyntaxError as exc:
-                raise QuerySyntaxError(_shorten(str(exc)) + _undeclared_hint(prepared.shape)) from exc
+                malformed_iri = "IRI parsing failed" in str(exc)  # its text is no prefixed name
+                hint = "" if malformed_iri else _undeclared_hint(prepared.shape)
+                raise QuerySyntaxError(_shorten(str(exc)) + hint) from exc
             except QueryError as exc:
                 raise type(exc)(_shorten(str(exc))) from exc
 

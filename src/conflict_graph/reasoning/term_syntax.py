@@ -56,6 +56,7 @@ def _turtle_term(text: str, prefixes: Mapping[str, str]) -> Term:
         quads = list(ox.parse(document.encode("utf-8"), format=ox.RdfFormat.TURTLE))
     except SyntaxError as exc:
         reason = _PARSER_POSITION.sub("", " ".join(str(exc).split())).strip()
+        reason = "".join(c if c.isprintable() else repr(c)[1:-1] for c in reason)  # a NUL is shown as \x00
         raise InputError(f"{text!r} is not an RDF term ({reason}); write an IRI as <…>, a prefixed "
                          "name such as cg:Town, or a literal such as \"Lashio\"@en") from exc
     if len(quads) != 1 or isinstance(quads[0].object, ox.Triple):
