@@ -151,10 +151,11 @@ def test_etag_revalidation(embedded_server: LiveServer) -> None:
         ("day=yesterday", "parameter 'day' must be a date written YYYY-MM-DD"),
         ("dya=2024-07-21", "query 'q40-control-as-of-date' has no parameter 'dya'; it takes: day"),
         ("day=2024-07-21&day=2024-07-22", "parameter 'day' is given 2 times; give it once"),
-        ("format=pdf", "format 'pdf' is not a format of this API's answers; give one of json, xml, csv, "
-                       "tsv, records"),
-        # the endpoint's format for graphs; every named query is a SELECT or an ASK
-        ("format=turtle", "format 'turtle' is not a format of this API's answers"),
+        ("format=pdf", "unknown result format 'pdf'"),
+        # a format of graphs, for a SELECT query
+        ("format=turtle", "format 'turtle' is not a format of this query's answers "
+                          "('q40-control-as-of-date' answers with a table of results); give one of json, "
+                          "xml, csv, tsv, records"),
     ],
 )
 def test_bad_parameters_are_400_naming_them(embedded_server: LiveServer, query: str, message: str) -> None:

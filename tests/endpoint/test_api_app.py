@@ -69,3 +69,30 @@ def test_construct_answers_rdf_and_refuses_records(client: FlaskClient) -> None:
     refused = client.get("/api/queries/graph", query_string={"format": "records"})
     assert refused.status_code == 400
     assert b"format=records is for SELECT and ASK queries; 'graph' answers with a graph" in refused.data
+
+
+@pytest.mark.parametrize(("query", "fmt", "mimetype"), [
+    ("graph", "turtle", "text/turtle"),
+    ("graph", "application/n-triples", "application/n-triples"),
+    ("anything", "JSON", "application/sparql-results+json"),
+    ("anything", "text/csv", "text/csv"),
+    ("anything", "RECORDS", "application/json"),
+])
+def test_format_takes_a_name_or_a_media_type_of_the_querys_answers(client: FlaskClient, query: str, fmt: str,
+                                                                     mimetype: str) -> None:
+    reply = client.get(f"/api/queries/{query}", query_string={"format": fmt})
+    assert reply.status_code == 200 and reply.mimetype == mimetype
+
+
+@pytest.mark.parametrize(("query", "fmt", "expected"), [
+    ("graph", "csv", "format 'csv' is not a format of this query's answers ('graph' answers with a graph); "
+                     "give one of turtle, "),
+    ("anything", "turtle", "format 'turtle' is not a format of this query's answers ('anything' answers "
+                           "with a table of results); give one of json, xml, csv, tsv, records"),
+])
+def test_a_format_of_the_other_kind_of_answer_is_refused(client: FlaskClient, query: str, fmt: str,
+                                                          expected: str) -> None:
+    reply = client.get(f"/api/queries/{query}", query_string={"format": fmt},
+                       headers={"Accept": "application/json"})
+    assert reply.status_code == 400
+    assert reply.json is not None and expected in reply.json["error"]

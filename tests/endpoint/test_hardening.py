@@ -225,6 +225,8 @@ def test_sigterm_drains_requests_in_progress(tmp_path: Path) -> None:
             if queries["running"] == 2 and queries["waiting"] == 1:  # type: ignore[index]
                 break
             time.sleep(0.02)
+        else:
+            pytest.fail(f"the three queries were not all in the server within 10 s: {queries}")
         live.process.send_signal(signal.SIGTERM)
         time.sleep(0.3)
         with pytest.raises(OSError):

@@ -251,3 +251,23 @@ def test_closing_the_pool_under_a_running_job_tells_its_caller_the_server_is_sto
         for pid in pids:
             with pytest.raises(ProcessLookupError):
                 os.kill(pid, 0)
+
+
+def test_a_worker_given_back_after_the_pool_closed_is_stopped_and_its_pipe_closed(tmp_path: Path) -> None:
+    """A job's answer is read, then the pool closes before the worker goes back to the idle ones:
+    the pool took it for busy and left its pipe to the job's thread, which stops it."""
+    with one_worker_engine(tmp_path) as (service, job):
+        pool = service.pool
+        give_back = pool._make_idle
+        returned = []
+
+        def close_first(worker: Any) -> None:
+            pool.close()
+            returned.append(worker)
+            give_back(worker)
+
+        pool._make_idle = close_first  # type: ignore[method-assign]
+        assert pool.run(job, 5.0).body == b'{"head": {}, "boolean": true}'
+        [worker] = returned
+        assert worker.conn.closed and not worker.process.is_alive()
+        assert pool._idle.qsize() == 0

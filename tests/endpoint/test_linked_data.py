@@ -288,5 +288,6 @@ def test_a_statement_page_marks_the_sentence_that_contradicts_it(embedded_server
     assert page.status == 200
     items = {re.search(r">([SH]\d+)</a>", item)[1]: item  # type: ignore[index]
              for item in re.findall(r'<li><a class="cg-sentence".*?</li>', page.text, re.S)}
-    assert "contradicts the fact: no support for it" in items["S05"]
+    assert ('class="cg-stance" title="read literally, this sentence contradicts the fact: it is no support '
+            'for it">contradicts the fact<') in items["S05"]
     assert "cg-stance" not in items["S14"]

@@ -75,10 +75,19 @@ def test_geojson_asked_for_in_another_format_is_406(embedded_server: LiveServer,
 
 
 @pytest.mark.parametrize("accept", ["application/geo+json", "application/json", "*/*",
-                                    "text/html;q=0.9, application/*;q=0.5"])
+                                    "text/html;q=0.9, application/*;q=0.5",
+                                    "application/geo+json; charset=utf-8", "application/json;charset=UTF-8",
+                                    "", "text/turtle, application/json;q=0.1"])
 def test_geojson_answers_whoever_accepts_json(embedded_server: LiveServer, accept: str) -> None:
     reply = embedded_server.get("/api/places.geojson", headers={"Accept": accept})
     assert reply.status == 200 and reply.content_type == "application/geo+json"
+    assert reply.headers["Vary"] == "Accept"
+
+
+def test_geojson_refused_by_a_zero_quality_is_406(embedded_server: LiveServer) -> None:
+    refusing = "application/geo+json;q=0, application/json;q=0, text/html"
+    reply = embedded_server.get("/api/places.geojson", headers={"Accept": refusing})
+    assert reply.status == 406 and reply.headers["Vary"] == "Accept"
 
 
 def test_geojson_revalidates_with_its_etag(embedded_server: LiveServer) -> None:

@@ -24,7 +24,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from .. import iris
+from .. import iris, stances
 from .reader import Reader
 from .terms import Term, compact
 
@@ -65,7 +65,12 @@ class Evidence:
     @property
     def stance_label(self) -> str | None:
         """``contradicts``, ``weakens``, ``overstates``: how the sentence pulls against the fact."""
-        return self.stance.rsplit("#", 1)[-1].lower() if self.stance else None
+        return stances.label(self.stance) if self.stance else None
+
+    @property
+    def stance_note(self) -> str:
+        """What a reader is told about the sentence's stance (:mod:`conflict_graph.stances`)."""
+        return stances.note(self.stance) if self.stance else ""
 
     @property
     def anchor(self) -> str:

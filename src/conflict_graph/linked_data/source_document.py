@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from .. import stances
 from .reader import Reader
 from .terms import Term
 
@@ -31,7 +32,13 @@ class Fact:
 
     @property
     def stance_label(self) -> str | None:
-        return self.stance.rsplit("#", 1)[-1].lower() if self.stance else None
+        """``contradicts``, ``weakens``, ``overstates``: how the sentence pulls against the fact."""
+        return stances.label(self.stance) if self.stance else None
+
+    @property
+    def stance_note(self) -> str:
+        """What a reader is told about the sentence's stance (:mod:`conflict_graph.stances`)."""
+        return stances.note(self.stance) if self.stance else ""
 
 
 @dataclass

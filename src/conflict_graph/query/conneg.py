@@ -30,6 +30,7 @@ __all__ = [
     "KINDS",
     "best_match",
     "Format",
+    "format_hinted",
     "format_named",
     "formats_for",
     "negotiate",
@@ -113,6 +114,11 @@ _BY_NAME = {fmt.name: fmt for fmt in FORMATS}
 def format_named(name: str) -> Format:
     """The format whose short name is ``name`` (``KeyError`` if none)."""
     return _BY_NAME[name]
+
+
+def format_hinted(hint: str) -> Format | None:
+    """The format of either kind a ``format`` parameter value names (see :func:`_by_hint`)."""
+    return _by_hint(hint, FORMATS)
 
 
 def _by_hint(hint: str, formats: Sequence[Format]) -> Format | None:

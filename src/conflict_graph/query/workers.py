@@ -390,11 +390,12 @@ class WorkerPool:
         A busy worker's pipe belongs to the thread running its job, which may be reading or
         writing it: only that thread closes it (it reads the end of the pipe and replaces the
         worker, and a closed pool launches none). Closing it here, under that thread, would make
-        its read fail with an error other than the end of the pipe, or read a reused descriptor.
+        its read fail with an error other than the end of the pipe, or read a reused descriptor;
+        a worker that thread gives back after this is stopped by it (:meth:`_make_idle`).
         """
-        self._closed = True
         self._launches.put(None)
-        with self._lock:
+        with self._lock:  # from here, no worker is made idle: it is stopped instead
+            self._closed = True
             workers = list(self._workers)
             self._workers.clear()
         with self._idle.mutex:  # no job can take these any more
@@ -415,6 +416,28 @@ class WorkerPool:
                 worker.process.join(timeout=5)
         for worker in idle:
             worker.conn.close()
+
+    def _make_idle(self, worker: _Worker) -> None:
+        """Give a worker back for the next job, or stop it if the pool has closed meanwhile."""
+        with self._lock:
+            if not self._closed:
+                self._idle.put(worker)
+                return
+        self._stop(worker)
+
+    @staticmethod
+    def _stop(worker: _Worker) -> None:
+        """Ask a worker nobody else holds to exit (kill it if it does not within a second), and
+        close its pipe."""
+        try:
+            worker.conn.send_bytes(b"")
+        except (OSError, ValueError):  # it has already exited
+            pass
+        worker.process.join(timeout=1)
+        if worker.process.is_alive():
+            worker.process.kill()
+            worker.process.join(timeout=5)
+        worker.conn.close()
 
     def __enter__(self) -> WorkerPool:
         return self
@@ -512,7 +535,7 @@ class WorkerPool:
             with self._lock:
                 self._running -= 1
         if not (worker.lowered and self._restore_priority(worker)):  # also after an expired job
-            self._idle.put(worker)
+            self._make_idle(worker)
         status = reply[0]
         if status == "expired":
             raise QueryTimeout(f"the server is busy: the query could not start within its {timeout:g} s "
@@ -632,17 +655,9 @@ class WorkerPool:
             closed = self._closed
             if not closed:
                 self._workers.add(worker)
+                self._idle.put(worker)
         if closed:  # the pool closed while this worker started: it is nobody else's to stop
-            try:
-                worker.conn.send_bytes(b"")
-            except (OSError, ValueError):  # it has already exited
-                pass
-            worker.process.join(timeout=1)
-            if worker.process.is_alive():
-                worker.process.kill()
-                worker.process.join(timeout=5)
-            worker.conn.close()
+            self._stop(worker)
             return
-        self._idle.put(worker)
         if initial:
             self._started.put(None)

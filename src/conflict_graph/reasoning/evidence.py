@@ -31,10 +31,11 @@ import pyoxigraph as ox
 from rdflib import Graph, URIRef
 
 from .. import iris
+from .. import stances as stance_notes
 from .term_syntax import Term, Triple
 from .terms import to_oxigraph
 
-__all__ = ["CAUTIONS", "EVIDENCE_CLASSES", "EVIDENCE_PREDICATES", "STANCE_CAUTIONS", "Evidence", "Quote",
+__all__ = ["CAUTIONS", "EVIDENCE_CLASSES", "EVIDENCE_PREDICATES", "Evidence", "Quote",
            "collect_evidence",
            "from_row", "sort_key", "to_row"]
 
@@ -85,14 +86,6 @@ CAUTIONS: dict[str, str] = {
     _CG + "Heading": "only a heading says it",
     _CG + "NameBased": "follows from place names alone",
 }
-#: What a reader must be told about evidence that does not support its fact, by ``cg:stance``
-#: (evidence with no stance, or ``cg:Supports``, supports it).
-STANCE_CAUTIONS: dict[str, str] = {
-    _CG + "Overstates": "this sentence says more than the fact as recorded (it overstates it)",
-    _CG + "Weakens": "this sentence weakens or qualifies the fact: it is no support for it as recorded",
-    _CG + "Contradicts": "read literally, this sentence contradicts the fact: it is no support for it",
-}
-
 
 @dataclass(frozen=True)
 class Quote:
@@ -154,7 +147,7 @@ def _caution(status: str | None, claimants: tuple[tuple[str, str | None], ...],
     """The cautions of an evidence's stance (first: it outweighs the status) and of its status."""
     template = CAUTIONS.get(status or "", "")
     who = " and ".join(label or iri for iri, label in claimants)
-    parts = [STANCE_CAUTIONS[stance] for stance in stances if stance in STANCE_CAUTIONS]
+    parts = [stance_notes.note(stance) for stance in stances]
     parts.append(template.format(claimant=f" by {who}" if who else ""))
     return "; ".join(part for part in parts if part)
 

@@ -23,6 +23,7 @@ from ..api import openapi, records
 from ..api.catalogue import Catalogue
 from ..api.parameters import bind
 from ..errors import ParameterError
+from ..query import conneg
 from ..query.query_types import QueryRequest
 from .sparql import engine, etag_matches, not_modified_response, result_response
 
@@ -97,6 +98,20 @@ def _single_values() -> dict[str, str]:
     return values
 
 
+def _check_format_kind(name: str, hints: tuple[str, ...], kind: str) -> None:
+    """Refuse a ``format`` that names a format of the other kind of answer (``/sparql`` passes
+    over it, as SPARQLWrapper sends ``format=csv`` even for a CONSTRUCT; the API answers one
+    named query, whose kind is known)."""
+    hinted = conneg.format_hinted(hints[0]) if hints else None
+    if hinted is None or hinted.kind == kind:
+        return
+    names = [f.names[0] for f in conneg.formats_for(kind)] + ([records.NAME] if kind == "results" else [])
+    answers = "a table of results" if kind == "results" else "a graph"
+    raise ParameterError(f"format {hints[0][:40]!r} is not a format of this query's answers ({name!r} "
+                         f"answers with {answers}); give one of {', '.join(names)}, or leave it out and "
+                         "send Accept")
+
+
 @bp.get("/queries/<name>")
 def run(name: str) -> Response:
     """Run one named query with the request's parameters."""
@@ -104,11 +119,8 @@ def run(name: str) -> Response:
     if query is None:
         raise NotFound(f"there is no named query {name!r}; the list is at {url_for('api.queries')}")
     given = _single_values()
-    hints = (given.pop("format"),) if "format" in given else ()
-    if hints and hints[0] not in openapi.answer_formats():
-        raise ParameterError(f"format {hints[0][:40]!r} is not a format of this API's answers; give one "
-                             f"of {', '.join(openapi.answer_formats())}, or leave it out and send Accept")
-    as_records = hints == (records.NAME,)
+    hints = asked = (given.pop("format"),) if "format" in given else ()
+    as_records = bool(hints) and hints[0].strip().lower() == records.NAME
     if as_records:  # records are written from SPARQL Results JSON
         hints = ("json",)
     prepared_request = QueryRequest(
@@ -128,6 +140,8 @@ def run(name: str) -> Response:
                 f"format=records is for SELECT and ASK queries; {name!r} answers with a graph"
             )
         prepared = dataclasses.replace(prepared, etag=prepared.etag[:-1] + '-records"')
+    else:
+        _check_format_kind(name, asked, prepared.format.kind)
     description = url_for("api.openapi_json", _external=True)
     if etag_matches(prepared.etag):
         return not_modified_response(prepared, description)

@@ -21,6 +21,7 @@ from flask import Blueprint, Response, make_response, render_template, request, 
 from ..api import geojson, timeline
 from ..api.sparql_rows import SelectRunner, service_runner
 from ..errors import InputError
+from ..query import conneg
 from .errors import error_response
 from .sparql import engine, etag_matches
 from .ui import CONTENT_SECURITY_POLICY
@@ -45,6 +46,7 @@ def _etag(*parts: str) -> str:
 
 def _cited(response: Response, etag: str) -> Response:
     response.headers["ETag"] = etag
+    response.headers["Vary"] = "Accept"  # a 406 answers an Accept without JSON
     response.headers["Conflict-Graph-Data-Version"] = engine().catalogue.data_version
     return response
 
@@ -58,9 +60,12 @@ def places_geojson() -> Response:
     dates = request.args.getlist("date")
     if len(dates) > 1:
         return error_response(400, f"parameter 'date' is given {len(dates)} times; give it once")
-    if "Accept" in request.headers and not request.accept_mimetypes.best_match(geojson.MEDIA_TYPES):
-        return error_response(406, "the places are GeoJSON only: accept "
-                                   f"{' or '.join(geojson.MEDIA_TYPES)} (RFC 7946 §12)")
+    accept = request.headers.get("Accept", "")
+    if accept.strip() and conneg.best_match(accept, geojson.MEDIA_TYPES) is None:  # blank: no preference
+        response = error_response(406, "the places are GeoJSON only: accept "
+                                        f"{' or '.join(geojson.MEDIA_TYPES)} (RFC 7946 §12)")
+        response.headers["Vary"] = "Accept"
+        return response
     raw = dates[0] if dates else None
     try:
         day = geojson.parse_date(raw) if raw is not None else None
