@@ -19,7 +19,7 @@ from . import geojson, records
 from .catalogue import Catalogue
 from .parameters import json_schema
 
-__all__ = ["API_PREFIX", "answer_formats", "describe", "listing", "operation_id"]
+__all__ = ["API_PREFIX", "describe", "listing", "operation_id"]
 
 #: Where the API lives on the server.
 API_PREFIX = "/api"
@@ -73,7 +73,7 @@ def listing(catalogue: Catalogue) -> dict[str, Any]:
     }
 
 
-def answer_formats() -> list[str]:
+def _answer_formats() -> list[str]:
     """The values of a named query's ``format`` parameter: the SPARQL results formats' short
     names, then ``records`` (every named query is a SELECT or an ASK)."""
     return [name for f in formats_for("results") for name in f.names[:1]] + [records.NAME]
@@ -90,7 +90,7 @@ def _parameter(query: NamedQuery) -> list[dict[str, Any]]:
         }
         for p in query.parameters
     ]
-    names = answer_formats()
+    names = _answer_formats()
     declared.append(
         {
             "name": "format",

@@ -24,7 +24,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from .. import iris, stances
+from .. import iris
 from .reader import Reader
 from .terms import Term, compact
 
@@ -61,16 +61,6 @@ class Evidence:
     document: str | None
     comment: str | None = None
     stance: str | None = None  # cg:Overstates, cg:Weakens or cg:Contradicts: it does not support it
-
-    @property
-    def stance_label(self) -> str | None:
-        """``contradicts``, ``weakens``, ``overstates``: how the sentence pulls against the fact."""
-        return stances.label(self.stance) if self.stance else None
-
-    @property
-    def stance_note(self) -> str:
-        """What a reader is told about the sentence's stance (:mod:`conflict_graph.stances`)."""
-        return stances.note(self.stance) if self.stance else ""
 
     @property
     def anchor(self) -> str:

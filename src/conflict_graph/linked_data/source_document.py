@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .. import stances
 from .reader import Reader
 from .terms import Term
 
@@ -29,16 +28,6 @@ class Fact:
     status_label: str
     triple: tuple[tuple[Term, str], tuple[Term, str], tuple[Term, str]] | None = None
     stance: str | None = None  # cg:Overstates, cg:Weakens or cg:Contradicts: the sentence does not support it
-
-    @property
-    def stance_label(self) -> str | None:
-        """``contradicts``, ``weakens``, ``overstates``: how the sentence pulls against the fact."""
-        return stances.label(self.stance) if self.stance else None
-
-    @property
-    def stance_note(self) -> str:
-        """What a reader is told about the sentence's stance (:mod:`conflict_graph.stances`)."""
-        return stances.note(self.stance) if self.stance else ""
 
 
 @dataclass

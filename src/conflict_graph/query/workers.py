@@ -401,19 +401,13 @@ class WorkerPool:
         with self._idle.mutex:  # no job can take these any more
             idle = [worker for worker in self._idle.queue if worker in workers]
             self._idle.queue.clear()
-        for worker in workers:
+        for worker in workers:  # all at once, then wait for each
             if worker in idle:
-                try:
-                    worker.conn.send_bytes(b"")
-                except (OSError, ValueError):
-                    pass
+                self._ask_to_exit(worker)
             else:
                 worker.process.kill()
         for worker in workers:
-            worker.process.join(timeout=1)
-            if worker.process.is_alive():
-                worker.process.kill()
-                worker.process.join(timeout=5)
+            self._reap(worker)
         for worker in idle:
             worker.conn.close()
 
@@ -425,19 +419,28 @@ class WorkerPool:
                 return
         self._stop(worker)
 
+    @classmethod
+    def _stop(cls, worker: _Worker) -> None:
+        """Stop a worker nobody else holds, and close its pipe."""
+        cls._ask_to_exit(worker)
+        cls._reap(worker)
+        worker.conn.close()
+
     @staticmethod
-    def _stop(worker: _Worker) -> None:
-        """Ask a worker nobody else holds to exit (kill it if it does not within a second), and
-        close its pipe."""
+    def _ask_to_exit(worker: _Worker) -> None:
+        """Send the empty message that ends a worker's loop (nothing if it has already exited)."""
         try:
             worker.conn.send_bytes(b"")
-        except (OSError, ValueError):  # it has already exited
+        except (OSError, ValueError):
             pass
+
+    @staticmethod
+    def _reap(worker: _Worker) -> None:
+        """Wait a second for a worker to exit, then kill it."""
         worker.process.join(timeout=1)
         if worker.process.is_alive():
             worker.process.kill()
             worker.process.join(timeout=5)
-        worker.conn.close()
 
     def __enter__(self) -> WorkerPool:
         return self

@@ -35,8 +35,7 @@ from .. import stances as stance_notes
 from .term_syntax import Term, Triple
 from .terms import to_oxigraph
 
-__all__ = ["CAUTIONS", "EVIDENCE_CLASSES", "EVIDENCE_PREDICATES", "Evidence", "Quote",
-           "collect_evidence",
+__all__ = ["CAUTIONS", "EVIDENCE_CLASSES", "EVIDENCE_PREDICATES", "Evidence", "Quote", "collect_evidence",
            "from_row", "sort_key", "to_row"]
 
 _CG = str(iris.CG)
@@ -67,8 +66,8 @@ _PREF_LABEL = ox.NamedNode("http://www.w3.org/2004/02/skos/core#prefLabel")
 
 #: The predicates evidence is made of, and the classes its lookups test for (``rdf:type``).
 EVIDENCE_PREDICATES = (_RDF_SUBJECT, _RDF_PREDICATE, _RDF_OBJECT, _EVIDENCE, _STATUS, _WORDING, _CLAIMANT,
-                       _STANCE, _SENTENCE_ID, _ENTITY, _VALUE, _QUOTED_FROM, _DERIVED_FROM, _SELECTOR, _START, _END,
-                       _SOURCE, _LABEL, _COMMENT, _PREF_LABEL)
+                       _STANCE, _SENTENCE_ID, _ENTITY, _VALUE, _QUOTED_FROM, _DERIVED_FROM, _SELECTOR, _START,
+                       _END, _SOURCE, _LABEL, _COMMENT, _PREF_LABEL)
 EVIDENCE_CLASSES = (_TRIPLE_STATEMENT, _QUOTE, _POSITION)
 #: The one graph of the store :func:`collect_evidence` reads.
 _GRAPH = ox.NamedNode(str(iris.ASSERTED_GRAPH))
@@ -86,6 +85,7 @@ CAUTIONS: dict[str, str] = {
     _CG + "Heading": "only a heading says it",
     _CG + "NameBased": "follows from place names alone",
 }
+
 
 @dataclass(frozen=True)
 class Quote:

@@ -27,7 +27,7 @@ from ..query import conneg
 from ..query.query_types import QueryRequest
 from .sparql import engine, etag_matches, not_modified_response, result_response
 
-__all__ = ["bp", "catalogue"]
+__all__ = ["bp", "catalogue", "single_values"]
 
 bp = Blueprint(
     "api", __name__, url_prefix=openapi.API_PREFIX, static_folder="static", static_url_path="/assets"
@@ -88,7 +88,7 @@ def page() -> Response:
     return response
 
 
-def _single_values() -> dict[str, str]:
+def single_values() -> dict[str, str]:
     """The URL parameters, each given once (a repeated one is a 400 naming it)."""
     values: dict[str, str] = {}
     for name, given in request.args.lists():
@@ -118,7 +118,7 @@ def run(name: str) -> Response:
     query = catalogue().find(name)
     if query is None:
         raise NotFound(f"there is no named query {name!r}; the list is at {url_for('api.queries')}")
-    given = _single_values()
+    given = single_values()
     hints = asked = (given.pop("format"),) if "format" in given else ()
     as_records = bool(hints) and hints[0].strip().lower() == records.NAME
     if as_records:  # records are written from SPARQL Results JSON

@@ -22,18 +22,18 @@ from ..api import geojson, timeline
 from ..api.sparql_rows import SelectRunner, service_runner
 from ..errors import InputError
 from ..query import conneg
+from .api import single_values
 from .errors import error_response
 from .sparql import engine, etag_matches
 from .ui import CONTENT_SECURITY_POLICY
 
-__all__ = ["GEOJSON_MEDIA_TYPE", "bp"]
+__all__ = ["bp"]
 
 bp = Blueprint("map", __name__, template_folder="templates", static_folder="static/map",
                static_url_path="/assets/map")
 
-GEOJSON_MEDIA_TYPE = geojson.MEDIA_TYPE
 # The vendored outline (static/map/vendor/myanmar/myanmar.geojson) is served with this type too.
-mimetypes.add_type(GEOJSON_MEDIA_TYPE, ".geojson")
+mimetypes.add_type(geojson.MEDIA_TYPE, ".geojson")
 
 
 def _select() -> SelectRunner:
@@ -57,16 +57,13 @@ def places_geojson() -> Response:
     unknown = sorted(set(request.args) - {"date"})
     if unknown:
         return error_response(400, f"unknown parameter {unknown[0]!r}; the only parameter is date=YYYY-MM-DD")
-    dates = request.args.getlist("date")
-    if len(dates) > 1:
-        return error_response(400, f"parameter 'date' is given {len(dates)} times; give it once")
+    raw = single_values().get("date")
     accept = request.headers.get("Accept", "")
     if accept.strip() and conneg.best_match(accept, geojson.MEDIA_TYPES) is None:  # blank: no preference
         response = error_response(406, "the places are GeoJSON only: accept "
                                         f"{' or '.join(geojson.MEDIA_TYPES)} (RFC 7946 §12)")
         response.headers["Vary"] = "Accept"
         return response
-    raw = dates[0] if dates else None
     try:
         day = geojson.parse_date(raw) if raw is not None else None
     except InputError as exc:
@@ -75,7 +72,7 @@ def places_geojson() -> Response:
     if etag_matches(etag):
         return _cited(Response(status=304), etag)
     body = json.dumps(geojson.places(_select(), day), ensure_ascii=False, indent=1)
-    return _cited(Response(body + "\n", content_type=f"{GEOJSON_MEDIA_TYPE}; charset=utf-8"), etag)
+    return _cited(Response(body + "\n", content_type=f"{geojson.MEDIA_TYPE}; charset=utf-8"), etag)
 
 
 def _timeline_rows(events: list[dict[str, Any]], first: date, last: date) -> list[dict[str, Any]]:

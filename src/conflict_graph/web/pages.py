@@ -20,7 +20,7 @@ from urllib.parse import quote, urlencode
 
 from flask import Blueprint, Response, current_app, render_template, request
 
-from .. import iris
+from .. import iris, stances
 from ..linked_data import addresses, graphs, sections
 from ..linked_data import describe as describing
 from ..linked_data import overview as overviews
@@ -83,6 +83,8 @@ def evidence_link(evidence: describing.Evidence) -> str:
 
 
 bp.add_app_template_filter(compact, "compact")
+bp.add_app_template_filter(stances.label, "stance_label")
+bp.add_app_template_filter(stances.note, "stance_note")
 bp.add_app_template_global(href, "href")
 bp.add_app_template_global(explain_link, "explain_link")
 bp.add_app_template_global(evidence_link, "evidence_link")
